@@ -1,0 +1,89 @@
+// The resource types the tool reads. Listed once here so that the live source, the snapshot source,
+// the inventory, the backup and the fake API server all agree on names.
+import type { ResourceType } from './types.js';
+
+const core = (kind: string, plural: string, namespaced = true): ResourceType => ({
+  group: '',
+  version: 'v1',
+  kind,
+  plural,
+  namespaced,
+});
+const typed = (group: string, version: string, kind: string, plural: string, namespaced = true): ResourceType => ({
+  group,
+  version,
+  kind,
+  plural,
+  namespaced,
+});
+
+export const BUILTIN_TYPES = {
+  nodes: core('Node', 'nodes', false),
+  namespaces: core('Namespace', 'namespaces', false),
+  pods: core('Pod', 'pods'),
+  events: core('Event', 'events'),
+  eventsV1: typed('events.k8s.io', 'v1', 'Event', 'events'),
+  configmaps: core('ConfigMap', 'configmaps'),
+  secrets: core('Secret', 'secrets'),
+  services: core('Service', 'services'),
+  endpoints: core('Endpoints', 'endpoints'),
+  endpointSlices: typed('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices'),
+  pvcs: core('PersistentVolumeClaim', 'persistentvolumeclaims'),
+  pvs: core('PersistentVolume', 'persistentvolumes', false),
+  deployments: typed('apps', 'v1', 'Deployment', 'deployments'),
+  daemonsets: typed('apps', 'v1', 'DaemonSet', 'daemonsets'),
+  statefulsets: typed('apps', 'v1', 'StatefulSet', 'statefulsets'),
+  replicasets: typed('apps', 'v1', 'ReplicaSet', 'replicasets'),
+  jobs: typed('batch', 'v1', 'Job', 'jobs'),
+  crds: typed('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
+  helmReleases: typed('helm.toolkit.fluxcd.io', 'v2', 'HelmRelease', 'helmreleases'),
+  validatingWebhooks: typed(
+    'admissionregistration.k8s.io',
+    'v1',
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    false,
+  ),
+  mutatingWebhooks: typed(
+    'admissionregistration.k8s.io',
+    'v1',
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    false,
+  ),
+  apiServices: typed('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', false),
+} as const satisfies Record<string, ResourceType>;
+
+export type BuiltinTypeName = keyof typeof BUILTIN_TYPES;
+
+/** Built-in types in a stable order (the order lists are issued and files are written). */
+export const BUILTIN_TYPE_LIST: readonly ResourceType[] = Object.values(BUILTIN_TYPES);
+
+/**
+ * API groups whose custom resources hold state worth backing up (cluster-API, Proxmox, CozyStack and the
+ * operators it runs; see cozystack-facts §7). A group matches itself and any subgroup (`x.cluster.x-k8s.io`).
+ */
+export const STATEFUL_CUSTOM_GROUPS = [
+  'cluster.x-k8s.io',
+  'cozystack.io',
+  'kubevirt.io',
+  'kamaji.clastix.io',
+  'postgresql.cnpg.io',
+  'k8s.mariadb.com',
+  'etcd.aenix.io',
+  'kubeovn.io',
+  'piraeus.io',
+  'objectstorage.k8s.io',
+  'velero.io',
+  'source.toolkit.fluxcd.io',
+  'operator.cluster.x-k8s.io',
+] as const;
+
+export function isStatefulCustomGroup(group: string): boolean {
+  return STATEFUL_CUSTOM_GROUPS.some((g) => group === g || group.endsWith(`.${g}`));
+}
+
+/** Groups served by built-in types (never treated as custom resources even when a CRD-like entry shows up). */
+export function isBuiltinGroup(group: string): boolean {
+  return BUILTIN_TYPE_LIST.some((t) => t.group === group) || group === '';
+}

@@ -1,0 +1,208 @@
+// Compact facts the checks need, reduced from whole objects as they stream past.
+// Times are RFC 3339 strings; ages are computed against `Inventory.now`, one clock for the whole run.
+import type { ListOutcome, SourceInfo } from '../cluster/types.js';
+
+export interface OwnerRef {
+  kind: string;
+  name: string;
+}
+
+export interface ContainerFacts {
+  name: string;
+  image: string;
+  ready: boolean;
+  restarts: number;
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  /** Waiting or terminated reason: CrashLoopBackOff, ImagePullBackOff, ErrImagePull, Error, ... */
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  lastTermination?: { reason?: string; exitCode?: number; finishedAt?: string; message?: string };
+}
+
+export interface PodFacts {
+  namespace: string;
+  name: string;
+  node?: string;
+  /** Controller owner, resolved through ReplicaSets to the Deployment where possible. */
+  owner?: OwnerRef;
+  phase: string;
+  /** status.reason: OutOfcpu, OutOfmemory, NodeLost, Evicted, ... */
+  reason?: string;
+  message?: string;
+  /** What `kubectl get pods` prints in STATUS: CrashLoopBackOff, Init:0/5, Unknown, OutOfcpu, Running ... */
+  displayStatus: string;
+  /** `Init:0/5` when init containers have not all finished. */
+  initProgress?: string;
+  ready: boolean;
+  /** Sum of container restart counts (init containers included). */
+  restarts: number;
+  containers: ContainerFacts[];
+  initContainers: ContainerFacts[];
+  createdAt?: string;
+  deletedAt?: string;
+  /** Most recent container termination. */
+  lastTerminatedAt?: string;
+  /** Best estimate of when the pod stopped being healthy (Ready=False transition, or creation when never ready). */
+  failingSince?: string;
+  conditions: Array<{ type: string; status: string; reason?: string; lastTransitionTime?: string }>;
+  /** Sum of container requests. */
+  requests: { cpuMillis: number; memoryBytes: number };
+  /** `app`, `k8s-app`, `app.kubernetes.io/name`, `app.kubernetes.io/instance` only. */
+  labels: Record<string, string>;
+}
+
+export interface NodeFacts {
+  name: string;
+  ready: 'True' | 'False' | 'Unknown';
+  readySince?: string;
+  readyReason?: string;
+  readyMessage?: string;
+  /** Pressure conditions that are True: MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable. */
+  pressures: string[];
+  kubeletVersion?: string;
+  unschedulable: boolean;
+  roles: string[];
+  allocatable: { cpuMillis: number; memoryBytes: number };
+  createdAt?: string;
+}
+
+export interface EventFacts {
+  namespace: string;
+  type: string;
+  reason: string;
+  message: string;
+  involved: { kind: string; name: string; namespace?: string };
+  /** Node the event was reported on (source.host / reportingInstance / deprecatedSource.host). */
+  node?: string;
+  count: number;
+  firstTime?: string;
+  lastTime?: string;
+}
+
+export interface WorkloadContainer {
+  name: string;
+  image: string;
+  args: string[];
+  /** Literal env values only; values from Secrets/ConfigMaps are never copied. */
+  env: Record<string, string>;
+}
+
+export interface WorkloadFacts {
+  kind: 'Deployment' | 'DaemonSet' | 'StatefulSet';
+  namespace: string;
+  name: string;
+  desired: number;
+  ready: number;
+  available: number;
+  updated: number;
+  containers: WorkloadContainer[];
+  labels: Record<string, string>;
+  createdAt?: string;
+}
+
+export interface HelmReleaseFacts {
+  namespace: string;
+  name: string;
+  chart: string;
+  /** spec.chart.spec.version (a semver range or exact version). */
+  chartVersionSpec?: string;
+  /** Version actually deployed: status.history[0].chartVersion, else lastAttemptedRevision. */
+  deployedChartVersion?: string;
+  lastAttemptedRevision?: string;
+  sourceRef?: { kind: string; name: string; namespace?: string };
+  releaseName?: string;
+  ready: 'True' | 'False' | 'Unknown';
+  readyReason?: string;
+  readyMessage?: string;
+  readySince?: string;
+  stalled: boolean;
+  stalledReason?: string;
+  suspended: boolean;
+  /** Top-level keys of spec.values (enough for breaking-change detection, nothing secret). */
+  valueKeys: string[];
+  labels: Record<string, string>;
+  createdAt?: string;
+}
+
+export interface CrdFacts {
+  name: string;
+  group: string;
+  kind: string;
+  plural: string;
+  scope: 'Namespaced' | 'Cluster';
+  versions: string[];
+  storedVersion?: string;
+}
+
+export interface WebhookFacts {
+  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration';
+  name: string;
+  webhooks: Array<{
+    name: string;
+    failurePolicy: string;
+    service?: { namespace: string; name: string };
+  }>;
+}
+
+export interface ApiServiceFacts {
+  name: string;
+  service?: { namespace: string; name: string };
+  available: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+export interface NamespaceFacts {
+  name: string;
+  phase?: string;
+  labels: Record<string, string>;
+  /** `namespace.cozystack.io/*` annotations only. */
+  annotations: Record<string, string>;
+  createdAt?: string;
+}
+
+export interface PvcFacts {
+  namespace: string;
+  name: string;
+  phase?: string;
+  storageClass?: string;
+  capacity?: string;
+}
+
+export interface CustomResourceSummary {
+  group: string;
+  kind: string;
+  count: number;
+  /** `namespace/name` (or `name`), the first 50 only. */
+  names: string[];
+}
+
+export interface Inventory {
+  /** The one clock every age is computed against (RFC 3339). */
+  now: string;
+  source: SourceInfo;
+  serverVersion?: string;
+  /** One outcome per listed type, keyed by type key (`pods`, `helmreleases.helm.toolkit.fluxcd.io`). */
+  outcomes: Record<string, ListOutcome>;
+  nodes: NodeFacts[];
+  namespaces: NamespaceFacts[];
+  pods: PodFacts[];
+  events: EventFacts[];
+  workloads: WorkloadFacts[];
+  helmReleases: HelmReleaseFacts[];
+  /** Data of the CozyStack ConfigMaps in `cozy-system` (`cozystack`, `cozystack-version`, ...), and `cozy-cilium/cni-configuration`, keyed `namespace/name`. */
+  cozystackConfigMaps: Record<string, Record<string, string>>;
+  crds: CrdFacts[];
+  webhooks: WebhookFacts[];
+  apiServices: ApiServiceFacts[];
+  /** Ready endpoint addresses per Service, keyed `namespace/name` (from Endpoints, else EndpointSlices). */
+  serviceReadyEndpoints: Record<string, number>;
+  pvcs: PvcFacts[];
+  /** Custom resources seen, keyed by type key (`proxmoxclusters.infrastructure.cluster.x-k8s.io`). */
+  customResources: Record<string, CustomResourceSummary>;
+  /** Object counts per type key, whatever the type. */
+  counts: Record<string, number>;
+}

@@ -1,0 +1,135 @@
+// The assessment document: the contract CI users build on. Versioned; renderers read only this.
+// Published as JSON Schema in schema/assessment.schema.json (kept in sync by a test).
+import { z } from 'zod';
+import { FindingSchema, RootCauseSchema } from '../checks/types.js';
+
+export const SCHEMA_VERSION = 1 as const;
+
+export const VerdictSchema = z.enum(['GO', 'NO-GO', 'INCOMPLETE']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const RiskSchema = z.enum(['low', 'medium', 'high', 'very high']);
+export type Risk = z.infer<typeof RiskSchema>;
+
+export const UsageSchema = z.enum(['used', 'not used', 'unknown']);
+
+export const BreakingChangeUseSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** Release that introduced it. */
+  version: z.string(),
+  severity: z.string(),
+  usage: UsageSchema,
+  /** Why we say used / not used / unknown, quoting what was (not) found. */
+  evidence: z.string(),
+  action: z.string().optional(),
+  source: z.string().optional(),
+});
+export type BreakingChangeUse = z.infer<typeof BreakingChangeUseSchema>;
+
+export const PathStepSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** Migration counter before and after this step (cozystack-version). */
+  migrations: z.object({ from: z.number().int(), to: z.number().int() }).optional(),
+  breakingChanges: z.array(BreakingChangeUseSchema),
+  notes: z.array(z.string()),
+});
+export type PathStep = z.infer<typeof PathStepSchema>;
+
+export const VersionSchema = z.object({
+  /** Detected installed version (normalised, e.g. `0.28.0`), or null when unknown. */
+  installed: z.string().nullable(),
+  /** As found in the cluster, e.g. `v0.28.0-54-g22cf18ff`. */
+  installedRaw: z.string().nullable(),
+  /** Where the version was read from, e.g. `Deployment cozy-system/cozystack image tag`. */
+  detectedFrom: z.string().nullable(),
+  target: z.string().nullable(),
+  minorGap: z.number().int().nullable(),
+  steps: z.array(PathStepSchema),
+  bundle: z.string().nullable(),
+  migrationCounter: z.number().int().nullable(),
+  /** Days since the installed release (or the installer) was created, when known. */
+  installedAgeDays: z.number().nullable().optional(),
+});
+
+export const FactorSchema = z.object({
+  /** Short id of the model row that produced it (see the decision table). */
+  id: z.string(),
+  description: z.string(),
+  hoursMin: z.number(),
+  hoursMax: z.number(),
+  /** Change to success probability, in percentage points (negative lowers it). */
+  successDelta: z.number(),
+  /** The findings or facts that triggered it. */
+  basis: z.array(z.string()),
+});
+export type Factor = z.infer<typeof FactorSchema>;
+
+export const OptionSchema = z.object({
+  name: z.string(),
+  hoursMin: z.number(),
+  hoursMax: z.number(),
+  /** Percent, 0..100. */
+  successMin: z.number(),
+  successMax: z.number(),
+  risk: RiskSchema,
+  factors: z.array(FactorSchema),
+});
+export type OptionScore = z.infer<typeof OptionSchema>;
+
+export const BackupTypeTotalsSchema = z.object({
+  category: z.string(),
+  objects: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+
+export const BackupSummarySchema = z.object({
+  path: z.string(),
+  complete: z.boolean(),
+  verified: z.boolean(),
+  totals: z.object({ objects: z.number().int(), bytes: z.number().int(), files: z.number().int() }),
+  categories: z.array(BackupTypeTotalsSchema),
+  skipped: z.array(z.object({ type: z.string(), reason: z.string() })),
+  secrets: z.enum(['included', 'encrypted', 'excluded']),
+});
+export type BackupSummary = z.infer<typeof BackupSummarySchema>;
+
+export const CoverageSchema = z.object({
+  checksRun: z.number().int(),
+  checksTotal: z.number().int(),
+  unknown: z.array(z.object({ check: z.string(), reason: z.string() })),
+  /** Types that could not be read, with why. */
+  unreadable: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string() })),
+});
+
+export const AssessmentSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('cozy-assess'), version: z.string() }),
+  generatedAt: z.string(),
+  /** The clock ages were computed against. */
+  now: z.string(),
+  cluster: z.object({
+    source: z.enum(['live', 'snapshot']),
+    server: z.string().nullable(),
+    context: z.string().nullable(),
+    snapshot: z.string().nullable(),
+    kubernetesVersion: z.string().nullable(),
+    nodes: z.number().int(),
+    pods: z.number().int(),
+  }),
+  verdict: VerdictSchema,
+  recommendation: z.enum(['A', 'C']),
+  /** Numbered reasons for the verdict, most important first. */
+  reasons: z.array(z.string()),
+  version: VersionSchema,
+  breakingChanges: z.array(BreakingChangeUseSchema),
+  options: z.object({ A: OptionSchema, C: OptionSchema }),
+  findings: z.array(FindingSchema),
+  rootCauses: z.array(RootCauseSchema),
+  backup: BackupSummarySchema.nullable(),
+  coverage: CoverageSchema,
+  /** Flags that changed what was read or sent (e.g. exec probes). */
+  notes: z.array(z.string()),
+});
+export type Assessment = z.infer<typeof AssessmentSchema>;
