@@ -1,0 +1,161 @@
+// Turns the text of one snapshot file (as `kubectl get … -o json|yaml` prints it) into Kubernetes objects.
+// Errors name the file and the position (line:column) or the document and field, so an operator can fix it.
+import { parseAllDocuments } from 'yaml';
+import { BadInputError } from '../errors.js';
+import type { KubeObject } from './types.js';
+
+const FIX_HINT =
+  'fix or remove the file, or capture it again: kubectl get pods,nodes,events -A -o json > state.json';
+
+export type FileFormat = 'json' | 'yaml';
+
+/** Decodes file bytes: UTF-8 (with or without BOM) or UTF-16 with BOM (PowerShell's `>` writes that). */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Parses the text into its documents (one for JSON, any number for YAML). Empty YAML documents are dropped. */
+export function parseDocuments(text: string, format: FileFormat, file: string): unknown[] {
+  return format === 'json' ? [parseJson(text, file)] : parseYaml(text, file);
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const { line, column } = lineColumn(text, jsonErrorOffset(text, message));
+    throw new BadInputError(
+      `${file}:${line}:${column}: not valid JSON: ${shortJsonMessage(message)}`,
+      file,
+      undefined,
+      FIX_HINT,
+    );
+  }
+}
+
+function parseYaml(text: string, file: string): unknown[] {
+  const values: unknown[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const error = doc.errors[0];
+    if (error) {
+      const pos = error.linePos?.[0];
+      const where = pos ? `${pos.line}:${pos.col}` : '1:1';
+      const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new BadInputError(`${file}:${where}: not valid YAML: ${what}`, file, undefined, FIX_HINT);
+    }
+    const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
+    if (value !== null && value !== undefined) values.push(value);
+  }
+  return values;
+}
+
+/** V8 reports most JSON errors "at position N"; for an unexpected token it quotes ~10 characters of context instead. */
+function jsonErrorOffset(text: string, message: string): number {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/end of JSON input/.test(message)) return text.length;
+  const context = /Unexpected token '(.)', (\.\.\.)?"(.*)"(\.\.\.)? is not valid JSON/s.exec(message);
+  if (context) {
+    const [, token = '', before, snippet = '', after] = context;
+    const start = text.indexOf(snippet);
+    if (start >= 0) {
+      if (before) return start + 10;
+      if (after) return start + Math.max(0, snippet.length - 10);
+      return start + Math.max(0, snippet.indexOf(token));
+    }
+  }
+  return 0;
+}
+
+function shortJsonMessage(message: string): string {
+  return message
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '');
+}
+
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Where an object came from, for error messages: `state.yaml: document 2, items[4]`. */
+interface Origin {
+  file: string;
+  document: number;
+  item?: number;
+}
+
+export interface DocumentVisitor {
+  object(object: KubeObject): void;
+  /** A typed list (`PodList` with an apiVersion) says the type exists even when it has no items. */
+  typedList?(apiVersion: string, kind: string): void;
+}
+
+/** Walks one parsed document: a List (`List` or `…List` with items) or a single object. */
+export function visitDocument(doc: unknown, origin: Origin, visit: DocumentVisitor): void {
+  if (!isRecord(doc)) throw notAnObject(origin, '(root)', 'is not a mapping');
+  const kind = doc.kind;
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(doc.items)) {
+    const apiVersion = typeof doc.apiVersion === 'string' ? doc.apiVersion : undefined;
+    // `kubectl get -o json` prints `kind: List` with complete items; a raw API list (`PodList`) omits each
+    // item's apiVersion and kind, which kubectl fills in from the list. Do the same.
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    if (itemKind && apiVersion) visit.typedList?.(apiVersion, itemKind);
+    doc.items.forEach((item, index) => {
+      const where = { ...origin, item: index };
+      if (!isRecord(item)) throw notAnObject(where, '(root)', 'is not a mapping');
+      const filled = itemKind && apiVersion ? withTypeMeta(item, apiVersion, itemKind) : item;
+      visit.object(checkObject(filled, where));
+    });
+    return;
+  }
+  visit.object(checkObject(doc, origin));
+}
+
+/** Puts apiVersion and kind first when missing, the way kubectl prints list items. */
+export function withTypeMeta(
+  item: Record<string, unknown>,
+  apiVersion: string,
+  kind: string,
+): Record<string, unknown> {
+  if (typeof item.apiVersion === 'string' && typeof item.kind === 'string') return item;
+  return { apiVersion, kind, ...item };
+}
+
+function checkObject(value: Record<string, unknown>, origin: Origin): KubeObject {
+  if (typeof value.apiVersion !== 'string' || value.apiVersion === '')
+    throw notAnObject(origin, 'apiVersion', 'is missing');
+  if (typeof value.kind !== 'string' || value.kind === '') throw notAnObject(origin, 'kind', 'is missing');
+  const metadata = value.metadata;
+  if (!isRecord(metadata)) throw notAnObject(origin, 'metadata', 'is missing');
+  if (typeof metadata.name !== 'string' || metadata.name === '')
+    throw notAnObject(origin, 'metadata.name', 'is missing');
+  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
+    throw notAnObject(origin, 'metadata.namespace', 'is not a string');
+  }
+  return value as KubeObject;
+}
+
+function notAnObject(origin: Origin, field: string, fault: string): BadInputError {
+  const where = `document ${origin.document}${origin.item === undefined ? '' : `, items[${origin.item}]`}`;
+  return new BadInputError(
+    `${origin.file}: ${where}: ${field} ${fault}: not a Kubernetes object`,
+    origin.file,
+    field,
+    'every document must be a Kubernetes object (apiVersion, kind, metadata.name) or a List of them, as kubectl -o json|yaml prints',
+  );
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
