@@ -109,5 +109,10 @@ export interface Check {
   blocking: boolean;
   /** Inventory type keys the check cannot run without; a missing one makes its result `unknown`. */
   needs: string[];
+  /**
+   * Optional schema of `settings.params` (thresholds). The config file is validated against it (a bad value is
+   * exit 2 naming `checks.<id>.params.<field>`), and the runner hands the check the parsed value, defaults filled.
+   */
+  paramsSchema?: z.ZodType<Record<string, unknown>>;
   run(inventory: Inventory, context: CheckContext): Finding[];
 }
