@@ -158,7 +158,13 @@ export function exitCodeForError(error: unknown, verbose: boolean, write: (line:
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
+  // Subcommands copy settings only when created, so exitOverride must reach each one (else `check --bogus`
+  // would exit 1 from inside commander instead of 2 from here).
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   try {
     await program.parseAsync(argv);
