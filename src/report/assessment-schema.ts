@@ -70,7 +70,10 @@ export const OptionSchema = z.object({
   name: z.string(),
   hoursMin: z.number(),
   hoursMax: z.number(),
-  /** Percent, 0..100. */
+  /** Success before any factor (the model's base range for this option), percent. */
+  baseSuccessMin: z.number(),
+  baseSuccessMax: z.number(),
+  /** Percent, 0..100: the base range plus every factor's successDelta, clamped. */
   successMin: z.number(),
   successMax: z.number(),
   risk: RiskSchema,
@@ -103,6 +106,8 @@ export const CoverageSchema = z.object({
   unreadable: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string() })),
 });
 
+export type Coverage = z.infer<typeof CoverageSchema>;
+
 export const AssessmentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('cozy-assess'), version: z.string() }),
@@ -117,14 +122,22 @@ export const AssessmentSchema = z.object({
     kubernetesVersion: z.string().nullable(),
     nodes: z.number().int(),
     pods: z.number().int(),
+    /** Namespaces named `tenant-*`. */
+    tenantNamespaces: z.number().int().nonnegative(),
+    /** Tenant applications (HelmReleases in `tenant-*` namespaces): what Option C has to recreate and migrate. */
+    tenantWorkloads: z.number().int().nonnegative(),
   }),
   verdict: VerdictSchema,
+  /** What made the run fail: blocking findings only (`fail`), or warnings too (`warn`, from `--fail-on warn`). */
+  failOn: z.enum(['fail', 'warn']),
   recommendation: z.enum(['A', 'C']),
   /** Numbered reasons for the verdict, most important first. */
   reasons: z.array(z.string()),
   version: VersionSchema,
   breakingChanges: z.array(BreakingChangeUseSchema),
   options: z.object({ A: OptionSchema, C: OptionSchema }),
+  /** Every check that was configured to run (so a check without findings still shows, e.g. in JUnit). */
+  checks: z.array(z.object({ id: z.string(), title: z.string() })),
   findings: z.array(FindingSchema),
   rootCauses: z.array(RootCauseSchema),
   backup: BackupSummarySchema.nullable(),

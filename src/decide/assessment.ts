@@ -1,0 +1,114 @@
+// Builds the assessment document from what the other rooms produced: findings and root causes (checks), the
+// path (catalog), the backup summary, coverage and a few inventory facts. Pure: the CLI does the I/O.
+import type { Finding, RootCause } from '../checks/types.js';
+import type { Inventory } from '../inventory/types.js';
+import {
+  type Assessment,
+  AssessmentSchema,
+  type BackupSummary,
+  type BreakingChangeUse,
+  type Coverage,
+  SCHEMA_VERSION,
+} from '../report/assessment-schema.js';
+import type { DecisionModel } from './model.js';
+import { type DecisionFacts, scoreOptionA, scoreOptionC } from './options.js';
+import { decideVerdict, type FailOn } from './verdict.js';
+
+export interface AssessmentParts {
+  toolVersion: string;
+  /** When the assessment was produced (RFC 3339). */
+  generatedAt: string;
+  /** The clock ages were computed against. */
+  now: string;
+  cluster: Assessment['cluster'];
+  version: Assessment['version'];
+  /** Breaking changes crossed by the path; when omitted, collected from the path steps. */
+  breakingChanges?: BreakingChangeUse[];
+  checks: Array<{ id: string; title: string }>;
+  findings: Finding[];
+  rootCauses: RootCause[];
+  backup: BackupSummary | null;
+  coverage: Coverage;
+  notes: string[];
+  model: DecisionModel;
+  failOn: FailOn;
+}
+
+/** The cluster section from the inventory: where it came from and how big it is. */
+export function clusterFacts(inventory: Inventory): Assessment['cluster'] {
+  const isTenantNamespace = (name: string) => name.startsWith('tenant-');
+  return {
+    source: inventory.source.kind,
+    server: inventory.source.server ?? null,
+    context: inventory.source.context ?? null,
+    snapshot: inventory.source.path ?? null,
+    kubernetesVersion: inventory.serverVersion ?? null,
+    nodes: inventory.nodes.length,
+    pods: inventory.pods.length,
+    tenantNamespaces: inventory.namespaces.filter((ns) => isTenantNamespace(ns.name)).length,
+    tenantWorkloads: inventory.helmReleases.filter((hr) => isTenantNamespace(hr.namespace)).length,
+  };
+}
+
+/** Every breaking change the steps cross, once, in path order. */
+export function breakingChangesOfPath(version: Assessment['version']): BreakingChangeUse[] {
+  const seen = new Map<string, BreakingChangeUse>();
+  for (const step of version.steps)
+    for (const change of step.breakingChanges) if (!seen.has(change.id)) seen.set(change.id, change);
+  return [...seen.values()];
+}
+
+/** Migrations the installed release expects but the cluster's counter has not reached. */
+export function pendingMigrations(version: Assessment['version']): number {
+  const expected = version.steps[0]?.migrations?.from;
+  if (expected === undefined || version.migrationCounter === null) return 0;
+  return Math.max(0, expected - version.migrationCounter);
+}
+
+export function buildAssessment(parts: AssessmentParts): Assessment {
+  const breakingChanges = parts.breakingChanges ?? breakingChangesOfPath(parts.version);
+  const facts: DecisionFacts = {
+    findings: parts.findings,
+    rootCauses: parts.rootCauses,
+    steps: parts.version.steps,
+    breakingChanges,
+    pendingMigrations: pendingMigrations(parts.version),
+    tenantWorkloads: parts.cluster.tenantWorkloads,
+    installed: parts.version.installed,
+    target: parts.version.target,
+  };
+  const options = { A: scoreOptionA(facts, parts.model), C: scoreOptionC(facts, parts.model) };
+  const { verdict, recommendation, reasons } = decideVerdict({
+    findings: parts.findings,
+    rootCauses: parts.rootCauses,
+    version: parts.version,
+    breakingChanges,
+    backup: parts.backup,
+    coverage: parts.coverage,
+    options,
+    failOn: parts.failOn,
+    model: parts.model,
+  });
+  const assessment: Assessment = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'cozy-assess', version: parts.toolVersion },
+    generatedAt: parts.generatedAt,
+    now: parts.now,
+    cluster: parts.cluster,
+    verdict,
+    failOn: parts.failOn,
+    recommendation,
+    reasons,
+    version: parts.version,
+    breakingChanges,
+    options,
+    checks: parts.checks.map(({ id, title }) => ({ id, title })),
+    findings: parts.findings,
+    rootCauses: parts.rootCauses,
+    backup: parts.backup,
+    coverage: parts.coverage,
+    notes: parts.notes,
+  };
+  // The document is a contract: fail here (a bug, exit 1) rather than write one CI tools cannot read.
+  return AssessmentSchema.parse(assessment);
+}

@@ -1,0 +1,110 @@
+// What the decision reads from findings and root causes, in one place so the verdict, the option scores and
+// the reasons all agree on what "blocking", "warning" and "unknown" mean.
+import type { Finding, RootCause } from '../checks/types.js';
+
+/** A suppressed finding is kept in the report but neither blocks nor warns. */
+export const isActive = (finding: Finding): boolean => finding.suppressed === undefined;
+
+/** Failures confined to tenant workloads never block an in-place upgrade on their own. */
+export const isPlatformOrCluster = (finding: Finding): boolean => finding.scope !== 'tenant';
+
+export function blockingFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.status === 'fail' && f.blocking && isActive(f) && isPlatformOrCluster(f));
+}
+
+/** Warnings, and failures their check does not consider blocking, on the platform or cluster. */
+export function warningFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter(
+    (f) =>
+      isActive(f) && isPlatformOrCluster(f) && (f.status === 'warn' || (f.status === 'fail' && !f.blocking)),
+  );
+}
+
+/** Checks that could not tell, and whose failure would have blocked: the verdict cannot be GO without them. */
+export function unknownBlockingFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter(
+    (f) => f.status === 'unknown' && f.blocking && isActive(f) && isPlatformOrCluster(f),
+  );
+}
+
+export function tenantFailures(findings: readonly Finding[]): Finding[] {
+  return findings.filter(
+    (f) => isActive(f) && f.scope === 'tenant' && (f.status === 'fail' || f.status === 'warn'),
+  );
+}
+
+export type RootCauseKind = 'networking' | 'node' | 'other';
+
+/** Checks whose failure means the pod network is broken: nothing new can start until it is repaired. */
+const NETWORKING_CHECKS = new Set(['kube-ovn', 'cni-agent']);
+const NODE_CHECKS = new Set(['node-health']);
+
+export function checkOfFindingId(id: string, findings: readonly Finding[]): string {
+  return findings.find((f) => f.id === id)?.check ?? id.split(':')[0] ?? id;
+}
+
+export function rootCauseKind(rootCause: RootCause, findings: readonly Finding[]): RootCauseKind {
+  const check = checkOfFindingId(rootCause.finding, findings);
+  if (NETWORKING_CHECKS.has(check)) return 'networking';
+  if (NODE_CHECKS.has(check)) return 'node';
+  return 'other';
+}
+
+/** Root causes behind at least one blocking finding (the cause itself or one of its effects). */
+export function blockingRootCauses(
+  rootCauses: readonly RootCause[],
+  findings: readonly Finding[],
+): RootCause[] {
+  const blocking = new Set(blockingFindings(findings).map((f) => f.id));
+  return rootCauses.filter(
+    (rc) =>
+      blocking.has(rc.finding) || rc.effects.some((effect) => effect.findings.some((id) => blocking.has(id))),
+  );
+}
+
+/** Finding ids a root cause accounts for: its own and those of its effects. */
+export function explainedFindingIds(rootCauses: readonly RootCause[]): Set<string> {
+  const ids = new Set<string>();
+  for (const rc of rootCauses) {
+    ids.add(rc.finding);
+    for (const effect of rc.effects) for (const id of effect.findings) ids.add(id);
+  }
+  return ids;
+}
+
+/** Objects downstream of a root cause: distinct named objects, or the largest effect count when fewer are named. */
+export function affectedObjectCount(rootCause: RootCause): number {
+  const named = new Set(rootCause.effects.flatMap((effect) => effect.objects));
+  const counted = Math.max(0, ...rootCause.effects.map((effect) => effect.count));
+  return Math.max(named.size, counted);
+}
+
+/** Ages (days) of the evidence of these findings, else the findings' own age ranges. */
+export function failureAges(findings: readonly Finding[]): number[] {
+  const ages: number[] = [];
+  for (const finding of findings) {
+    const evidenceAges = finding.evidence.flatMap((e) => (e.ageDays === undefined ? [] : [e.ageDays]));
+    if (evidenceAges.length > 0) ages.push(...evidenceAges);
+    else if (finding.ageDays) ages.push(finding.ageDays.min, finding.ageDays.max);
+  }
+  return ages;
+}
+
+/** Restarts summed over distinct pods (the same pod quoted by two checks counts once, at its highest count). */
+export function distinctPodRestarts(findings: readonly Finding[]): { restarts: number; pods: number } {
+  const byPod = new Map<string, number>();
+  for (const finding of findings) {
+    for (const e of finding.evidence) {
+      if (e.kind !== 'pod' || e.restarts === undefined || !e.name) continue;
+      const key = `${e.namespace ?? ''}/${e.name}`;
+      byPod.set(key, Math.max(byPod.get(key) ?? 0, e.restarts));
+    }
+  }
+  let restarts = 0;
+  for (const value of byPod.values()) restarts += value;
+  return { restarts, pods: byPod.size };
+}
+
+export function formatRange(min: number, max: number): string {
+  return min === max ? `${min}` : `${min}–${max}`;
+}

@@ -1,0 +1,149 @@
+// The verdict: GO, NO-GO or INCOMPLETE, the recommended option, and the numbered reasons a person reads first.
+// Never GO on missing data; a known NO-GO stays NO-GO even when something else could not be read.
+import type { Finding, RootCause } from '../checks/types.js';
+import type { Assessment, OptionScore, Verdict } from '../report/assessment-schema.js';
+import {
+  blockingFindings,
+  blockingRootCauses,
+  failureAges,
+  formatRange,
+  tenantFailures,
+  unknownBlockingFindings,
+  warningFindings,
+} from './facts.js';
+import type { DecisionModel } from './model.js';
+
+export type FailOn = 'fail' | 'warn';
+
+export interface VerdictInput {
+  findings: Finding[];
+  rootCauses: RootCause[];
+  version: Assessment['version'];
+  breakingChanges: Assessment['breakingChanges'];
+  backup: Assessment['backup'];
+  coverage: Assessment['coverage'];
+  options: { A: OptionScore; C: OptionScore };
+  failOn: FailOn;
+  model: DecisionModel;
+}
+
+export interface VerdictResult {
+  verdict: Verdict;
+  recommendation: 'A' | 'C';
+  reasons: string[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const v = (version: string) => `v${version.replace(/^v/, '')}`;
+
+/** Why the verdict cannot be GO: blocking findings, a backup that failed verification, warnings under --fail-on warn. */
+function noGoReasons(input: VerdictInput): string[] {
+  const reasons: string[] = [];
+  if (input.backup && !input.backup.verified) {
+    reasons.push(`Backup at ${input.backup.path} failed verification: it cannot be relied on for a rollback`);
+  }
+  const causes = blockingRootCauses(input.rootCauses, input.findings);
+  for (const rc of causes) {
+    const nodes =
+      rc.nodes.length > 0 ? ` on ${plural(rc.nodes.length, 'node')} (${rc.nodes.join(', ')})` : '';
+    const effects = rc.effects.reduce((acc, e) => acc + e.count, 0);
+    const cascade = effects > 0 ? `; it explains ${plural(effects, 'downstream failure')}` : '';
+    reasons.push(`Root cause: ${rc.title}${nodes}${cascade}`);
+  }
+  const blocking = blockingFindings(input.findings);
+  if (blocking.length > 0) {
+    const titles = blocking.slice(0, 6).map((f) => f.title);
+    const more = blocking.length > titles.length ? `; and ${blocking.length - titles.length} more` : '';
+    reasons.push(
+      `${plural(blocking.length, 'blocking finding')} on the platform: ${titles.join('; ')}${more}`,
+    );
+    const ages = failureAges(blocking);
+    const oldest = ages.length > 0 ? Math.max(...ages) : 0;
+    if (oldest > input.model.thresholds.longTermDays) {
+      const old = ages.filter((age) => age > input.model.thresholds.longTermDays);
+      reasons.push(
+        `These are pre-existing issues (${formatRange(Math.min(...old), Math.max(...old))} days old)`,
+      );
+    }
+  }
+  if (input.failOn === 'warn') {
+    const warnings = warningFindings(input.findings);
+    if (warnings.length > 0) {
+      reasons.push(
+        `--fail-on warn: ${plural(warnings.length, 'warning')} count as blocking: ${warnings.map((f) => f.title).join('; ')}`,
+      );
+    }
+  }
+  return reasons;
+}
+
+/** What the verdict needs and could not read. */
+function incompleteReasons(input: VerdictInput): string[] {
+  const reasons: string[] = [];
+  for (const finding of unknownBlockingFindings(input.findings)) {
+    reasons.push(`Check ${finding.check} could not run: ${finding.unknownReason ?? finding.summary}`);
+  }
+  const unreadable = input.coverage.unreadable.filter((u) => u.status !== 'not-installed');
+  if (unreadable.length > 0) {
+    reasons.push(
+      `Could not read ${unreadable.map((u) => `${u.type} (${u.status}: ${u.reason})`).join(', ')}`,
+    );
+  }
+  if (input.version.installed === null) reasons.push('The installed CozyStack version could not be detected');
+  if (input.version.target === null) reasons.push('The target version is not known');
+  return reasons;
+}
+
+function pathReason(input: VerdictInput): string | undefined {
+  const { installed, target, minorGap, steps } = input.version;
+  if (installed === null || target === null) return undefined;
+  const used = input.breakingChanges.filter((c) => c.usage === 'used');
+  const usedText =
+    used.length > 0
+      ? `breaking changes in use: ${used.map((c) => c.title).join(', ')}`
+      : 'no breaking change in use';
+  const gap = minorGap === null ? '' : `${plural(minorGap, 'minor version')}, `;
+  return `Upgrade ${v(installed)} → ${v(target)}: ${gap}${plural(steps.length, 'step')}; ${usedText}`;
+}
+
+function backupReason(input: VerdictInput): string {
+  const b = input.backup;
+  if (b === null) return 'No backup taken by this run (--no-backup): take one before changing anything';
+  if (!b.verified) return `Backup at ${b.path} is NOT verified`;
+  // A partial backup reaches this point only when the user accepted it (--allow-partial): say what is missing.
+  const partial = b.complete ? '' : `; partial, skipped: ${b.skipped.map((s) => s.type).join(', ')}`;
+  return `Backup taken and verified at ${b.path}: ${plural(b.totals.objects, 'object')}, ${b.totals.bytes} bytes, checksums verified${partial}`;
+}
+
+const range = (o: OptionScore) =>
+  `${formatRange(o.hoursMin, o.hoursMax)} h at ${formatRange(o.successMin, o.successMax)} % success, ${o.risk} risk`;
+
+export function decideVerdict(input: VerdictInput): VerdictResult {
+  const noGo = noGoReasons(input);
+  const incomplete = incompleteReasons(input);
+  const verdict: Verdict = noGo.length > 0 ? 'NO-GO' : incomplete.length > 0 ? 'INCOMPLETE' : 'GO';
+  const { A, C } = input.options;
+  const recommendation =
+    verdict === 'GO' || A.successMin >= input.model.recommendation.repairFirstMinSuccess ? 'A' : 'C';
+
+  // A failed verification is already a NO-GO reason; do not say it twice.
+  const backupLine = input.backup && !input.backup.verified ? [] : [backupReason(input)];
+  const reasons: string[] = [...backupLine, ...noGo, ...incomplete];
+  const path = pathReason(input);
+  if (path) reasons.push(path);
+  const tenant = tenantFailures(input.findings);
+  if (tenant.length > 0) {
+    reasons.push(
+      `${plural(tenant.length, 'finding')} confined to tenant workloads: they do not block the upgrade on their own`,
+    );
+  }
+  if (verdict === 'GO') reasons.push('No blocking finding on the platform');
+  if (recommendation === 'C') {
+    reasons.push(`Option C (fresh install): ${range(C)}; Option A (repair, then upgrade): ${range(A)}`);
+  } else if (verdict === 'GO') {
+    reasons.push(`Option A (in-place upgrade): ${range(A)}`);
+  } else {
+    reasons.push(`Repair first, then Option A: ${range(A)}; Option C would take ${range(C)}`);
+  }
+  return { verdict, recommendation, reasons };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../src/checks/types.js';
+import { buildAssessment } from '../../src/decide/assessment.js';
+import { DEFAULT_MODEL } from '../../src/decide/model.js';
+import { riskOf } from '../../src/decide/options.js';
+import { finding, parts, pod, referencePath, seedLikeFindings, seedLikeParts } from './inputs.js';
+
+const factorIds = (factors: Array<{ id: string }>) => factors.map((f) => f.id);
+
+describe('Option A vs Option C', () => {
+  it('reproduces the reference judgement from a broken pod network on two nodes', () => {
+    const { options } = buildAssessment(seedLikeParts());
+    assert.ok(options.A.hoursMin >= 28 && options.A.hoursMin <= 31, `A min ${options.A.hoursMin}`);
+    assert.ok(options.A.hoursMax >= 42 && options.A.hoursMax <= 46, `A max ${options.A.hoursMax}`);
+    assert.ok(
+      options.A.successMin >= 28 && options.A.successMax <= 42,
+      `A ${options.A.successMin}–${options.A.successMax}`,
+    );
+    assert.equal(options.A.risk, 'very high');
+    assert.ok(
+      options.C.hoursMin >= 7 && options.C.hoursMax <= 17,
+      `C ${options.C.hoursMin}–${options.C.hoursMax}`,
+    );
+    assert.ok(options.C.successMin >= 90);
+    assert.equal(options.C.risk, 'low');
+  });
+
+  it('a healthy cluster pays only for the path', () => {
+    const { options } = buildAssessment(parts({ version: referencePath() }));
+    assert.deepEqual(factorIds(options.A.factors), ['optionA.upgradeBase', 'optionA.perStep']);
+    assert.ok(options.A.successMin >= 80);
+    assert.equal(options.A.risk, 'low');
+  });
+
+  it('more broken nodes cost more hours and lower success', () => {
+    const two = buildAssessment(seedLikeParts()).options.A;
+    const seed = seedLikeFindings();
+    const wider = seed.rootCauses.map((rc) => ({ ...rc, nodes: [...rc.nodes, 'node-3', 'node-4'] }));
+    const four = buildAssessment(seedLikeParts({ rootCauses: wider })).options.A;
+    assert.ok(four.hoursMax > two.hoursMax);
+    assert.ok(four.successMin < two.successMin);
+  });
+
+  it('long-term degradation lowers success only past the threshold', () => {
+    const fresh = (age: number): Finding =>
+      finding({ check: 'helmreleases', evidence: [{ kind: 'helmrelease', name: 'x', ageDays: age }] });
+    const young = buildAssessment(parts({ findings: [fresh(10)] })).options.A;
+    const old = buildAssessment(parts({ findings: [fresh(45)] })).options.A;
+    assert.ok(!factorIds(young.factors).includes('optionA.longTermDegradation'));
+    assert.ok(factorIds(old.factors).includes('optionA.longTermDegradation'));
+    assert.equal(young.successMin - old.successMin, -DEFAULT_MODEL.optionA.longTermDegradation.successDelta);
+  });
+
+  it('a blocking finding no root cause explains is repaired on its own, then validated', () => {
+    const webhook = finding({ check: 'webhooks-apiservices', title: 'lineage webhook has no endpoints' });
+    const { A } = buildAssessment(parts({ findings: [webhook] })).options;
+    assert.deepEqual(factorIds(A.factors).slice(0, 2), [
+      'optionA.blockingUnexplained',
+      'optionA.repairValidation',
+    ]);
+  });
+
+  it('breaking changes in use and pending migrations cost A hours and success', () => {
+    const version = referencePath();
+    version.steps[2]!.breakingChanges[0]!.usage = 'used';
+    version.migrationCounter = 7;
+    const { A, C } = buildAssessment(parts({ version })).options;
+    assert.ok(factorIds(A.factors).includes('optionA.breakingChangeUsed'));
+    const pending = A.factors.find((f) => f.id === 'optionA.pendingMigrations');
+    assert.match(pending?.description ?? '', /^2 migrations pending/);
+    assert.ok(factorIds(C.factors).includes('optionC.breakingChangeUsed'));
+  });
+
+  it('C grows with tenant workloads and is barely moved by cluster health', () => {
+    const small = buildAssessment(seedLikeParts()).options.C;
+    const large = buildAssessment(seedLikeParts({ cluster: { ...parts().cluster, tenantWorkloads: 40 } }))
+      .options.C;
+    assert.ok(large.hoursMax > small.hoursMax);
+    const healthy = buildAssessment(parts({ version: referencePath() })).options.C;
+    assert.ok(healthy.successMin - small.successMin <= 5);
+  });
+
+  it('tenant failures do not touch Option A', () => {
+    const tenant = finding({
+      check: 'pod-failures',
+      scope: 'tenant',
+      evidence: [pod('tenant-a', 'app', 'n1', { restarts: 5000 })],
+    });
+    const clean = buildAssessment(parts()).options.A;
+    const withTenant = buildAssessment(parts({ findings: [tenant] })).options.A;
+    assert.deepEqual(withTenant, clean);
+  });
+
+  it('risk bands read the lower end of the success range', () => {
+    assert.equal(riskOf(95, DEFAULT_MODEL), 'low');
+    assert.equal(riskOf(65, DEFAULT_MODEL), 'medium');
+    assert.equal(riskOf(45, DEFAULT_MODEL), 'high');
+    assert.equal(riskOf(30, DEFAULT_MODEL), 'very high');
+  });
+});
