@@ -1,0 +1,370 @@
+// The upgrade path between two releases, computed with semver (never by date: release lines overlap).
+//
+// Rule (documented in releases.yaml and the README): take the newest non-avoided patch of every minor line
+// after the installed release, up to the target (on the target's line, the target itself); merge consecutive
+// lines whose chosen releases migrate to the same counter target into one step at the last of them, since
+// they run the same migrations; a required stop (the newest v0.41 patch before v1.0) always ends a step.
+// v0.28.0 → v0.37.2 gives 0.30.6, 0.31.2, 0.32.1, 0.33.3, 0.35.5, 0.36.3, 0.37.2: the reference report's
+// "7 incremental steps" for a gap of 9 minor versions.
+import semver from 'semver';
+import { BadInputError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import type { VersionSchema } from '../report/assessment-schema.js';
+import { assessUsage } from './breaking.js';
+import { detectInstalled } from './detect.js';
+import type {
+  BreakingChangeUse,
+  BundleCheck,
+  Catalog,
+  CrossedBreakingChange,
+  InstalledVersion,
+  MigrationCounterCheck,
+  Release,
+  UpgradePlan,
+} from './types.js';
+import { minorLine, parseVersion, withV } from './version.js';
+import type { z } from 'zod';
+
+export type VersionSection = z.infer<typeof VersionSchema>;
+
+const DAY_MS = 86_400_000;
+
+export function findRelease(catalog: Catalog, version: string): Release | undefined {
+  return catalog.releases.find((r) => r.version === version);
+}
+
+/** The newest stable release the catalog does not tell to avoid. */
+export function latestRelease(catalog: Catalog): Release {
+  const usable = catalog.releases.filter((r) => !r.avoid);
+  const latest = usable[usable.length - 1];
+  if (!latest) throw new BadInputError('the release catalog has no usable release', undefined, 'releases');
+  return latest;
+}
+
+/** `--target vX.Y.Z` or `latest` → a catalog release; anything else is exit 2 with the reason. */
+export function resolveTarget(catalog: Catalog, spec: string): Release {
+  const text = spec.trim();
+  if (text === 'latest') return latestRelease(catalog);
+  const hint = `use vX.Y.Z (e.g. v0.37.2) or latest; the catalog goes up to ${withV(latestRelease(catalog).version)}`;
+  const parsed = parseVersion(text);
+  if (!parsed.ok) {
+    throw new BadInputError(
+      `--target: '${spec}' is not a version (${parsed.reason})`,
+      undefined,
+      'target',
+      hint,
+    );
+  }
+  if (parsed.value.prerelease || parsed.value.commitsAfter > 0) {
+    throw new BadInputError(`--target: '${spec}' is not a stable release`, undefined, 'target', hint);
+  }
+  const release = findRelease(catalog, parsed.value.base);
+  if (!release) {
+    const line = catalog.releases.filter((r) => minorLine(r.version) === minorLine(parsed.value.base));
+    const known =
+      line.length > 0
+        ? `; the ${minorLine(parsed.value.base)} line has ${line.map((r) => withV(r.version)).join(', ')}`
+        : '';
+    throw new BadInputError(
+      `--target: ${withV(parsed.value.base)} is not a release in the catalog${known}`,
+      undefined,
+      'target',
+      `${hint}; add unreleased versions with --catalog FILE`,
+    );
+  }
+  if (release.avoid) {
+    const instead = release.avoid.instead
+      ? `target ${withV(release.avoid.instead)} instead`
+      : 'target a later patch';
+    throw new BadInputError(
+      `--target: ${withV(release.version)} is a release to avoid: ${release.avoid.reason} (${release.avoid.source})`,
+      undefined,
+      'target',
+      instead,
+    );
+  }
+  return release;
+}
+
+/** Minor lines crossed: 0.28 → 0.37 = 9, 0.41 → 1.0 = 1 (the catalog's line sequence; there is no 0.42). */
+export function minorGap(catalog: Catalog, from: string, to: string): number {
+  const lines = [...new Set(catalog.releases.map((r) => minorLine(r.version)))];
+  const fromIndex = lines.indexOf(minorLine(from));
+  const toIndex = lines.indexOf(minorLine(to));
+  if (fromIndex < 0 || toIndex < 0) {
+    const a = semver.parse(from)!;
+    const b = semver.parse(to)!;
+    return a.major === b.major ? b.minor - a.minor : Number.NaN;
+  }
+  return toIndex - fromIndex;
+}
+
+export interface PlannedStop {
+  release: Release;
+  /** Minor lines merged into this step, e.g. ['0.29', '0.30']. */
+  lines: string[];
+  /** Set when this step is a required stop. */
+  requiredStop?: string;
+}
+
+/** The newest non-avoided release in each required stop's range, for stops this path must make. */
+function requiredStopsBetween(catalog: Catalog, from: string, to: string): Map<string, string> {
+  const stops = new Map<string, string>();
+  for (const stop of catalog.requiredStops) {
+    if (!(semver.lt(from, stop.before) && semver.gte(to, stop.before))) continue;
+    const candidates = catalog.releases.filter((r) => !r.avoid && semver.satisfies(r.version, stop.range));
+    const chosen = candidates[candidates.length - 1];
+    if (chosen && semver.gt(chosen.version, from)) stops.set(chosen.version, stop.id);
+  }
+  return stops;
+}
+
+/** Releases to apply in order from `from` (exclusive) to `to` (inclusive). Pure; see the rule at the top. */
+export function computeStops(catalog: Catalog, from: string, to: string): PlannedStop[] {
+  if (semver.gte(from, to)) return [];
+  const stops = requiredStopsBetween(catalog, from, to);
+  const byLine = new Map<string, Release[]>();
+  for (const release of catalog.releases) {
+    if (release.avoid || semver.lte(release.version, from) || semver.gt(release.version, to)) continue;
+    const line = minorLine(release.version);
+    byLine.set(line, [...(byLine.get(line) ?? []), release]);
+  }
+  const chosen = [...byLine.entries()].map(([line, releases]) => {
+    const stop = releases.find((r) => stops.has(r.version));
+    return {
+      line,
+      release: stop ?? releases[releases.length - 1]!,
+      requiredStop: stop ? stops.get(stop.version) : undefined,
+    };
+  });
+  const planned: PlannedStop[] = [];
+  let pending: string[] = [];
+  chosen.forEach((entry, index) => {
+    pending.push(entry.line);
+    const next = chosen[index + 1];
+    const endsHere =
+      !next ||
+      entry.requiredStop !== undefined ||
+      next.release.migrationTarget !== entry.release.migrationTarget;
+    if (!endsHere) return;
+    const step: PlannedStop = { release: entry.release, lines: pending };
+    if (entry.requiredStop) step.requiredStop = entry.requiredStop;
+    planned.push(step);
+    pending = [];
+  });
+  return planned;
+}
+
+function stepNotes(catalog: Catalog, from: string, planned: PlannedStop): string[] {
+  const to = planned.release;
+  const notes: string[] = [];
+  if (planned.lines.length > 1) {
+    notes.push(
+      `lines ${planned.lines.join(', ')} run the same migrations (counter target ${to.migrationTarget}): one step to ${withV(to.version)}`,
+    );
+  }
+  if (planned.requiredStop) {
+    const stop = catalog.requiredStops.find((s) => s.id === planned.requiredStop)!;
+    notes.push(`required stop: ${stop.reason} (${stop.source})`);
+  }
+  const crossed = catalog.releases.filter(
+    (r) => semver.gt(r.version, from) && semver.lte(r.version, to.version),
+  );
+  const avoided = crossed.filter((r) => r.avoid);
+  if (avoided.length > 0) {
+    notes.push(
+      `skips ${avoided.map((r) => withV(r.version)).join(', ')}: ${avoided[0]!.avoid!.reason} (${avoided[0]!.avoid!.source})`,
+    );
+  }
+  for (const release of crossed) {
+    const relevant = release.version === to.version || semver.patch(release.version) === 0;
+    if (!relevant) continue;
+    for (const note of release.notes ?? [])
+      notes.push(`${withV(release.version)}: ${note.text} (${note.source})`);
+  }
+  if (to.minKubernetes)
+    notes.push(`${withV(to.version)} needs management-cluster Kubernetes ≥ ${to.minKubernetes}`);
+  const fromRelease = findRelease(catalog, from);
+  if (fromRelease && fromRelease.date > to.date) {
+    notes.push(
+      `${withV(from)} (${fromRelease.date}) was released after ${withV(to.version)} (${to.date}); lines overlap, so check that the fixes you rely on are in ${withV(to.version)}`,
+    );
+  }
+  return notes;
+}
+
+function crossedChanges(catalog: Catalog, inventory: Inventory, from: string, to: string, step: string) {
+  return catalog.breakingChanges
+    .filter((c) => semver.gt(c.version, from) && semver.lte(c.version, to))
+    .map((change): CrossedBreakingChange => {
+      const usage = assessUsage(change, inventory);
+      return {
+        id: change.id,
+        title: change.title,
+        version: change.version,
+        severity: usage.severity,
+        usage: usage.usage,
+        evidence: usage.evidence,
+        action: change.action,
+        source: change.source,
+        step,
+        affects: change.affects,
+      };
+    });
+}
+
+/** Just the fields of BreakingChangeUseSchema. */
+export function toBreakingChangeUse(change: CrossedBreakingChange): BreakingChangeUse {
+  const { id, title, version, severity, usage, evidence, action, source } = change;
+  return { id, title, version, severity, usage, evidence, action, source };
+}
+
+function checkCounter(installed: InstalledVersion, release: Release | undefined): MigrationCounterCheck {
+  const value = installed.migrationCounter;
+  const expected = release?.migrationTarget ?? null;
+  if (value === null) {
+    return {
+      value,
+      expected,
+      state: 'unknown',
+      explanation: 'ConfigMap cozy-system/cozystack-version (data.version) was not found',
+    };
+  }
+  if (expected === null) {
+    return {
+      value,
+      expected,
+      state: 'unknown',
+      explanation: `counter ${value}; the installed release is not in the catalog`,
+    };
+  }
+  const name = withV(release!.version);
+  if (value < expected) {
+    return {
+      value,
+      expected,
+      state: 'pending',
+      explanation: `migration counter ${value} is below ${expected}, the target of ${name}: migrations ${value}–${expected - 1} are pending or stuck`,
+    };
+  }
+  if (value > expected) {
+    const build =
+      installed.commitsAfter > 0 ? ' (or this non-release build already carries later migrations)' : '';
+    return {
+      value,
+      expected,
+      state: 'ahead',
+      explanation: `migration counter ${value} is above ${expected}, the target of ${name}: a newer release was applied and rolled back${build}`,
+    };
+  }
+  return { value, expected, state: 'ok', explanation: `migration counter ${value} matches ${name}` };
+}
+
+function checkBundle(catalog: Catalog, installed: InstalledVersion): BundleCheck {
+  if (installed.bundle === null) return { name: null, known: null, from: installed.bundleFrom };
+  return {
+    name: installed.bundle,
+    known: catalog.bundles.some((b) => b.name === installed.bundle),
+    from: installed.bundleFrom,
+  };
+}
+
+function ageDays(
+  inventory: Inventory,
+  installed: InstalledVersion,
+  release: Release | undefined,
+): number | null {
+  const now = Date.parse(inventory.now);
+  if (Number.isNaN(now)) return null;
+  let since = release ? Date.parse(`${release.date}T00:00:00Z`) : Number.NaN;
+  // A build after the tag is at least as young as its installer Deployment when that was created later.
+  const created = installed.installerCreatedAt ? Date.parse(installed.installerCreatedAt) : Number.NaN;
+  if (installed.commitsAfter > 0 && !Number.isNaN(created) && (Number.isNaN(since) || created > since))
+    since = created;
+  if (Number.isNaN(since)) return null;
+  return Math.max(0, Math.floor((now - since) / DAY_MS));
+}
+
+export interface PlanOptions {
+  /** Detection already done (the assess command shares it); detected from the inventory otherwise. */
+  installed?: InstalledVersion;
+}
+
+/** Detects, resolves the target and computes the path. Throws BadInputError (exit 2) for a bad target. */
+export function planUpgrade(
+  inventory: Inventory,
+  catalog: Catalog,
+  targetSpec: string,
+  options: PlanOptions = {},
+): UpgradePlan {
+  const target = resolveTarget(catalog, targetSpec);
+  const installed = options.installed ?? detectInstalled(inventory, catalog);
+  const installedRelease = installed.version ? findRelease(catalog, installed.version) : undefined;
+  const plan: UpgradePlan = {
+    installed,
+    target: target.version,
+    targetRequested: targetSpec,
+    minorGap: null,
+    steps: [],
+    breakingChanges: [],
+    migrationCounter: checkCounter(installed, installedRelease),
+    bundle: checkBundle(catalog, installed),
+    installedAgeDays: ageDays(inventory, installed, installedRelease),
+    notes: [...installed.notes],
+  };
+  if (!installed.version) {
+    plan.unknownReason = installed.unknownReason ?? 'the installed version could not be detected';
+    return plan;
+  }
+  if (!installedRelease) {
+    plan.unknownReason = `the installed version ${withV(installed.version)} is not a release in the catalog`;
+    return plan;
+  }
+  if (semver.lt(target.version, installed.version)) {
+    throw new BadInputError(
+      `--target: ${withV(target.version)} is older than the installed ${withV(installed.version)} (${installed.detectedFrom})`,
+      undefined,
+      'target',
+      'downgrades are not supported; pick a newer release or latest',
+    );
+  }
+  plan.minorGap = minorGap(catalog, installed.version, target.version);
+  let from = installed.version;
+  let counter = installed.migrationCounter ?? installedRelease.migrationTarget;
+  for (const planned of computeStops(catalog, installed.version, target.version)) {
+    const to = planned.release;
+    const changes = crossedChanges(catalog, inventory, from, to.version, to.version);
+    plan.breakingChanges.push(...changes);
+    plan.steps.push({
+      from,
+      to: to.version,
+      migrations: { from: counter, to: Math.max(counter, to.migrationTarget) },
+      breakingChanges: changes.map(toBreakingChangeUse),
+      notes: stepNotes(catalog, from, planned),
+    });
+    from = to.version;
+    counter = Math.max(counter, to.migrationTarget);
+  }
+  if (plan.steps.length === 0) plan.notes.push(`${withV(installed.version)} is already the target`);
+  return plan;
+}
+
+/** The assessment's `version` section, exactly (VersionSchema). */
+export function toVersionSection(plan: UpgradePlan): VersionSection {
+  return {
+    installed: plan.installed.version,
+    installedRaw: plan.installed.raw,
+    detectedFrom: plan.installed.detectedFrom,
+    target: plan.target,
+    minorGap: plan.minorGap,
+    steps: plan.steps,
+    bundle: plan.installed.bundle,
+    migrationCounter: plan.installed.migrationCounter,
+    installedAgeDays: plan.installedAgeDays,
+  };
+}
+
+/** The assessment's `breakingChanges` list (BreakingChangeUseSchema), in path order. */
+export function breakingChangesOf(plan: UpgradePlan): BreakingChangeUse[] {
+  return plan.breakingChanges.map(toBreakingChangeUse);
+}

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assessUsage, evaluateDetector } from '../../src/catalog/breaking.js';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { deployment, helmRelease, inventory } from './inline-inventory.js';
+
+const catalog = loadCatalog();
+const change = (id: string) => catalog.breakingChanges.find((c) => c.id === id)!;
+
+describe('assessUsage', () => {
+  it('FerretDB v1→v2: used with chart < 1.0.0, not used with v2 or none, unknown when HelmReleases are unreadable', () => {
+    const used = assessUsage(
+      change('ferretdb-v2'),
+      inventory({
+        helmReleases: [helmRelease('tenant-a', 'ferretdb-db', 'ferretdb', { deployedChartVersion: '0.8.0' })],
+      }),
+    );
+    assert.equal(used.usage, 'used');
+    assert.equal(used.severity, 'blocker');
+    assert.match(used.evidence, /tenant-a\/ferretdb-db \(chart ferretdb 0\.8\.0 < 1\.0\.0\)/);
+
+    const v2 = assessUsage(
+      change('ferretdb-v2'),
+      inventory({
+        helmReleases: [helmRelease('tenant-a', 'ferretdb-db', 'ferretdb', { deployedChartVersion: '1.0.0' })],
+      }),
+    );
+    assert.equal(v2.usage, 'not used');
+
+    const none = assessUsage(
+      change('ferretdb-v2'),
+      inventory({ helmReleases: [helmRelease('tenant-a', 'pg', 'postgres')] }),
+    );
+    assert.equal(none.usage, 'not used');
+    assert.equal(
+      none.evidence,
+      'no HelmRelease with chart ferretdb below chart version 1.0.0 in tenant-* namespaces',
+    );
+
+    const blind = inventory();
+    blind.outcomes['helmreleases.helm.toolkit.fluxcd.io'] = {
+      type: 'helmreleases.helm.toolkit.fluxcd.io',
+      status: 'forbidden',
+      count: 0,
+    };
+    const unknown = assessUsage(change('ferretdb-v2'), blind);
+    assert.equal(unknown.usage, 'unknown');
+    assert.match(unknown.evidence, /could not be read \(forbidden\)/);
+  });
+
+  it('a FerretDB whose deployed version is unknown counts as used', () => {
+    const result = assessUsage(
+      change('ferretdb-v2'),
+      inventory({ helmReleases: [helmRelease('tenant-a', 'ferretdb-x', 'ferretdb')] }),
+    );
+    assert.equal(result.usage, 'used');
+    assert.match(result.evidence, /deployed version unknown/);
+  });
+
+  it('SeaweedFS: by release name or chart', () => {
+    assert.equal(
+      assessUsage(
+        change('seaweedfs-chart-0.7'),
+        inventory({ helmReleases: [helmRelease('tenant-root', 'seaweedfs', 'seaweedfs')] }),
+      ).usage,
+      'used',
+    );
+    assert.equal(assessUsage(change('seaweedfs-chart-0.7'), inventory()).usage, 'not used');
+  });
+
+  it('values keys, release names, workloads and label selectors', () => {
+    const ingress = helmRelease('tenant-root', 'ingress', 'ingress', {
+      valueKeys: ['replicas', 'dashboard'],
+    });
+    assert.equal(
+      assessUsage(change('ingress-expose-settings'), inventory({ helmReleases: [ingress] })).usage,
+      'used',
+    );
+    assert.equal(
+      assessUsage(
+        change('ingress-expose-settings'),
+        inventory({ helmReleases: [{ ...ingress, valueKeys: ['replicas'] }] }),
+      ).usage,
+      'not used',
+    );
+    const proxy = helmRelease('cozy-system', 'cozy-proxy', 'cozy-proxy', { releaseName: 'cozy-proxy' });
+    assert.equal(
+      assessUsage(change('cozy-proxy-release-name'), inventory({ helmReleases: [proxy] })).usage,
+      'not used',
+    );
+    const flux = deployment('cozy-fluxcd', 'flux-operator', [{ name: 'manager', image: 'x' }]);
+    assert.equal(assessUsage(change('flux-aio'), inventory({ workloads: [flux] })).usage, 'used');
+    const app = helmRelease('tenant-a', 'redis-x', 'redis', { labels: { 'cozystack.io/ui': 'true' } });
+    assert.equal(
+      assessUsage(change('app-resources-format'), inventory({ helmReleases: [app] })).usage,
+      'used',
+    );
+    assert.equal(
+      assessUsage(change('app-resources-format'), inventory({ helmReleases: [{ ...app, labels: {} }] }))
+        .usage,
+      'not used',
+    );
+  });
+
+  it('management Kubernetes ≥ 1.33: from the server version, unknown without it', () => {
+    assert.equal(
+      assessUsage(change('management-kubernetes-1.33'), inventory({ serverVersion: 'v1.32.3' })).usage,
+      'used',
+    );
+    assert.equal(
+      assessUsage(change('management-kubernetes-1.33'), inventory({ serverVersion: 'v1.33.1+k3s1' })).usage,
+      'not used',
+    );
+    assert.equal(
+      assessUsage(change('management-kubernetes-1.33'), inventory({ serverVersion: undefined })).usage,
+      'unknown',
+    );
+  });
+
+  it('etcd v1alpha2: a blocker unless the backup strategy exists', () => {
+    const etcd = {
+      group: 'etcd.aenix.io',
+      kind: 'EtcdCluster',
+      count: 2,
+      names: ['tenant-a/etcd', 'tenant-b/etcd'],
+    };
+    const bare = assessUsage(
+      change('etcd-operator-v1alpha2'),
+      inventory({ customResources: { 'etcdclusters.etcd.aenix.io': etcd } }),
+    );
+    assert.equal(bare.usage, 'used');
+    assert.equal(bare.severity, 'blocker');
+    const prepared = assessUsage(
+      change('etcd-operator-v1alpha2'),
+      inventory({
+        customResources: {
+          'etcdclusters.etcd.aenix.io': etcd,
+          'etcds.strategy.backups.cozystack.io': {
+            group: 'strategy.backups.cozystack.io',
+            kind: 'Etcd',
+            count: 1,
+            names: ['cozy-default-etcd'],
+          },
+        },
+      }),
+    );
+    assert.equal(prepared.severity, 'warning');
+    assert.match(prepared.evidence, /prepared: Etcd cozy-default-etcd exists/);
+    assert.equal(assessUsage(change('etcd-operator-v1alpha2'), inventory()).usage, 'not used');
+  });
+
+  it('custom resources of a type never listed are unknown when its CRD exists', () => {
+    const crd = {
+      name: 'etcdclusters.etcd.aenix.io',
+      group: 'etcd.aenix.io',
+      kind: 'EtcdCluster',
+      plural: 'etcdclusters',
+      scope: 'Namespaced' as const,
+      versions: ['v1alpha1'],
+    };
+    const result = evaluateDetector(
+      { kind: 'customResource', type: 'etcdclusters.etcd.aenix.io' },
+      inventory({ crds: [crd] }),
+    );
+    assert.equal(result.state, 'unknown');
+  });
+
+  it('platform changes apply to every cluster', () => {
+    assert.equal(assessUsage(change('v1-architecture'), inventory()).usage, 'used');
+  });
+});

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadCatalog, parseCatalogText } from '../../src/catalog/load.js';
+import { BadInputError, ExitCode } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cozy-catalog-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function target(version: string): number | undefined {
+  return loadCatalog().releases.find((r) => r.version === version)?.migrationTarget;
+}
+
+describe('shipped catalog', () => {
+  const catalog = loadCatalog();
+
+  it('covers every stable release from v0.25.0 to v1.6.2 in semver order', () => {
+    const versions = catalog.releases.map((r) => r.version);
+    assert.equal(versions[0], '0.25.0');
+    assert.equal(versions.at(-1), '1.6.2');
+    assert.equal(versions.length, 137);
+    assert.ok(versions.includes('0.37.10') && versions.includes('0.41.11') && versions.includes('1.5.4'));
+    // ordered by semver even though v0.41.11 (2026-03-10) is newer by date than v1.0.0 (2026-02-26)
+    assert.ok(versions.indexOf('0.41.11') < versions.indexOf('1.0.0'));
+  });
+
+  it('carries the migration counter targets of the reference tables', () => {
+    const expected: Record<string, number> = {
+      '0.25.3': 9,
+      '0.28.0': 10,
+      '0.30.6': 10,
+      '0.31.1': 13,
+      '0.31.2': 14,
+      '0.32.1': 16,
+      '0.34.2': 17,
+      '0.34.3': 18,
+      '0.35.5': 18,
+      '0.36.3': 20,
+      '0.37.2': 21,
+      '0.39.5': 21,
+      '0.41.11': 23,
+      '1.0.8': 34,
+      '1.1.7': 35,
+      '1.2.1': 36,
+      '1.2.2': 38,
+      '1.4.0': 40,
+      '1.4.1': 42,
+      '1.5.3': 45,
+      '1.5.4': 46,
+      '1.6.2': 54,
+    };
+    for (const [version, value] of Object.entries(expected)) assert.equal(target(version), value, version);
+  });
+
+  it('marks releases to avoid, image quirks and the Kubernetes minimum, each with a source', () => {
+    const byVersion = (v: string) => catalog.releases.find((r) => r.version === v)!;
+    for (const v of ['0.34.0', '0.34.1', '0.34.2']) assert.equal(byVersion(v).avoid?.instead, '0.34.3');
+    assert.ok(byVersion('0.33.0').avoid);
+    assert.equal(byVersion('0.34.3').avoid, undefined);
+    assert.equal(byVersion('0.30.5').installerImage, '0.30.4');
+    assert.equal(byVersion('1.0.8').operatorImage, '1.0.7');
+    assert.equal(byVersion('1.4.0').operatorImage, '1.4.0-rc.2');
+    assert.equal(byVersion('1.5.0').minKubernetes, '1.33');
+    assert.equal(byVersion('1.4.6').minKubernetes, undefined);
+    assert.equal(byVersion('0.28.0').date, '2025-03-13');
+    assert.equal(byVersion('0.36.3').date, '2026-01-04');
+    for (const release of catalog.releases) assert.match(release.source, /cozystack\/cozystack/);
+  });
+
+  it('has the required stop before v1.0 and the breaking changes of the reference', () => {
+    assert.deepEqual(
+      catalog.requiredStops.map((s) => [s.range, s.before]),
+      [['>=0.41.10 <0.42.0', '1.0.0']],
+    );
+    const ids = catalog.breakingChanges.map((c) => c.id);
+    for (const id of [
+      'ferretdb-v2',
+      'seaweedfs-chart-0.7',
+      'lineage-webhook-dashboard',
+      'flux-aio',
+      'ferretdb-removed',
+      'management-kubernetes-1.33',
+      'etcd-operator-v1alpha2',
+    ]) {
+      assert.ok(ids.includes(id), id);
+    }
+    const ferret = catalog.breakingChanges.find((c) => c.id === 'ferretdb-v2')!;
+    assert.equal(ferret.severity, 'blocker');
+    assert.equal(ferret.version, '0.34.0');
+    assert.ok(ferret.source.includes('docs/changelogs/v0.34.0.md'));
+    assert.deepEqual(
+      catalog.bundles.filter((b) => b.generation === 'v0').map((b) => b.name),
+      ['paas-full', 'paas-hosted', 'distro-full', 'distro-hosted'],
+    );
+  });
+});
+
+describe('--catalog FILE', () => {
+  it('replaces releases with the same version and adds new ones', () => {
+    const file = write(
+      'extra.yaml',
+      `schemaVersion: 1
+releases:
+  - version: 1.7.0
+    date: '2026-09-01'
+    migrationTarget: 60
+    source: docs/changelogs/v1.7.0.md
+  - version: 0.37.2
+    date: '2025-10-15'
+    migrationTarget: 99
+    source: local correction
+`,
+    );
+    const catalog = loadCatalog(file);
+    assert.equal(catalog.releases.at(-1)?.version, '1.7.0');
+    assert.equal(catalog.releases.find((r) => r.version === '0.37.2')?.migrationTarget, 99);
+    assert.equal(catalog.releases.length, 138);
+    assert.deepEqual(catalog.files, ['releases.yaml', file]);
+  });
+
+  it('replaces a breaking change by id', () => {
+    const file = write(
+      'change.yaml',
+      `schemaVersion: 1
+breakingChanges:
+  - id: ferretdb-v2
+    title: FerretDB (local note)
+    version: 0.34.0
+    affects: FerretDB
+    severity: warning
+    action: none
+    detect: [{ kind: helmRelease, chart: ferretdb }]
+    source: local
+`,
+    );
+    const changes = loadCatalog(file).breakingChanges.filter((c) => c.id === 'ferretdb-v2');
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0]!.severity, 'warning');
+  });
+
+  it('a malformed file is exit 2 naming the file and the field path', () => {
+    const file = write(
+      'bad.yaml',
+      `schemaVersion: 1
+releases:
+  - version: 1.7.0
+    date: '2026-09-01'
+    migrationTarget: sixty
+    source: x
+`,
+    );
+    assert.throws(
+      () => loadCatalog(file),
+      (error: unknown) =>
+        error instanceof BadInputError &&
+        error.exitCode === ExitCode.BAD_INPUT &&
+        error.field === 'releases[0].migrationTarget' &&
+        error.message.includes(file),
+    );
+  });
+
+  it('names unknown detector kinds, duplicate versions, bad versions and YAML syntax errors', () => {
+    const field = (text: string) => {
+      try {
+        parseCatalogText(text, 'x.yaml');
+      } catch (error) {
+        assert.ok(error instanceof BadInputError);
+        return { field: error.field, message: error.message };
+      }
+      assert.fail('expected a BadInputError');
+    };
+    assert.equal(
+      field(
+        'schemaVersion: 1\nbreakingChanges:\n  - {id: a, title: t, version: 1.0.0, affects: a, severity: blocker, action: a, source: s, detect: [{kind: nope}]}\n',
+      ).field,
+      'breakingChanges[0].detect[0].kind',
+    );
+    const release = "{version: 1.7.0, date: '2026-01-01', migrationTarget: 1, source: s}";
+    assert.equal(field(`schemaVersion: 1\nreleases: [${release}, ${release}]\n`).field, 'releases[1]');
+    assert.equal(
+      field(
+        "schemaVersion: 1\nreleases: [{version: v1.7, date: '2026-01-01', migrationTarget: 1, source: s}]\n",
+      ).field,
+      'releases[0].version',
+    );
+    assert.equal(field('schemaVersion: 2\n').field, 'schemaVersion');
+    assert.match(field('releases: [\n').message, /x\.yaml: not valid YAML at line \d+/);
+  });
+
+  it('a missing file is exit 2 naming it', () => {
+    const missing = join(dir, 'nope.yaml');
+    assert.throws(
+      () => loadCatalog(missing),
+      (e: unknown) => e instanceof BadInputError && e.message.includes('file not found'),
+    );
+  });
+});

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadCatalog } from '../../src/catalog/load.js';
+import {
+  computeStops,
+  minorGap,
+  planUpgrade,
+  resolveTarget,
+  toVersionSection,
+} from '../../src/catalog/path.js';
+import { BadInputError } from '../../src/errors.js';
+import { VersionSchema } from '../../src/report/assessment-schema.js';
+import { helmRelease, installer, inventory } from './inline-inventory.js';
+
+const catalog = loadCatalog();
+const stops = (from: string, to: string) => computeStops(catalog, from, to).map((s) => s.release.version);
+const avoided = new Set(catalog.releases.filter((r) => r.avoid).map((r) => r.version));
+
+describe('computeStops', () => {
+  it('reference case: v0.28.0 → v0.37.2 is 9 minor versions in 7 steps', () => {
+    assert.equal(minorGap(catalog, '0.28.0', '0.37.2'), 9);
+    assert.deepEqual(stops('0.28.0', '0.37.2'), [
+      '0.30.6',
+      '0.31.2',
+      '0.32.1',
+      '0.33.3',
+      '0.35.5',
+      '0.36.3',
+      '0.37.2',
+    ]);
+  });
+
+  it('stops at the newest v0.41 patch before v1.0, from anywhere below it', () => {
+    for (const from of ['0.28.0', '0.37.2', '0.40.7', '0.41.0', '0.41.10']) {
+      const path = stops(from, '1.0.0');
+      assert.equal(path.at(-2), '0.41.11', from);
+      assert.equal(path.at(-1), '1.0.0', from);
+      assert.ok(computeStops(catalog, from, '1.0.0').at(-2)?.requiredStop, from);
+    }
+    assert.deepEqual(stops('0.41.11', '1.0.0'), ['1.0.0']);
+    assert.equal(minorGap(catalog, '0.41.11', '1.0.0'), 1);
+    assert.equal(minorGap(catalog, '0.28.0', '1.6.2'), 20);
+  });
+
+  it('goes to v1.6.2 line by line through v1.x', () => {
+    assert.deepEqual(stops('0.37.2', '1.6.2'), [
+      '0.39.5',
+      '0.41.11',
+      '1.0.8',
+      '1.1.7',
+      '1.2.4',
+      '1.3.6',
+      '1.4.6',
+      '1.5.4',
+      '1.6.2',
+    ]);
+    assert.deepEqual(stops('1.0.0', '1.2.0'), ['1.0.8', '1.1.7', '1.2.0']);
+    assert.deepEqual(stops('1.4.2', '1.4.6'), ['1.4.6']);
+    assert.deepEqual(stops('1.6.2', '1.6.2'), []);
+  });
+
+  it('merges lines that run the same migrations and never picks an avoided release', () => {
+    // 0.34.3–0.35.x share counter target 18: one step at the end
+    assert.deepEqual(stops('0.33.3', '0.35.5'), ['0.35.5']);
+    assert.deepEqual(stops('0.33.3', '0.34.8'), ['0.34.8']);
+    assert.deepEqual(stops('0.32.1', '0.34.3'), ['0.33.3', '0.34.3']);
+    const pairs: Array<[string, string]> = [];
+    const versions = catalog.releases.map((r) => r.version).filter((v) => !avoided.has(v));
+    for (let i = 0; i < versions.length; i += 7)
+      for (let j = i; j < versions.length; j += 11) pairs.push([versions[i]!, versions[j]!]);
+    assert.ok(pairs.length > 100);
+    for (const [from, to] of pairs) {
+      const path = stops(from, to);
+      for (const v of path) assert.ok(!avoided.has(v), `${from}→${to} picks avoided ${v}`);
+      if (from !== to) assert.equal(path.at(-1), to, `${from}→${to} ends at the target`);
+      const sorted = [...path].sort(
+        (a, b) =>
+          catalog.releases.findIndex((r) => r.version === a) -
+          catalog.releases.findIndex((r) => r.version === b),
+      );
+      assert.deepEqual(path, sorted, `${from}→${to} is in order`);
+      if (from < '1.0.0' && to.startsWith('1.') && !from.startsWith('1.'))
+        assert.ok(path.includes('0.41.11'), `${from}→${to}`);
+    }
+  });
+});
+
+describe('resolveTarget', () => {
+  it('latest is the newest stable release', () => {
+    assert.equal(resolveTarget(catalog, 'latest').version, '1.6.2');
+    assert.equal(resolveTarget(catalog, 'v0.37.2').version, '0.37.2');
+    assert.equal(resolveTarget(catalog, '0.37.2').version, '0.37.2');
+  });
+
+  it('refuses versions that are not releases, unknown ones and avoided ones (exit 2)', () => {
+    const refused = (spec: string, pattern: RegExp) =>
+      assert.throws(
+        () => resolveTarget(catalog, spec),
+        (e: unknown) => e instanceof BadInputError && e.exitCode === 2 && pattern.test(e.message),
+      );
+    refused('banana', /not a version/);
+    refused('v1.4.0-rc.2', /not a stable release/);
+    refused('v0.28.0-54-g22cf18ff', /not a stable release/);
+    refused('v0.42.0', /not a release in the catalog/);
+    refused('v1.7.0', /not a release in the catalog/);
+    refused('v0.34.1', /release to avoid/);
+  });
+});
+
+describe('planUpgrade', () => {
+  const seedLike = () =>
+    inventory({
+      workloads: [installer('v0.28.0-54-g22cf18ff', '2025-03-19T10:00:00Z')],
+      cozystackConfigMaps: {
+        'cozy-system/cozystack': { 'bundle-name': 'paas-full' },
+        'cozy-system/cozystack-version': { version: '10' },
+      },
+      helmReleases: [helmRelease('tenant-root', 'ingress', 'ingress')],
+    });
+
+  it('plans the reference case with migrations, breaking changes and notes per step', () => {
+    const plan = planUpgrade(seedLike(), catalog, 'v0.37.2');
+    assert.equal(plan.installed.version, '0.28.0');
+    assert.equal(plan.installed.commitsAfter, 54);
+    assert.equal(plan.minorGap, 9);
+    assert.equal(plan.steps.length, 7);
+    assert.deepEqual(plan.steps[0]!.migrations, { from: 10, to: 10 });
+    assert.deepEqual(plan.steps[1]!.migrations, { from: 10, to: 14 });
+    assert.deepEqual(plan.steps.at(-1)!.migrations, { from: 20, to: 21 });
+    const ferret = plan.breakingChanges.find((c) => c.id === 'ferretdb-v2')!;
+    assert.equal(ferret.step, '0.35.5');
+    assert.equal(ferret.usage, 'not used');
+    assert.match(ferret.evidence, /no HelmRelease with chart ferretdb/);
+    assert.equal(plan.breakingChanges.find((c) => c.id === 'seaweedfs-chart-0.7')?.usage, 'not used');
+    assert.ok(plan.steps[4]!.notes.some((n) => n.includes('skips v0.34.0, v0.34.1, v0.34.2')));
+    assert.ok(plan.steps[3]!.notes.some((n) => n.startsWith('skips v0.33.0:')));
+    assert.equal(plan.migrationCounter.state, 'ok');
+    assert.deepEqual(plan.bundle, {
+      name: 'paas-full',
+      known: true,
+      from: 'ConfigMap cozy-system/cozystack bundle-name',
+    });
+    // 219 days: the 54-commit build's installer was created 2025-03-19, six days after the v0.28.0 tag
+    assert.equal(plan.installedAgeDays, 219);
+  });
+
+  it('maps exactly onto the assessment VersionSchema', () => {
+    const section = toVersionSection(planUpgrade(seedLike(), catalog, 'v0.37.2'));
+    const parsed = VersionSchema.strict().parse(section);
+    assert.equal(
+      parsed.installedRaw,
+      'ghcr.io/cozystack/cozystack/installer:v0.28.0-54-g22cf18ff@sha256:c7c2aa0bd5e2d3d3b0f7e1f2d1b7a0f6e9d3c1b2a4e5f6a7b8c9d0e1f2a3b4c5',
+    );
+    assert.equal(parsed.detectedFrom, 'Deployment cozy-system/cozystack image tag');
+    assert.equal(parsed.migrationCounter, 10);
+    assert.equal(parsed.steps.length, 7);
+    for (const step of parsed.steps)
+      for (const change of step.breakingChanges) assert.equal(Object.keys(change).includes('step'), false);
+  });
+
+  it('refuses a target older than the installed release', () => {
+    const inv = inventory({ workloads: [installer('v0.37.2')] });
+    assert.throws(
+      () => planUpgrade(inv, catalog, 'v0.36.3'),
+      (e: unknown) => e instanceof BadInputError && /older than the installed v0\.37\.2/.test(e.message),
+    );
+  });
+
+  it('reports pending migrations and an unknown version without guessing', () => {
+    const pending = planUpgrade(
+      inventory({
+        workloads: [installer('v0.37.2')],
+        cozystackConfigMaps: { 'cozy-system/cozystack-version': { version: '19' } },
+      }),
+      catalog,
+      'latest',
+    );
+    assert.equal(pending.migrationCounter.state, 'pending');
+    assert.match(pending.migrationCounter.explanation, /19–20 are pending/);
+    assert.deepEqual(pending.steps[0]!.migrations, { from: 19, to: 21 });
+
+    const unknown = planUpgrade(inventory({ workloads: [installer('latest')] }), catalog, 'v0.37.2');
+    assert.equal(unknown.installed.version, null);
+    assert.equal(unknown.steps.length, 0);
+    assert.ok(unknown.unknownReason);
+
+    const notInCatalog = planUpgrade(inventory({ workloads: [installer('v0.24.1')] }), catalog, 'v0.37.2');
+    assert.equal(notInCatalog.installed.version, '0.24.1');
+    assert.match(notInCatalog.unknownReason ?? '', /not a release in the catalog/);
+    assert.equal(notInCatalog.minorGap, null);
+  });
+
+  it('crosses v0.41 → v1.0 with the v1 breaking changes and the required-stop note', () => {
+    const plan = planUpgrade(
+      inventory({
+        workloads: [installer('v0.41.5')],
+        helmReleases: [
+          helmRelease('tenant-a', 'mysql-db', 'mysql'),
+          helmRelease('cozy-system', 'cozy-proxy', 'cozy-proxy', { releaseName: 'cozystack' }),
+        ],
+      }),
+      catalog,
+      'v1.0.8',
+    );
+    assert.deepEqual(
+      plan.steps.map((s) => s.to),
+      ['0.41.11', '1.0.8'],
+    );
+    assert.match(plan.steps[0]!.notes.join('\n'), /required stop/);
+    assert.equal(plan.breakingChanges.find((c) => c.id === 'cozy-proxy-release-name')?.usage, 'used');
+    assert.equal(plan.breakingChanges.find((c) => c.id === 'mysql-to-mariadb')?.usage, 'used');
+    assert.equal(plan.breakingChanges.find((c) => c.id === 'ferretdb-removed')?.usage, 'not used');
+    assert.deepEqual(plan.steps[1]!.migrations, { from: 23, to: 34 });
+  });
+});
