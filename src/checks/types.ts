@@ -1,5 +1,6 @@
 // What a check is and what it returns. Findings cross into the assessment JSON, so they are zod-described.
 import { z } from 'zod';
+import type { UpgradePlan } from '../catalog/types.js';
 import type { Inventory } from '../inventory/types.js';
 
 export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
@@ -98,6 +99,8 @@ export interface CheckContext {
   settings: CheckSettings;
   /** Whether `--exec-probes` ran and what it found: node → socket present. */
   execProbe?: Record<string, boolean>;
+  /** The upgrade path from the catalog (read by the `version-gap` check); absent when none was computed. */
+  plan?: UpgradePlan;
 }
 
 export interface Check {
