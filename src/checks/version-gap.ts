@@ -31,14 +31,15 @@ function base(): Base {
   return { check: ID, scope: 'platform', nodes: [], objects: [], evidence: [] };
 }
 
-function unknown(summary: string, reason: string): Finding {
+/** `blocking`: an unknown the verdict depends on (INCOMPLETE), not merely a check with nothing to judge. */
+function unknown(summary: string, reason: string, blocking: boolean): Finding {
   return {
     ...base(),
     id: ID,
     title: TITLE,
     status: 'unknown',
     severity: 'warning',
-    blocking: false,
+    blocking,
     summary,
     unknownReason: reason,
   };
@@ -129,7 +130,7 @@ function breakingFinding(change: CrossedBreakingChange): Finding | undefined {
       ...shared,
       status: 'unknown',
       severity: 'critical',
-      blocking: false,
+      blocking: true,
       summary: `Cannot tell whether this cluster uses what ${withV(change.version)} breaks: ${change.evidence}.`,
       unknownReason: change.evidence,
     };
@@ -210,7 +211,9 @@ export const versionGapCheck: Check = {
     const params = paramsSchema.parse(context.settings.params ?? {});
     const plan = context.plan;
     if (!plan)
-      return [unknown('No upgrade path was computed for this run.', 'no upgrade plan (no target given)')];
+      return [
+        unknown('No upgrade path was computed for this run.', 'no upgrade plan (no target given)', false),
+      ];
     const findings: Finding[] = [];
     if (plan.unknownReason || plan.installed.version === null) {
       const reason = plan.unknownReason ?? 'the installed version could not be detected';
@@ -218,6 +221,7 @@ export const versionGapCheck: Check = {
         unknown(
           `The installed CozyStack version is unknown, so no path to ${withV(plan.target ?? '?')} was computed: ${reason}.`,
           reason,
+          true,
         ),
       );
     } else {

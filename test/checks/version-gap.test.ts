@@ -72,6 +72,7 @@ describe('version-gap check', () => {
     };
     const ferret = byId(run(inv, 'v0.37.2'), 'version-gap:breaking:ferretdb-v2')!;
     assert.equal(ferret.status, 'unknown');
+    assert.equal(ferret.blocking, true);
     assert.ok(ferret.unknownReason);
   });
 
@@ -100,9 +101,13 @@ describe('version-gap check', () => {
   });
 
   it('unknown when there is no plan or the version is unknown, never a guess', () => {
-    assert.equal(run(inventory())[0]!.status, 'unknown');
+    const noPlan = run(inventory());
+    assert.equal(noPlan.length, 1);
+    assert.equal(noPlan[0]!.status, 'unknown');
+    assert.equal(noPlan[0]!.blocking, false);
     const findings = run(inventory({ workloads: [installer('latest')] }), 'v0.37.2');
     assert.equal(byId(findings, 'version-gap')?.status, 'unknown');
+    assert.equal(byId(findings, 'version-gap')?.blocking, true);
     assert.equal(
       findings.some((f) => f.id.startsWith('version-gap:breaking')),
       false,
