@@ -126,9 +126,10 @@ function runOne(
 function missingNeeds(check: Check, inventory: Inventory): string[] {
   return check.needs.flatMap((type) => {
     const outcome = inventory.outcomes[type];
-    if (!outcome) return [`${type} (not listed: absent from the source)`];
+    if (!outcome) return [`${type} (not listed)`];
     if (outcome.status === 'ok') return [];
-    return [`${type} (${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''})`];
+    // The outcome's own reason is in coverage.unreadable; here the type and how it failed are enough.
+    return [`${type} (${outcome.status})`];
   });
 }
 
@@ -172,7 +173,7 @@ export function unknownFinding(check: Check, settings: CheckSettings, reason: st
     // An unknown blocking check is what makes a run INCOMPLETE (exit 4) rather than GO.
     blocking: settings.blocking ?? check.blocking,
     scope: 'cluster',
-    summary: `${check.title}: unknown, ${reason}`,
+    summary: `Not evaluated: ${reason}.`,
     nodes: [],
     objects: [],
     evidence: [],

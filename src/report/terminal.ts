@@ -116,7 +116,10 @@ export function renderCoverage(coverage: Coverage, chalk: ChalkInstance): string
   const head = `Coverage: ${coverage.checksRun}/${coverage.checksTotal} checks ran`;
   const lines = [complete ? head : chalk.magenta(head)];
   for (const u of coverage.unknown) lines.push(`  ? ${u.check}: ${u.reason}`);
-  for (const t of coverage.unreadable) lines.push(`  not read: ${t.type} (${t.status}): ${t.reason}`);
+  // Grouped by how they failed: a snapshot without many types would otherwise print a screenful.
+  const byStatus = new Map<string, string[]>();
+  for (const t of coverage.unreadable) byStatus.set(t.status, [...(byStatus.get(t.status) ?? []), t.type]);
+  for (const [status, types] of byStatus) lines.push(`  not read (${status}): ${types.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -121,7 +121,7 @@ describe('runChecks', () => {
     assert.equal(result.findings.length, 1);
     assert.equal(result.findings[0]!.status, 'unknown');
     assert.equal(result.findings[0]!.blocking, true);
-    assert.match(result.findings[0]!.unknownReason!, /events \(forbidden: events is forbidden\)/);
+    assert.match(result.findings[0]!.unknownReason!, /could not read events \(forbidden\)/);
     assert.deepEqual(result.coverage.unreadable, [
       { type: 'events', status: 'forbidden', reason: 'events is forbidden' },
     ]);

@@ -1,7 +1,99 @@
-// Placeholder until the 'check' command lands in this session; replaced, never committed as is.
+// `cozy-assess check`: run the health checks and print the findings as a table, JSON or JUnit XML.
+// Exit: 0 nothing blocking, 3 a blocking failure (or any warning with --fail-on warn), 4 a blocking check
+// could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
+import { BUILTIN_CHECKS } from '../../checks/registry.js';
+import { checkExitCode, type FailOn } from '../../checks/run.js';
+import { BadInputError } from '../../errors.js';
+import { renderJunit } from '../../report/junit.js';
+import { renderCheckResults } from '../../report/terminal.js';
+import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
-import { CozyError, ExitCode } from '../../errors.js';
+import { createTerminal } from '../io.js';
+import { toolVersion } from '../main.js';
+import { gatherInventory, runAllChecks } from '../pipeline.js';
+import { loadPlugins } from '../plugins.js';
 
-export async function run(_options: Record<string, unknown>, _globals: GlobalOptions, _args: string[]): Promise<number> {
-  throw new CozyError('the check command is not available yet', ExitCode.INTERNAL);
+const FORMATS = ['table', 'json', 'junit'] as const;
+
+export async function run(
+  options: Record<string, unknown>,
+  globals: GlobalOptions,
+  _args: string[],
+): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(globals.output)) {
+    throw new BadInputError(
+      `-o/--output: 'check' prints table, json or junit, not ${globals.output}`,
+      undefined,
+      'output',
+      'for the Markdown go/no-go report run: cozy-assess assess',
+    );
+  }
+  const failOn: FailOn = options.failOn === 'warn' ? 'warn' : 'fail';
+  const terminal = createTerminal(globals);
+
+  // Bad input is found before the cluster is read: plugins first, since config may tune plugin checks.
+  const plugins = await loadPlugins(
+    pluginFiles(options.plugin),
+    BUILTIN_CHECKS.map((c) => c.id),
+  );
+  const config = await readConfigFile(globals.config, [...BUILTIN_CHECKS, ...plugins]);
+  if (options.execProbes === true) {
+    terminal.info(
+      'warning: --exec-probes is not available in the check command of this version; the daemon socket is judged from pods and events',
+    );
+  }
+
+  const { inventory } = await gatherInventory(globals, { terminal });
+  const result = runAllChecks(inventory, { config, plugins });
+  const exitCode = checkExitCode(result.findings, failOn);
+
+  if (globals.output === 'json') {
+    const document = {
+      tool: { name: 'cozy-assess', version: toolVersion() },
+      now: inventory.now,
+      source: inventory.source,
+      exitCode,
+      findings: result.findings,
+      rootCauses: result.rootCauses,
+      coverage: result.coverage,
+    };
+    terminal.out(JSON.stringify(document, null, 2));
+  } else if (globals.output === 'junit') {
+    terminal.out(
+      renderJunit({
+        findings: result.findings,
+        checks: result.checks.filter((c) => config.checks[c.id]?.enabled !== false),
+        coverage: result.coverage,
+        name: 'cozy-assess check',
+        failOn,
+      }).trimEnd(),
+    );
+  } else {
+    terminal.out(renderCheckResults(result, terminal.color));
+    terminal.out('');
+    terminal.out(verdictLine(exitCode, failOn, terminal.color));
+  }
+  return exitCode;
+}
+
+function pluginFiles(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+function verdictLine(
+  code: number,
+  failOn: FailOn,
+  color: ReturnType<typeof createTerminal>['color'],
+): string {
+  switch (code) {
+    case 3:
+      return color.bold.red(
+        failOn === 'warn' ? 'Result: failing (--fail-on warn), exit 3' : 'Result: blocking findings, exit 3',
+      );
+    case 4:
+      return color.bold.magenta('Result: incomplete, a blocking check could not be evaluated, exit 4');
+    default:
+      return color.bold.green('Result: nothing blocking, exit 0');
+  }
 }

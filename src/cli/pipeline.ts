@@ -1,0 +1,133 @@
+// The path every command shares: open the source, list each type once into the inventory (and any extra
+// sink such as the backup writer), then run the checks and attribute root causes.
+import { BUILTIN_CHECKS } from '../checks/registry.js';
+import { findRootCauses } from '../checks/root-cause.js';
+import type { ChecksConfig } from '../checks/config.js';
+import { type CheckPlan, type CheckRunResult, runChecks } from '../checks/run.js';
+import type { Check, Finding, RootCause } from '../checks/types.js';
+import { type PageSink, scanCluster } from '../cluster/scan.js';
+import { type ListOutcome, type ResourceType, type SourceInfo, typeKey } from '../cluster/types.js';
+import { IncompleteError } from '../errors.js';
+import { createInventoryBuilder, inventoryTypes } from '../inventory/build.js';
+import type { Inventory } from '../inventory/types.js';
+import type { GlobalOptions } from './globals.js';
+import type { Terminal } from './io.js';
+import { openSource } from './source.js';
+
+export interface GatherOptions {
+  terminal: Terminal;
+  /** More sinks fed with every page (the backup writer). */
+  extraSinks?: PageSink[];
+  /** More types to list, chosen from the discovered ones (the backup's Secrets and custom resources). */
+  extraTypes?: (discovered: ResourceType[]) => ResourceType[];
+  signal?: AbortSignal;
+}
+
+export interface Gathered {
+  inventory: Inventory;
+  outcomes: ListOutcome[];
+  source: SourceInfo;
+}
+
+/** The types to list: what the inventory needs plus what the extra sinks want, each once. */
+export function typesToList(
+  discovered: ResourceType[],
+  extraTypes?: (discovered: ResourceType[]) => ResourceType[],
+): ResourceType[] {
+  const byKey = new Map<string, ResourceType>();
+  for (const type of [...inventoryTypes(discovered), ...(extraTypes?.(discovered) ?? [])]) {
+    if (!byKey.has(typeKey(type))) byKey.set(typeKey(type), type);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * One pass over the cluster. The clock is `--now` when given, else the current time for a live cluster, else
+ * (a snapshot) left to the inventory builder, which takes the newest timestamp it saw.
+ */
+export async function gatherInventory(globals: GlobalOptions, opts: GatherOptions): Promise<Gathered> {
+  const { signal, timedOut } = runSignal(globals.timeoutMs, opts.signal);
+  try {
+    const source = await openSource(globals, signal);
+    try {
+      const discovered = await source.discoverTypes();
+      const types = typesToList(discovered, opts.extraTypes);
+      const now = globals.now ?? (source.info.kind === 'live' ? new Date().toISOString() : undefined);
+      const builder = createInventoryBuilder({ source: source.info, now });
+      const phase = await opts.terminal.phase(
+        `Reading ${types.length} resource types from ${describe(source.info)}`,
+      );
+      let outcomes: ListOutcome[];
+      try {
+        outcomes = await scanCluster(source, types, [builder.sink, ...(opts.extraSinks ?? [])], {
+          concurrency: globals.concurrency,
+          signal,
+          onOutcome: globals.verbose
+            ? (o) => opts.terminal.info(`  ${o.type}: ${o.status}, ${o.count}`)
+            : undefined,
+        });
+      } catch (error) {
+        phase.fail();
+        throw error;
+      }
+      const notOk = outcomes.filter((o) => o.status !== 'ok').length;
+      const objects = outcomes.reduce((sum, o) => sum + o.count, 0);
+      const summary = `Read ${objects} objects of ${types.length - notOk} types`;
+      if (notOk > 0) phase.warn(`${summary}; ${notOk} types could not be read`);
+      else phase.succeed(summary);
+      const inventory = builder.finish(outcomes, await source.serverVersion());
+      return { inventory, outcomes, source: source.info };
+    } finally {
+      await source.close();
+    }
+  } catch (error) {
+    if (timedOut()) {
+      throw new IncompleteError(
+        `the run did not finish within --timeout (${globals.timeoutMs} ms)`,
+        'raise --timeout, or lower the cluster load with --concurrency',
+      );
+    }
+    throw error;
+  }
+}
+
+/** The caller's signal combined with the `--timeout` bound on the whole run. */
+function runSignal(timeoutMs: number | undefined, outer: AbortSignal | undefined) {
+  const timeout = timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+  const signals = [outer, timeout].filter((s): s is AbortSignal => s !== undefined);
+  const signal =
+    signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  return { signal, timedOut: () => timeout?.aborted === true };
+}
+
+function describe(info: SourceInfo): string {
+  if (info.kind === 'snapshot') return `snapshot ${info.path ?? ''}`.trim();
+  return info.context ? `context ${info.context}` : (info.server ?? 'the cluster');
+}
+
+export interface RunAllOptions {
+  config?: ChecksConfig;
+  plugins?: readonly Check[];
+  execProbe?: Record<string, boolean>;
+  plan?: CheckPlan;
+}
+
+export interface AllChecksResult {
+  findings: Finding[];
+  rootCauses: RootCause[];
+  coverage: CheckRunResult['coverage'];
+  /** The checks that were considered (built-ins then plugins), for reporters that list every check. */
+  checks: Check[];
+}
+
+/** Built-in and plugin checks through the runner, then root causes over the findings. */
+export function runAllChecks(inventory: Inventory, options: RunAllOptions = {}): AllChecksResult {
+  const checks = [...BUILTIN_CHECKS, ...(options.plugins ?? [])];
+  const { findings, coverage } = runChecks(inventory, {
+    checks,
+    config: options.config,
+    execProbe: options.execProbe,
+    plan: options.plan,
+  });
+  return { findings, rootCauses: findRootCauses(inventory, findings), coverage, checks };
+}
