@@ -207,7 +207,7 @@ export function detectInstalled(inventory: Inventory, catalog: Catalog): Install
         : undefined;
     if (image && !image.ok) {
       result.notes.push(
-        `Deployment ${SYSTEM_NAMESPACE}/cozystack image ${image.raw}: ${image.reason}; falling back`,
+        `Deployment ${SYSTEM_NAMESPACE}/cozystack image ${container?.image}: ${image.reason}; falling back to other sources`,
       );
     }
     const controller = readControllerArgument(inventory);

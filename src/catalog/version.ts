@@ -70,13 +70,17 @@ export function parseVersion(input: string): ParseResult {
   return { ok: true, value };
 }
 
-/** The version of an image reference (`ghcr.io/cozystack/cozystack/installer:v0.37.2@sha256:…`). */
+/**
+ * The version of an image reference (`ghcr.io/cozystack/cozystack/installer:v0.37.2@sha256:…`). `raw` is the
+ * tag as found (`v0.28.0-54-g22cf18ff`); the digest is kept apart.
+ */
 export function parseImageVersion(image: string): ParseResult {
   const { tag, digest } = splitImageReference(image.trim());
   if (tag === undefined)
     return { ok: false, raw: image, reason: 'the image has no tag (pinned by digest only)' };
-  const result = parseVersion(digest ? `${tag}@${digest}` : tag);
-  return result.ok ? { ok: true, value: { ...result.value, raw: image } } : { ...result, raw: image };
+  const result = parseVersion(tag);
+  if (!result.ok) return result;
+  return { ok: true, value: digest ? { ...result.value, digest } : result.value };
 }
 
 /**

@@ -79,10 +79,7 @@ describe('parseImageVersion', () => {
     assert.equal(result.value.version, '0.28.0');
     assert.equal(result.value.commitsAfter, 54);
     assert.equal(result.value.digest, 'sha256:0123456789abcdef');
-    assert.equal(
-      result.value.raw,
-      'ghcr.io/cozystack/cozystack/installer:v0.28.0-54-g22cf18ff@sha256:0123456789abcdef',
-    );
+    assert.equal(result.value.raw, 'v0.28.0-54-g22cf18ff');
   });
 
   it('copes with registry ports and refuses digest-only and latest images', () => {
