@@ -32,6 +32,8 @@ export interface AssessmentParts {
   notes: string[];
   model: DecisionModel;
   failOn: FailOn;
+  /** The user accepted a partial backup (--allow-partial); otherwise a partial backup makes the verdict INCOMPLETE. */
+  allowPartialBackup?: boolean;
 }
 
 /** The cluster section from the inventory: where it came from and how big it is. */
@@ -60,8 +62,8 @@ export function breakingChangesOfPath(version: Assessment['version']): BreakingC
 
 /** Migrations the installed release expects but the cluster's counter has not reached. */
 export function pendingMigrations(version: Assessment['version']): number {
-  const expected = version.steps[0]?.migrations?.from;
-  if (expected === undefined || version.migrationCounter === null) return 0;
+  const expected = version.migrationCounterExpected;
+  if (expected === undefined || expected === null || version.migrationCounter === null) return 0;
   return Math.max(0, expected - version.migrationCounter);
 }
 
@@ -88,6 +90,7 @@ export function buildAssessment(parts: AssessmentParts): Assessment {
     options,
     failOn: parts.failOn,
     model: parts.model,
+    allowPartialBackup: parts.allowPartialBackup ?? false,
   });
   const assessment: Assessment = {
     schemaVersion: SCHEMA_VERSION,

@@ -33,6 +33,10 @@ export function tenantFailures(findings: readonly Finding[]): Finding[] {
   );
 }
 
+/** Checks about the upgrade path itself: the path rows of the model price them (steps, breaking changes, migrations). */
+const PATH_CHECKS = new Set(['version-gap']);
+export const isPathFinding = (finding: Finding): boolean => PATH_CHECKS.has(finding.check);
+
 export type RootCauseKind = 'networking' | 'node' | 'other';
 
 /** Checks whose failure means the pod network is broken: nothing new can start until it is repaired. */

@@ -10,6 +10,7 @@ import {
   explainedFindingIds,
   failureAges,
   formatRange,
+  isPathFinding,
   rootCauseKind,
   warningFindings,
 } from './facts.js';
@@ -95,7 +96,7 @@ function repairFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
   }
   const explained = explainedFindingIds(causes);
   for (const finding of blockingFindings(facts.findings)) {
-    if (explained.has(finding.id)) continue;
+    if (explained.has(finding.id) || isPathFinding(finding)) continue;
     out.push(
       factor('optionA.blockingUnexplained', a.blockingUnexplained, 1, `Repair: ${finding.title}`, [
         finding.id,
@@ -142,7 +143,7 @@ function historyFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
       ),
     );
   }
-  for (const warning of warningFindings(facts.findings)) {
+  for (const warning of warningFindings(facts.findings).filter((f) => !isPathFinding(f))) {
     out.push(factor('optionA.warning', model.optionA.warning, 1, `Warning: ${warning.title}`, [warning.id]));
   }
   return out;

@@ -25,6 +25,7 @@ export interface VerdictInput {
   options: { A: OptionScore; C: OptionScore };
   failOn: FailOn;
   model: DecisionModel;
+  allowPartialBackup?: boolean;
 }
 
 export interface VerdictResult {
@@ -89,8 +90,19 @@ function incompleteReasons(input: VerdictInput): string[] {
       `Could not read ${unreadable.map((u) => `${u.type} (${u.status}: ${u.reason})`).join(', ')}`,
     );
   }
-  if (input.version.installed === null) reasons.push('The installed CozyStack version could not be detected');
+  if (input.version.installed === null) {
+    reasons.push(
+      `The installed CozyStack version could not be detected${input.version.unknownReason ? `: ${input.version.unknownReason}` : ''}`,
+    );
+  } else if (input.version.unknownReason) {
+    reasons.push(`No upgrade path: ${input.version.unknownReason}`);
+  }
   if (input.version.target === null) reasons.push('The target version is not known');
+  if (input.backup && !input.backup.complete && !input.allowPartialBackup) {
+    reasons.push(
+      `Backup is partial (skipped ${input.backup.skipped.map((s) => s.type).join(', ')}): re-run with the missing read access, or accept it with --allow-partial`,
+    );
+  }
   return reasons;
 }
 

@@ -51,6 +51,10 @@ export const VersionSchema = z.object({
   migrationCounter: z.number().int().nullable(),
   /** Days since the installed release (or the installer) was created, when known. */
   installedAgeDays: z.number().nullable().optional(),
+  /** The migration counter the installed release expects; above `migrationCounter` means migrations are pending. */
+  migrationCounterExpected: z.number().int().nullable().optional(),
+  /** Why no path could be computed (version not detected, not in the catalog); the verdict is then INCOMPLETE. */
+  unknownReason: z.string().optional(),
 });
 
 export const FactorSchema = z.object({

@@ -94,8 +94,14 @@ function versionSection(a: Assessment): string[] {
     `- Path: ${plural(ver.steps.length, 'incremental step')}${ver.steps.length > 0 ? ' required' : ''}`,
   ];
   if (ver.bundle) lines.push(`- Bundle: ${ver.bundle}`);
-  if (ver.migrationCounter !== null)
-    lines.push(`- Migration counter (\`cozystack-version\`): ${ver.migrationCounter}`);
+  if (ver.migrationCounter !== null) {
+    const expected =
+      ver.migrationCounterExpected != null
+        ? ` (the installed release expects ${ver.migrationCounterExpected})`
+        : '';
+    lines.push(`- Migration counter (\`cozystack-version\`): ${ver.migrationCounter}${expected}`);
+  }
+  if (ver.unknownReason) lines.push(`- No path: ${ver.unknownReason}`);
   if (ver.steps.length > 0) {
     lines.push(
       '',
@@ -379,6 +385,9 @@ function whySection(a: Assessment): string[] {
       lines.push(`- ${f.check}: ${f.unknownReason ?? f.summary}`);
     for (const u of a.coverage.unreadable) lines.push(`- ${u.type} (${u.status}): ${u.reason}`);
     if (a.version.installed === null) lines.push('- The installed CozyStack version could not be detected.');
+    else if (a.version.unknownReason) lines.push(`- No upgrade path: ${a.version.unknownReason}.`);
+    if (a.backup && !a.backup.complete)
+      lines.push(`- The backup is partial: ${a.backup.skipped.map((s) => s.type).join(', ')}.`);
     if (a.version.target === null) lines.push('- The target version is not known.');
   }
   return lines;

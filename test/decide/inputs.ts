@@ -72,6 +72,7 @@ export function referencePath(): Assessment['version'] {
     steps,
     bundle: 'paas-proxmox',
     migrationCounter: 9,
+    migrationCounterExpected: 9,
     installedAgeDays: 219,
   };
 }
@@ -88,6 +89,7 @@ export function shortPath(): Assessment['version'] {
     ],
     bundle: 'paas-full',
     migrationCounter: 19,
+    migrationCounterExpected: 19,
     installedAgeDays: 40,
   };
 }

@@ -99,3 +99,13 @@ describe('Option A vs Option C', () => {
     assert.equal(riskOf(30, DEFAULT_MODEL), 'very high');
   });
 });
+
+describe('path findings', () => {
+  it('a version-gap finding is priced by the path rows, not again as a repair or a warning', () => {
+    const gap = finding({ check: 'version-gap', id: 'version-gap:breaking', title: 'FerretDB v1→v2 in use' });
+    const warn = finding({ check: 'version-gap', id: 'version-gap:bundle', status: 'warn', blocking: false });
+    const a = buildAssessment(parts({ findings: [gap, warn] }));
+    assert.equal(a.verdict, 'NO-GO', 'it still blocks');
+    assert.deepEqual(factorIds(a.options.A.factors), ['optionA.upgradeBase', 'optionA.perStep']);
+  });
+});

@@ -1,7 +1,234 @@
-// Placeholder until the 'assess' command lands in this session; replaced, never committed as is.
+// `cozy-assess assess`: one pass over the cluster feeding the inventory and the backup, then checks, upgrade
+// path, decision, and the go/no-go report (Markdown file, optional JSON/JUnit files or `-o` on stdout).
+// Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
+import { appendFile, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import {
+  type BackupCommitResult,
+  type BackupOptions,
+  type BackupSession,
+  startBackup,
+} from '../../backup/backup.js';
+import { exitCodeForSignal, watchInterrupts } from '../../backup/interrupt.js';
+import { loadCatalog } from '../../catalog/load.js';
+import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from '../../catalog/path.js';
+import type { UpgradePlan } from '../../catalog/types.js';
+import { BUILTIN_CHECKS } from '../../checks/registry.js';
+import type { FailOn } from '../../checks/run.js';
+import { buildAssessment, clusterFacts } from '../../decide/assessment.js';
+import {
+  type DecisionConfig,
+  DecisionConfigSchema,
+  type DecisionModel,
+  resolveModel,
+} from '../../decide/model.js';
+import { BadInputError, badInputFromZod, IncompleteError } from '../../errors.js';
+import type { Assessment } from '../../report/assessment-schema.js';
+import { renderJson } from '../../report/json.js';
+import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
+import { exitCodeOf, renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
+import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
-import { CozyError, ExitCode } from '../../errors.js';
+import { createTerminal, type Terminal } from '../io.js';
+import { toolVersion } from '../main.js';
+import { gatherInventory, runAllChecks } from '../pipeline.js';
+import { loadPlugins } from '../plugins.js';
+import { secretFlags } from './backup.js';
 
-export async function run(_options: Record<string, unknown>, _globals: GlobalOptions, _args: string[]): Promise<number> {
-  throw new CozyError('the assess command is not available yet', ExitCode.INTERNAL);
+const FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
+
+export async function run(
+  options: Record<string, unknown>,
+  globals: GlobalOptions,
+  _args: string[],
+): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(globals.output)) {
+    throw new BadInputError(
+      `-o/--output: 'assess' prints table, json, markdown or junit, not ${globals.output}`,
+      undefined,
+      'output',
+    );
+  }
+  const failOn: FailOn = options.failOn === 'warn' ? 'warn' : 'fail';
+  const terminal = createTerminal(globals);
+
+  // Every bad input is found before the cluster is read: plugins, config (with the decision model), catalog, target.
+  const plugins = await loadPlugins(
+    stringList(options.plugin),
+    BUILTIN_CHECKS.map((c) => c.id),
+  );
+  const config = await readConfigFile<DecisionConfig>(
+    globals.config,
+    [...BUILTIN_CHECKS, ...plugins],
+    DecisionConfigSchema as z.ZodType<DecisionConfig>,
+  );
+  const model = decisionModel(config.decision, globals.config);
+  const catalog = loadCatalog(globals.catalog);
+  const target = typeof options.target === 'string' ? options.target : 'latest';
+  resolveTarget(catalog, target);
+  const takeBackup = options.backup !== false;
+  const flags = takeBackup ? await secretFlags(options) : undefined;
+  if (options.execProbes === true) {
+    terminal.info(
+      'warning: --exec-probes is not available in this version; the daemon socket is judged from pods and events',
+    );
+  }
+
+  const interrupts = watchInterrupts(globals.timeoutMs);
+  let session: BackupSession | undefined;
+  try {
+    // The backup learns the source and server version after the scan, before its commit writes the manifest.
+    const backupOptions: BackupOptions | undefined = flags && {
+      outDir: typeof options.backupDir === 'string' ? options.backupDir : 'cozy-backup',
+      secrets: flags.secrets,
+      recipients: flags.recipients,
+      passphrase: flags.passphrase,
+      source: { kind: globals.snapshot ? 'snapshot' : 'live', path: globals.snapshot },
+      toolVersion: toolVersion(),
+      signal: interrupts.signal,
+    };
+    session = backupOptions ? await startBackup(backupOptions) : undefined;
+    const backupSession = session;
+    const { inventory, outcomes, source } = await gatherInventory(globals, {
+      terminal,
+      signal: interrupts.signal,
+      extraSinks: backupSession ? [backupSession.sink] : [],
+      extraTypes: backupSession ? (discovered) => backupSession.types(discovered) : undefined,
+    });
+
+    const pathPhase = await terminal.phase(`Planning the upgrade path to ${target}`);
+    const plan = planUpgrade(inventory, catalog, target);
+    pathPhase.succeed(pathSummary(plan));
+
+    const checksPhase = await terminal.phase('Running checks');
+    const checks = runAllChecks(inventory, { config, plugins, plan });
+    checksPhase.succeed(`Ran ${checks.coverage.checksRun} of ${checks.coverage.checksTotal} checks`);
+
+    let backup: BackupCommitResult | undefined;
+    if (backupSession && backupOptions) {
+      backupOptions.source = source;
+      backupOptions.serverVersion = inventory.serverVersion;
+      const backupPhase = await terminal.phase('Writing and verifying the backup');
+      interrupts.signal.throwIfAborted();
+      backup = await backupSession.commit(outcomes, { allowPartial: options.allowPartial === true });
+      if (backup.exitCode === 0) backupPhase.succeed(`Backup verified: ${backup.summary.path}`);
+      else
+        backupPhase.warn(
+          `Backup ${backup.finalized ? 'written but not clean' : 'NOT finished'}: ${backup.summary.path}`,
+        );
+      for (const problem of backup.problems) terminal.error(problem);
+    }
+
+    const generatedAt = globals.now ?? new Date().toISOString();
+    const assessment = buildAssessment({
+      toolVersion: toolVersion(),
+      generatedAt,
+      now: inventory.now,
+      cluster: clusterFacts(inventory),
+      version: {
+        ...toVersionSection(plan),
+        migrationCounterExpected: plan.migrationCounter.expected,
+        ...(plan.unknownReason ? { unknownReason: plan.unknownReason } : {}),
+      },
+      breakingChanges: breakingChangesOf(plan),
+      checks: checks.checks.filter((c) => config.checks[c.id]?.enabled !== false),
+      findings: checks.findings,
+      rootCauses: checks.rootCauses,
+      backup: backup?.summary ?? null,
+      coverage: checks.coverage,
+      notes: runNotes(globals, takeBackup, plan),
+      model,
+      failOn,
+      allowPartialBackup: options.allowPartial === true,
+    });
+    await writeOutputs(assessment, options, globals, terminal);
+    return exitCodeOf(assessment.verdict);
+  } catch (error) {
+    if (session) {
+      const where = await session.abort(
+        interrupts.received() ? `was interrupted by ${interrupts.received()}` : 'was stopped',
+      );
+      terminal.error(`assessment stopped: removed the partial backup folder ${where}; no backup was written`);
+    }
+    const signal = interrupts.received();
+    if (signal) return exitCodeForSignal(signal);
+    if (interrupts.timedOut()) {
+      throw new IncompleteError(
+        `the assessment did not finish within --timeout (${globals.timeoutMs} ms)`,
+        'raise --timeout, or lower the cluster load with --concurrency',
+      );
+    }
+    throw error;
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+/** The decision table with the config's `decision:` overrides; a merged range that no longer holds is exit 2. */
+function decisionModel(overrides: DecisionConfig | undefined, file: string | undefined): DecisionModel {
+  try {
+    return resolveModel(overrides ?? {});
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    const prefixed = new z.ZodError(
+      error.issues.map((issue) => ({ ...issue, path: ['decision', ...issue.path] })),
+    );
+    throw badInputFromZod(prefixed, file ?? '--config', 'config');
+  }
+}
+
+function pathSummary(plan: UpgradePlan): string {
+  if (plan.unknownReason) return `No upgrade path: ${plan.unknownReason}`;
+  const from = plan.installed.raw ?? plan.installed.version ?? '?';
+  return `Path ${from} → v${plan.target}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, ${plan.minorGap ?? '?'} minor versions`;
+}
+
+function runNotes(globals: GlobalOptions, takeBackup: boolean, plan: UpgradePlan): string[] {
+  const notes = [...plan.notes];
+  if (!takeBackup) notes.push('Run with --no-backup: no backup was taken.');
+  if (globals.now) notes.push(`Clock fixed with --now ${globals.now}.`);
+  notes.push('Read-only: only GET requests were sent; the cluster was not changed.');
+  return notes;
+}
+
+function defaultReportFile(assessment: Assessment): string {
+  return `cozy-assess-report-${assessment.generatedAt.slice(0, 10)}.md`;
+}
+
+async function writeOutputs(
+  assessment: Assessment,
+  options: Record<string, unknown>,
+  globals: GlobalOptions,
+  terminal: Terminal,
+): Promise<void> {
+  const reportFile = typeof options.report === 'string' ? options.report : defaultReportFile(assessment);
+  const markdown = renderMarkdown(assessment);
+  const json = renderJson(assessment);
+  const junit = renderAssessmentJunit(assessment);
+  const written: string[] = [];
+  await writeFile(reportFile, markdown);
+  written.push(reportFile);
+  if (typeof options.json === 'string') {
+    await writeFile(options.json, json);
+    written.push(options.json);
+  }
+  if (typeof options.junit === 'string') {
+    await writeFile(options.junit, junit);
+    written.push(options.junit);
+  }
+  const summary = renderAssessSummary(assessment, terminal.color, written);
+  if (globals.output === 'table') {
+    terminal.out(summary);
+  } else {
+    // stdout carries only the document asked for; the summary goes to stderr.
+    process.stdout.write(globals.output === 'json' ? json : globals.output === 'junit' ? junit : markdown);
+    if (!globals.quiet) process.stderr.write(`${summary}\n`);
+  }
+  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary) await appendFile(stepSummary, renderSummaryMarkdown(assessment));
+}
+
+function stringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
 }
