@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
-import type { Finding } from '../../src/checks/types.js';
+import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
+import { CoverageSchema } from '../../src/report/assessment-schema.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(ROOT, 'dist/cli/bin.js');
@@ -50,11 +52,19 @@ interface CheckDocument {
 }
 
 function json(result: CliResult): CheckDocument {
+  let doc: unknown;
   try {
-    return JSON.parse(result.stdout) as CheckDocument;
+    doc = JSON.parse(result.stdout);
   } catch {
     assert.fail(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
+  // the document holds what the assessment schema describes, so CI can rely on the same shapes
+  z.object({
+    findings: z.array(FindingSchema),
+    rootCauses: z.array(RootCauseSchema),
+    coverage: CoverageSchema,
+  }).parse(doc);
+  return doc as CheckDocument;
 }
 
 const t0 = '2026-06-01T00:00:00Z';
