@@ -1,0 +1,126 @@
+// The Cilium agent runs on every node (chained after Kube-OVN in CozyStack). An agent stuck in Init,
+// Unknown or crash-looping leaves its node without a working datapath.
+import { z } from 'zod';
+import type { Inventory, PodFacts } from '../inventory/types.js';
+import type { Check, CheckContext, Finding } from './types.js';
+import {
+  ageDays,
+  ageMs,
+  ageRange,
+  paramsOf,
+  passFinding,
+  plural,
+  podEvidence,
+  podRef,
+  restartsPhrase,
+  uniqueSorted,
+} from './util/common.js';
+import { isHealthy, podsOf } from './util/pods.js';
+
+const ID = 'cni-agent';
+const TITLE = 'CNI agent (Cilium) per node';
+
+const paramsSchema = z
+  .object({
+    namespaces: z
+      .array(z.string().min(1))
+      .default(['cozy-cilium', 'kube-system'])
+      .describe('Namespaces searched for the agent DaemonSet, in order.'),
+    daemonSet: z.string().min(1).default('cilium').describe('Name of the agent DaemonSet.'),
+    startupGraceMinutes: z
+      .number()
+      .nonnegative()
+      .default(15)
+      .describe('An agent not ready for less than this long is still starting and is not reported.'),
+  })
+  .strict();
+
+function describe(pod: PodFacts, now: string): string {
+  const days = ageDays(pod.failingSince, now);
+  const stuck = days !== undefined ? ` for ${plural(days, 'day')}` : '';
+  const restarts = pod.restarts > 0 ? `, ${restartsPhrase(pod, now)}` : '';
+  return `${pod.node ?? '(unscheduled)'}: ${pod.displayStatus}${stuck}${restarts}`;
+}
+
+function run(inventory: Inventory, context: CheckContext): Finding[] {
+  const params = paramsOf(paramsSchema, context.settings.params);
+  const base = { check: ID, title: TITLE, severity: 'critical' as const, blocking: true };
+  const namespace = params.namespaces.find((ns) => podsOf(inventory, ns, params.daemonSet).length > 0);
+  if (!namespace) {
+    return [
+      passFinding(
+        base,
+        `No ${params.daemonSet} agent pods found in ${params.namespaces.join(', ')}; nothing to check.`,
+      ),
+    ];
+  }
+  const agents = podsOf(inventory, namespace, params.daemonSet);
+  const graceMs = params.startupGraceMinutes * 60_000;
+  const failing = agents.filter(
+    (p) => !isHealthy(p) && ageMs(p.failingSince ?? p.createdAt, inventory.now) >= graceMs,
+  );
+  const agentNodes = new Set(agents.map((p) => p.node));
+  const daemonSet = inventory.workloads.find(
+    (w) => w.kind === 'DaemonSet' && w.namespace === namespace && w.name === params.daemonSet,
+  );
+  // Nodes without an agent at all, when the DaemonSet says it wants one everywhere it is not.
+  const missing =
+    daemonSet && daemonSet.desired > agents.length
+      ? inventory.nodes.filter((n) => !agentNodes.has(n.name) && !n.unschedulable).map((n) => n.name)
+      : [];
+  if (failing.length === 0 && missing.length === 0) {
+    return [
+      passFinding(
+        base,
+        `${params.daemonSet} agent running and ready on all ${plural(agents.length, 'node')}.`,
+        'platform',
+      ),
+    ];
+  }
+  const nodes = uniqueSorted([...failing.map((p) => p.node), ...missing]);
+  const parts = [
+    ...failing.map((p) => describe(p, inventory.now)),
+    ...missing.map((n) => `${n}: no agent pod`),
+  ];
+  const counts: Record<string, number> = { nodes: nodes.length };
+  for (const pod of failing) {
+    const key =
+      pod.displayStatus.startsWith('Init:') && /^Init:\d+\/\d+$/.test(pod.displayStatus)
+        ? 'stuckInit'
+        : pod.displayStatus;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  const range = ageRange(failing.map((p) => ageDays(p.failingSince, inventory.now)));
+  return [
+    {
+      ...base,
+      id: `${ID}:agents`,
+      status: 'fail',
+      scope: 'platform',
+      summary: `${params.daemonSet} agent not working on ${plural(nodes.length, 'node')}: ${parts.join('; ')}.`,
+      nodes,
+      objects: failing.map(podRef),
+      evidence: [
+        ...failing.map((p) => podEvidence(p, inventory.now)),
+        ...missing.map((n) => ({ kind: 'node', name: n, node: n, reason: `${params.daemonSet} missing` })),
+      ],
+      counts,
+      ...(range ? { ageDays: range } : {}),
+      remediation:
+        `Inspect the agent's init containers (\`kubectl -n ${namespace} describe pod <pod>\`); an agent stuck in Init usually waits ` +
+        'for the node network (Kube-OVN) or its BPF mounts. Fix the node network first, then delete the stuck pod.',
+    },
+  ];
+}
+
+export const cniAgentCheck: Check = {
+  id: ID,
+  title: TITLE,
+  description:
+    'Cilium agent pods per node: stuck in Init (e.g. Init:0/5 for weeks), Unknown, crash-looping, or missing.',
+  defaultSeverity: 'critical',
+  blocking: true,
+  needs: ['pods', 'nodes'],
+  paramsSchema,
+  run,
+};

@@ -1,0 +1,159 @@
+// Flux HelmReleases: CozyStack installs and upgrades everything through them, and its upgrade docs say to
+// fix failed HelmReleases first. Not Ready (with Flux's reason and message), stalled, suspended.
+import { z } from 'zod';
+import type { HelmReleaseFacts, Inventory } from '../inventory/types.js';
+import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import {
+  ageDays,
+  ageMs,
+  ageRange,
+  countBy,
+  formatCounts,
+  isPlatformNamespace,
+  objectRef,
+  paramsOf,
+  passFinding,
+  plural,
+} from './util/common.js';
+
+const ID = 'helmreleases';
+const TITLE = 'Flux HelmReleases';
+
+const paramsSchema = z
+  .object({
+    progressingGraceMinutes: z
+      .number()
+      .nonnegative()
+      .default(30)
+      .describe(
+        'A HelmRelease whose Ready is Unknown (reconciling) for less than this long is not reported.',
+      ),
+    maxEvidence: z
+      .number()
+      .int()
+      .positive()
+      .default(100)
+      .describe('At most this many releases listed per finding.'),
+  })
+  .strict();
+
+function hrRef(hr: HelmReleaseFacts): string {
+  return objectRef('helmrelease', hr.name, hr.namespace);
+}
+
+function hrEvidence(hr: HelmReleaseFacts, now: string, reason?: string): Evidence {
+  const evidence: Evidence = {
+    kind: 'helmrelease',
+    namespace: hr.namespace,
+    name: hr.name,
+    reason:
+      reason ??
+      (hr.stalled
+        ? `Stalled${hr.stalledReason ? `: ${hr.stalledReason}` : ''}`
+        : (hr.readyReason ?? `Ready=${hr.ready}`)),
+  };
+  if (hr.readyMessage) evidence.message = hr.readyMessage;
+  if (hr.readySince) {
+    evidence.since = hr.readySince;
+    const days = ageDays(hr.readySince, now);
+    if (days !== undefined) evidence.ageDays = days;
+  }
+  return evidence;
+}
+
+function notReadyFinding(
+  inventory: Inventory,
+  releases: HelmReleaseFacts[],
+  scope: 'platform' | 'tenant',
+  max: number,
+): Finding {
+  const platform = scope === 'platform';
+  const byReason = countBy(releases, (hr) => (hr.stalled ? 'Stalled' : (hr.readyReason ?? 'Unknown')));
+  const range = ageRange(releases.map((hr) => ageDays(hr.readySince, inventory.now)));
+  const first = releases[0]!;
+  return {
+    check: ID,
+    id: `${ID}:not-ready:${scope}`,
+    title: platform ? 'Platform HelmReleases not Ready' : 'Tenant HelmReleases not Ready',
+    status: platform ? 'fail' : 'warn',
+    severity: platform ? 'critical' : 'warning',
+    blocking: platform,
+    scope,
+    summary:
+      `${plural(releases.length, `${scope} HelmRelease`)} not Ready (${formatCounts(byReason)}): ` +
+      `${releases
+        .slice(0, 8)
+        .map((hr) => `${hr.namespace}/${hr.name}`)
+        .join(', ')}${releases.length > 8 ? ', …' : ''}. ` +
+      `First: ${first.namespace}/${first.name}${first.readyMessage ? ` "${first.readyMessage}"` : ''}.`,
+    nodes: [],
+    objects: releases.slice(0, max).map(hrRef),
+    evidence: releases.slice(0, max).map((hr) => hrEvidence(hr, inventory.now)),
+    counts: { ...Object.fromEntries(byReason), total: releases.length },
+    ...(range ? { ageDays: range } : {}),
+    remediation: platform
+      ? 'Fix failed platform HelmReleases before upgrading (`kubectl get hr -A`, then `flux reconcile hr <name> -n <ns> --force` once the cause is fixed); an upgrade only adds to their queue.'
+      : 'Tenant releases do not block the platform upgrade; tell their owners.',
+  };
+}
+
+function run(inventory: Inventory, context: CheckContext): Finding[] {
+  const params = paramsOf(paramsSchema, context.settings.params);
+  const graceMs = params.progressingGraceMinutes * 60_000;
+  const active = inventory.helmReleases.filter((hr) => !hr.suspended);
+  const notReady = active
+    .filter(
+      (hr) =>
+        hr.ready === 'False' ||
+        hr.stalled ||
+        (hr.ready === 'Unknown' && (!hr.readySince || ageMs(hr.readySince, inventory.now) >= graceMs)),
+    )
+    .sort((a, b) => hrRef(a).localeCompare(hrRef(b)));
+  const suspended = inventory.helmReleases.filter((hr) => hr.suspended);
+  const findings: Finding[] = [];
+  const platform = notReady.filter((hr) => isPlatformNamespace(hr.namespace));
+  const tenant = notReady.filter((hr) => !isPlatformNamespace(hr.namespace));
+  if (platform.length > 0)
+    findings.push(notReadyFinding(inventory, platform, 'platform', params.maxEvidence));
+  if (tenant.length > 0) findings.push(notReadyFinding(inventory, tenant, 'tenant', params.maxEvidence));
+  if (suspended.length > 0) {
+    const anyPlatform = suspended.some((hr) => isPlatformNamespace(hr.namespace));
+    findings.push({
+      check: ID,
+      id: `${ID}:suspended`,
+      title: 'Suspended HelmReleases',
+      status: 'warn',
+      severity: 'warning',
+      blocking: false,
+      scope: anyPlatform ? 'platform' : 'tenant',
+      summary: `${plural(suspended.length, 'HelmRelease')} suspended (Flux will not upgrade them): ${suspended.map((hr) => `${hr.namespace}/${hr.name}`).join(', ')}.`,
+      nodes: [],
+      objects: suspended.map(hrRef),
+      evidence: suspended.map((hr) => hrEvidence(hr, inventory.now, 'Suspended')),
+      counts: { suspended: suspended.length },
+      remediation:
+        'Resume them (`flux resume hr <name> -n <ns>`) or note why they stay pinned; a suspended release misses the upgrade.',
+    });
+  }
+  if (findings.length === 0) {
+    findings.push(
+      passFinding(
+        { check: ID, title: TITLE, severity: 'info', blocking: false },
+        `All ${plural(inventory.helmReleases.length, 'HelmRelease')} Ready.`,
+      ),
+    );
+  }
+  return findings;
+}
+
+export const helmReleasesCheck: Check = {
+  id: ID,
+  title: TITLE,
+  description:
+    'HelmReleases not Ready (reason and message), stalled or suspended; platform releases block, tenant releases warn.',
+  defaultSeverity: 'critical',
+  blocking: true,
+  needs: ['helmreleases.helm.toolkit.fluxcd.io'],
+  paramsSchema,
+  run,
+};

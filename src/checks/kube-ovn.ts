@@ -1,0 +1,230 @@
+// Kube-OVN is the pod network of CozyStack (paas-full): its CNI daemon (`kube-ovn-cni`) must answer on
+// /run/openvswitch/kube-ovn-daemon.sock on every node, or no pod sandbox can be created there (#452).
+import { z } from 'zod';
+import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
+import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import {
+  ageDays,
+  ageRange,
+  objectRef,
+  paramsOf,
+  passFinding,
+  plural,
+  podEvidence,
+  podRef,
+  restartsPhrase,
+  uniqueSorted,
+} from './util/common.js';
+import { isHealthy, isKubeOvnSocketFailure, podsOf } from './util/pods.js';
+
+const ID = 'kube-ovn';
+const TITLE = 'Kube-OVN daemon per node';
+
+const paramsSchema = z
+  .object({
+    namespace: z.string().min(1).default('cozy-kubeovn').describe('Namespace Kube-OVN runs in.'),
+  })
+  .strict();
+
+/** Per-node DaemonSets of Kube-OVN; `critical` ones break pod networking on their node. */
+const COMPONENTS = [
+  { name: 'kube-ovn-cni', critical: true },
+  { name: 'ovs-ovn', critical: true },
+  { name: 'kube-ovn-pinger', critical: false },
+] as const;
+
+interface NodeReport {
+  node: string;
+  broken: boolean;
+  problems: string[];
+  evidence: Evidence[];
+  pods: PodFacts[];
+  sandboxFailures: number;
+}
+
+function socketEventsByNode(events: readonly EventFacts[]): Map<string, EventFacts[]> {
+  const out = new Map<string, EventFacts[]>();
+  for (const e of events) {
+    if (!isKubeOvnSocketFailure(e)) continue;
+    const node = e.node ?? '(unknown node)';
+    out.set(node, [...(out.get(node) ?? []), e]);
+  }
+  return out;
+}
+
+function nodeReport(
+  inventory: Inventory,
+  node: string,
+  podsByComponent: Map<string, PodFacts[]>,
+  socketEvents: readonly EventFacts[],
+  probe: boolean | undefined,
+): NodeReport {
+  const report: NodeReport = {
+    node,
+    broken: false,
+    problems: [],
+    evidence: [],
+    pods: [],
+    sandboxFailures: 0,
+  };
+  for (const component of COMPONENTS) {
+    const all = podsByComponent.get(component.name) ?? [];
+    if (all.length === 0) continue; // component not deployed at all
+    const onNode = all.filter((p) => p.node === node);
+    if (onNode.length === 0) {
+      if (component.critical) report.broken = true;
+      report.problems.push(`no ${component.name} pod`);
+      report.evidence.push({ kind: 'node', name: node, node, reason: `${component.name} missing` });
+      continue;
+    }
+    for (const pod of onNode.filter((p) => !isHealthy(p))) {
+      if (component.critical) report.broken = true;
+      report.pods.push(pod);
+      report.problems.push(`${component.name} ${pod.displayStatus} (${restartsPhrase(pod, inventory.now)})`);
+      report.evidence.push(podEvidence(pod, inventory.now));
+    }
+  }
+  if (socketEvents.length > 0) {
+    report.broken = true;
+    const count = socketEvents.reduce((sum, e) => sum + e.count, 0);
+    report.sandboxFailures = count;
+    const first = socketEvents
+      .map((e) => e.firstTime)
+      .filter((t): t is string => !!t)
+      .sort()[0];
+    report.problems.push(`${plural(count, 'pod sandbox failure')} naming ${'kube-ovn-daemon.sock'}`);
+    report.evidence.push({
+      kind: 'event',
+      node,
+      reason: 'FailedCreatePodSandBox',
+      message: socketEvents[0]!.message,
+      count,
+      ...(first ? { since: first, ageDays: ageDays(first, inventory.now) } : {}),
+    });
+  }
+  if (probe === false) {
+    report.broken = true;
+    report.problems.push('daemon socket absent (exec probe)');
+    report.evidence.push({
+      kind: 'probe',
+      node,
+      reason: 'SocketMissing',
+      message: 'test -S /run/openvswitch/kube-ovn-daemon.sock failed in the kube-ovn-cni pod',
+    });
+  } else if (probe === true && report.broken) {
+    report.evidence.push({
+      kind: 'probe',
+      node,
+      reason: 'SocketPresent',
+      message: 'test -S /run/openvswitch/kube-ovn-daemon.sock succeeded in the kube-ovn-cni pod',
+    });
+  }
+  return report;
+}
+
+function run(inventory: Inventory, context: CheckContext): Finding[] {
+  const params = paramsOf(paramsSchema, context.settings.params);
+  const base = { check: ID, title: TITLE, severity: 'critical' as const, blocking: true };
+  const podsByComponent = new Map(
+    COMPONENTS.map((c) => [c.name, podsOf(inventory, params.namespace, c.name)] as const),
+  );
+  const socketEvents = socketEventsByNode(inventory.events);
+  const deployed =
+    [...podsByComponent.values()].some((pods) => pods.length > 0) ||
+    inventory.workloads.some((w) => w.namespace === params.namespace && w.name === 'kube-ovn-cni');
+  if (!deployed && socketEvents.size === 0) {
+    return [
+      passFinding(
+        base,
+        `Kube-OVN is not deployed (no kube-ovn-cni pods in ${params.namespace}); nothing to check.`,
+      ),
+    ];
+  }
+  const nodeNames = uniqueSorted([
+    ...inventory.nodes.map((n) => n.name),
+    ...[...podsByComponent.values()].flat().map((p) => p.node),
+    ...socketEvents.keys(),
+  ]);
+  const reports = nodeNames.map((node) =>
+    nodeReport(inventory, node, podsByComponent, socketEvents.get(node) ?? [], context.execProbe?.[node]),
+  );
+  const broken = reports.filter((r) => r.broken);
+  const degraded = reports.filter((r) => !r.broken && r.problems.length > 0);
+  const findings: Finding[] = [];
+  if (broken.length > 0) findings.push(brokenFinding(inventory, base, broken, nodeNames.length, context));
+  if (degraded.length > 0) {
+    findings.push({
+      ...base,
+      id: `${ID}:pinger`,
+      status: 'warn',
+      severity: 'warning',
+      blocking: false,
+      scope: 'platform',
+      summary: `Kube-OVN is degraded but not broken on ${degraded.map((r) => `${r.node} (${r.problems.join(', ')})`).join('; ')}.`,
+      nodes: degraded.map((r) => r.node),
+      objects: degraded.flatMap((r) => r.pods.map(podRef)),
+      evidence: degraded.flatMap((r) => r.evidence),
+      remediation:
+        'Check the kube-ovn-pinger logs on these nodes; the pinger reports pod-to-pod reachability.',
+    });
+  }
+  if (findings.length === 0) {
+    const probed = context.execProbe ? ' The exec probe found the daemon socket on every probed node.' : '';
+    findings.push(
+      passFinding(
+        base,
+        `kube-ovn-cni, ovs-ovn and kube-ovn-pinger are running and ready on all ${plural(nodeNames.length, 'node')}.${probed}`,
+        'platform',
+      ),
+    );
+  }
+  return findings;
+}
+
+function brokenFinding(
+  inventory: Inventory,
+  base: { check: string; title: string; severity: 'critical'; blocking: boolean },
+  broken: NodeReport[],
+  totalNodes: number,
+  context: CheckContext,
+): Finding {
+  const sandboxFailures = broken.reduce((sum, r) => sum + r.sandboxFailures, 0);
+  const pods = broken.flatMap((r) => r.pods);
+  const probeNote = context.execProbe ? ' (exec probe used)' : '';
+  return {
+    ...base,
+    id: `${ID}:daemon`,
+    status: 'fail',
+    scope: 'platform',
+    summary:
+      `Kube-OVN CNI daemon is broken on ${broken.length} of ${plural(totalNodes, 'node')}${probeNote}: ` +
+      `${broken.map((r) => `${r.node}: ${r.problems.join(', ')}`).join('; ')}. ` +
+      'Pods on these nodes cannot get a network sandbox.',
+    nodes: broken.map((r) => r.node),
+    objects: [
+      ...pods.map(podRef),
+      ...broken.filter((r) => r.sandboxFailures > 0).map((r) => objectRef('node', r.node)),
+    ],
+    evidence: broken.flatMap((r) => r.evidence),
+    counts: { nodes: broken.length, pods: pods.length, sandboxFailures },
+    ...(ageRange(pods.map((p) => ageDays(p.failingSince, inventory.now)))
+      ? { ageDays: ageRange(pods.map((p) => ageDays(p.failingSince, inventory.now))) }
+      : {}),
+    remediation:
+      'Fix Kube-OVN before any upgrade: on each named node check `kubectl -n cozy-kubeovn logs <kube-ovn-cni pod> -c cni-server` ' +
+      'and ovs-ovn, make sure /run/openvswitch/kube-ovn-daemon.sock exists (ovs-ovn must be healthy first), then delete the failing ' +
+      'kube-ovn-cni pod so the DaemonSet recreates it (cozystack#452).',
+  };
+}
+
+export const kubeOvnCheck: Check = {
+  id: ID,
+  title: TITLE,
+  description:
+    'kube-ovn-cni, ovs-ovn and kube-ovn-pinger running and ready on every node; FailedCreatePodSandBox events naming kube-ovn-daemon.sock; optional exec probe of the socket.',
+  defaultSeverity: 'critical',
+  blocking: true,
+  needs: ['pods', 'nodes'],
+  paramsSchema,
+  run,
+};

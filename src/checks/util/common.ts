@@ -1,0 +1,141 @@
+// Pure helpers shared by the built-in checks: scope of a namespace, ages against the inventory clock,
+// evidence and object references in the one format the findings use.
+import type { z } from 'zod';
+import type { Inventory, PodFacts } from '../../inventory/types.js';
+import type { Evidence, Finding, Scope } from '../types.js';
+
+const DAY_MS = 86_400_000;
+
+/** Platform namespaces: CozyStack's own (`cozy-*`), Kubernetes' (`kube-system`) and the root tenant. */
+export function isPlatformNamespace(namespace: string): boolean {
+  return namespace.startsWith('cozy-') || namespace === 'kube-system' || namespace === 'tenant-root';
+}
+
+export function scopeOfNamespace(namespace: string): Exclude<Scope, 'cluster'> {
+  return isPlatformNamespace(namespace) ? 'platform' : 'tenant';
+}
+
+/** Whole days from `since` to the inventory clock (never negative), or undefined when unknown. */
+export function ageDays(since: string | undefined, now: string): number | undefined {
+  if (!since) return undefined;
+  const from = Date.parse(since);
+  const to = Date.parse(now);
+  if (Number.isNaN(from) || Number.isNaN(to)) return undefined;
+  return Math.max(0, Math.floor((to - from) / DAY_MS));
+}
+
+/** Milliseconds from `since` to the clock; 0 when unknown (so "older than" tests are false). */
+export function ageMs(since: string | undefined, now: string): number {
+  if (!since) return 0;
+  const ms = Date.parse(now) - Date.parse(since);
+  return Number.isNaN(ms) ? 0 : Math.max(0, ms);
+}
+
+/** `{min, max}` of the known ages, or undefined when none is known. */
+export function ageRange(ages: ReadonlyArray<number | undefined>): { min: number; max: number } | undefined {
+  const known = ages.filter((a): a is number => a !== undefined);
+  if (known.length === 0) return undefined;
+  return { min: Math.min(...known), max: Math.max(...known) };
+}
+
+/** `namespace/kind/name`, or `kind/name` for cluster-scoped objects (the Finding.objects format). */
+export function objectRef(kind: string, name: string, namespace?: string): string {
+  return namespace ? `${namespace}/${kind}/${name}` : `${kind}/${name}`;
+}
+
+export function podRef(pod: Pick<PodFacts, 'namespace' | 'name'>): string {
+  return objectRef('pod', pod.name, pod.namespace);
+}
+
+/** The most telling message of a failing pod: a waiting/terminated container message, else the pod's. */
+export function podMessage(pod: PodFacts): string | undefined {
+  const containers = [...pod.initContainers, ...pod.containers];
+  const failing = containers.find((c) => c.message && !c.ready);
+  return (
+    failing?.message ??
+    containers.find((c) => c.lastTermination?.message)?.lastTermination?.message ??
+    pod.message
+  );
+}
+
+export function podEvidence(pod: PodFacts, now: string, extra: Partial<Evidence> = {}): Evidence {
+  const evidence: Evidence = {
+    kind: 'pod',
+    namespace: pod.namespace,
+    name: pod.name,
+    reason: pod.displayStatus,
+  };
+  if (pod.node) evidence.node = pod.node;
+  const message = podMessage(pod);
+  if (message) evidence.message = message;
+  if (pod.restarts > 0) evidence.restarts = pod.restarts;
+  if (pod.failingSince) {
+    evidence.since = pod.failingSince;
+    const days = ageDays(pod.failingSince, now);
+    if (days !== undefined) evidence.ageDays = days;
+  }
+  return { ...evidence, ...extra };
+}
+
+/** "3034 restarts over 179 days" (restarts accumulate over the pod's life). */
+export function restartsPhrase(pod: PodFacts, now: string): string {
+  const days = ageDays(pod.createdAt, now);
+  const restarts = `${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`;
+  return days === undefined ? restarts : `${restarts} over ${days} day${days === 1 ? '' : 's'}`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Counts of `key(item)` over items, sorted by count descending then key. */
+export function countBy<T>(
+  items: readonly T[],
+  key: (item: T) => string | undefined,
+): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const k = key(item);
+    if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+export function formatCounts(counts: ReadonlyArray<[string, number]>, limit = 6): string {
+  const shown = counts.slice(0, limit).map(([k, n]) => `${k} ${n}`);
+  if (counts.length > limit) shown.push(`${counts.length - limit} more`);
+  return shown.join(', ');
+}
+
+export function uniqueSorted(values: Iterable<string | undefined>): string[] {
+  return [...new Set([...values].filter((v): v is string => !!v))].sort();
+}
+
+/** Whether a type was listed successfully (checks use it for optional extra evidence). */
+export function listed(inventory: Inventory, typeKey: string): boolean {
+  return inventory.outcomes[typeKey]?.status === 'ok';
+}
+
+/** Parses a check's params with its schema (defaults filled); the runner has usually done it already. */
+export function paramsOf<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.infer<S> {
+  return schema.parse(params ?? {});
+}
+
+type FindingBase = Pick<Finding, 'check' | 'title' | 'severity' | 'blocking'>;
+
+/** The one `pass` finding a check returns when nothing is wrong (so coverage and JUnit show it). */
+export function passFinding(check: FindingBase, summary: string, scope: Scope = 'cluster'): Finding {
+  return {
+    check: check.check,
+    id: check.check,
+    title: check.title,
+    status: 'pass',
+    severity: 'info',
+    blocking: false,
+    scope,
+    summary,
+    nodes: [],
+    objects: [],
+    evidence: [],
+  };
+}

@@ -1,0 +1,168 @@
+// Admission webhooks and aggregated APIs backed by a Service with no ready endpoints. A webhook with
+// failurePolicy Fail then rejects every write it matches (cozystack#1722: the lineage webhook), and an
+// unavailable APIService (v1alpha1.apps.cozystack.io) breaks discovery and every client of its group.
+import { z } from 'zod';
+import type { Inventory } from '../inventory/types.js';
+import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import { listed, objectRef, paramsOf, passFinding, plural } from './util/common.js';
+
+const ID = 'webhooks-apiservices';
+const TITLE = 'Admission webhooks and aggregated APIs';
+
+const paramsSchema = z
+  .object({
+    ignoreWebhooks: z.array(z.string()).default([]).describe('Webhook configuration names not checked.'),
+  })
+  .strict();
+
+function serviceKey(service: { namespace: string; name: string }): string {
+  return `${service.namespace}/${service.name}`;
+}
+
+function run(inventory: Inventory, context: CheckContext): Finding[] {
+  const params = paramsOf(paramsSchema, context.settings.params);
+  const endpointsKnown =
+    listed(inventory, 'endpoints') || listed(inventory, 'endpointslices.discovery.k8s.io');
+  const ready = (service: { namespace: string; name: string }) =>
+    inventory.serviceReadyEndpoints[serviceKey(service)] ?? 0;
+  const findings: Finding[] = [];
+
+  const blockingHooks: Evidence[] = [];
+  const ignoredHooks: Evidence[] = [];
+  const hookObjects = new Set<string>();
+  const ignoreObjects = new Set<string>();
+  if (endpointsKnown) {
+    for (const config of inventory.webhooks) {
+      if (params.ignoreWebhooks.includes(config.name)) continue;
+      for (const hook of config.webhooks) {
+        if (!hook.service || ready(hook.service) > 0) continue;
+        const evidence: Evidence = {
+          kind: 'webhook',
+          name: `${config.name}/${hook.name}`,
+          reason: `failurePolicy ${hook.failurePolicy}`,
+          message: `${config.kind} ${config.name}: webhook ${hook.name} calls service ${serviceKey(hook.service)}, which has no ready endpoints`,
+          count: 0,
+        };
+        const ref = objectRef(config.kind.toLowerCase(), config.name);
+        if (hook.failurePolicy === 'Fail') {
+          blockingHooks.push(evidence);
+          hookObjects.add(ref);
+        } else {
+          ignoredHooks.push(evidence);
+          ignoreObjects.add(ref);
+        }
+      }
+    }
+  }
+  if (blockingHooks.length > 0) {
+    findings.push({
+      check: ID,
+      id: `${ID}:webhooks`,
+      title: 'Webhooks that reject writes (failurePolicy Fail, no endpoints)',
+      status: 'fail',
+      severity: 'critical',
+      blocking: true,
+      scope: 'platform',
+      summary: `${plural(blockingHooks.length, 'admission webhook')} with failurePolicy Fail ${blockingHooks.length === 1 ? 'has' : 'have'} no ready endpoints, so the API server rejects every write they match: ${blockingHooks.map((e) => e.name).join(', ')}.`,
+      nodes: [],
+      objects: [...hookObjects],
+      evidence: blockingHooks,
+      counts: { webhooks: blockingHooks.length },
+      remediation:
+        'Bring the webhook backend up (its Deployment/DaemonSet and pods) before upgrading; HelmRelease upgrades fail on these webhooks (cozystack#1722, #414).',
+    });
+  }
+  if (ignoredHooks.length > 0) {
+    findings.push({
+      check: ID,
+      id: `${ID}:webhooks-ignore`,
+      title: 'Webhooks without endpoints (failurePolicy Ignore)',
+      status: 'warn',
+      severity: 'warning',
+      blocking: false,
+      scope: 'platform',
+      summary: `${plural(ignoredHooks.length, 'admission webhook')} with failurePolicy Ignore ${ignoredHooks.length === 1 ? 'has' : 'have'} no ready endpoints (writes pass unchecked, each after a timeout): ${ignoredHooks.map((e) => e.name).join(', ')}.`,
+      nodes: [],
+      objects: [...ignoreObjects],
+      evidence: ignoredHooks,
+      counts: { webhooks: ignoredHooks.length },
+      remediation: 'Bring the backend up or remove the stale webhook configuration.',
+    });
+  }
+
+  const apis = inventory.apiServices.filter(
+    (api) => api.service && (api.available !== 'True' || (endpointsKnown && ready(api.service) === 0)),
+  );
+  if (apis.length > 0) {
+    findings.push({
+      check: ID,
+      id: `${ID}:apiservices`,
+      title: 'Aggregated APIs unavailable',
+      status: 'fail',
+      severity: 'critical',
+      blocking: true,
+      scope: 'platform',
+      summary: `${plural(apis.length, 'aggregated APIService')} unavailable: ${apis
+        .map(
+          (api) =>
+            `${api.name} (${api.reason ?? `Available=${api.available}`}${endpointsKnown && ready(api.service!) === 0 ? `, service ${serviceKey(api.service!)} has no ready endpoints` : ''})`,
+        )
+        .join('; ')}.`,
+      nodes: [],
+      objects: apis.map((api) => objectRef('apiservice', api.name)),
+      evidence: apis.map((api) => ({
+        kind: 'apiservice',
+        name: api.name,
+        reason: api.reason ?? `Available=${api.available}`,
+        ...(api.message ? { message: api.message } : {}),
+        ...(endpointsKnown ? { count: ready(api.service!) } : {}),
+      })),
+      counts: { apiServices: apis.length },
+      remediation:
+        'Bring the backing service up (for CozyStack: cozy-system/cozystack-api); while an aggregated API is down, discovery is partial and Helm/Flux operations on its group fail.',
+    });
+  }
+  if (!endpointsKnown && inventory.webhooks.some((c) => c.webhooks.some((h) => h.service))) {
+    findings.push({
+      check: ID,
+      id: `${ID}:unknown`,
+      title: TITLE,
+      status: 'unknown',
+      severity: 'critical',
+      blocking: true,
+      scope: 'platform',
+      summary: 'Webhook backends could not be judged: neither Endpoints nor EndpointSlices could be read.',
+      nodes: [],
+      objects: [],
+      evidence: [],
+      unknownReason: 'endpoints and endpointslices.discovery.k8s.io not readable',
+    });
+  }
+  if (findings.length === 0) {
+    const hooks = inventory.webhooks.reduce((sum, c) => sum + c.webhooks.length, 0);
+    const aggregated = inventory.apiServices.filter((a) => a.service).length;
+    findings.push(
+      passFinding(
+        { check: ID, title: TITLE, severity: 'info', blocking: false },
+        `${plural(hooks, 'admission webhook')} and ${plural(aggregated, 'aggregated APIService')} all have ready backends.`,
+      ),
+    );
+  }
+  return findings;
+}
+
+export const webhooksApiServicesCheck: Check = {
+  id: ID,
+  title: TITLE,
+  description:
+    'Validating/mutating webhooks and aggregated APIServices whose service has no ready endpoints (e.g. the lineage webhook, v1alpha1.apps.cozystack.io); failurePolicy Fail and unavailable APIs block.',
+  defaultSeverity: 'critical',
+  blocking: true,
+  needs: [
+    'validatingwebhookconfigurations.admissionregistration.k8s.io',
+    'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+    'apiservices.apiregistration.k8s.io',
+  ],
+  paramsSchema,
+  run,
+};

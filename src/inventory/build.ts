@@ -1,0 +1,226 @@
+// The inventory builder: a PageSink that reduces each page at once to facts and drops the objects,
+// then resolves what needs several types together (pod owners through ReplicaSets, event nodes,
+// failure start times) in finish().
+import { BUILTIN_TYPES, isBuiltinGroup, isStatefulCustomGroup } from '../cluster/resource-types.js';
+import type { PageSink } from '../cluster/scan.js';
+import {
+  type KubeObject,
+  type ListOutcome,
+  type ResourceType,
+  type SourceInfo,
+  typeKey,
+} from '../cluster/types.js';
+import { isHealthy, reducePod, type TimeSeen } from './pods.js';
+import {
+  configMapData,
+  endpointSliceReady,
+  isCozystackConfigMap,
+  readyEndpointAddresses,
+  reduceApiService,
+  reduceCrd,
+  reduceEvent,
+  reduceHelmRelease,
+  reduceNamespace,
+  reduceNode,
+  reducePvc,
+  reduceWebhookConfiguration,
+  reduceWorkload,
+} from './reducers.js';
+import type { EventFacts, Inventory, PodFacts } from './types.js';
+
+/** Built-in types the inventory reads: all of them except Secrets, whose content it never needs. */
+const INVENTORY_BUILTINS: readonly ResourceType[] = Object.entries(BUILTIN_TYPES)
+  .filter(([name]) => name !== 'secrets')
+  .map(([, type]) => type);
+
+/** Custom types the inventory summarises (counts and names): those in the stateful groups of CozyStack. */
+function isSummarisedCustomType(type: ResourceType): boolean {
+  return !isBuiltinGroup(type.group) && isStatefulCustomGroup(type.group);
+}
+
+/** The types the inventory needs: the built-ins it reduces plus the discovered custom types it summarises. */
+export function inventoryTypes(discovered: readonly ResourceType[]): ResourceType[] {
+  const types = [...INVENTORY_BUILTINS];
+  const keys = new Set(types.map(typeKey));
+  for (const type of discovered) {
+    const key = typeKey(type);
+    if (keys.has(key) || !isSummarisedCustomType(type)) continue;
+    keys.add(key);
+    types.push(type);
+  }
+  return types;
+}
+
+const MAX_SUMMARY_NAMES = 50;
+
+export interface InventoryBuilder {
+  sink: PageSink;
+  finish(outcomes: readonly ListOutcome[], serverVersion?: string): Inventory;
+}
+
+export function createInventoryBuilder(opts: { source: SourceInfo; now?: string }): InventoryBuilder {
+  let newestMs = Number.NEGATIVE_INFINITY;
+  let newest: string | undefined;
+  const seen: TimeSeen = (time) => {
+    if (!time) return;
+    const ms = Date.parse(time);
+    if (!Number.isNaN(ms) && ms > newestMs) {
+      newestMs = ms;
+      newest = new Date(ms).toISOString().replace('.000Z', 'Z');
+    }
+  };
+  const inv: Omit<Inventory, 'now' | 'outcomes'> = {
+    source: opts.source,
+    nodes: [],
+    namespaces: [],
+    pods: [],
+    events: [],
+    workloads: [],
+    helmReleases: [],
+    cozystackConfigMaps: {},
+    crds: [],
+    webhooks: [],
+    apiServices: [],
+    serviceReadyEndpoints: {},
+    pvcs: [],
+    customResources: {},
+    counts: {},
+  };
+  const eventKeys = new Set<string>();
+  /** `namespace/replicaset` → owning Deployment name. */
+  const replicaSetOwners = new Map<string, string>();
+  const endpointsReady = new Map<string, number>();
+  const sliceReady = new Map<string, number>();
+
+  const addEvent = (obj: KubeObject) => {
+    // The same Event is served by core/v1 and events.k8s.io/v1 under the same name: keep it once.
+    const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.uid ?? obj.metadata.name}`;
+    const nameKey = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    if (eventKeys.has(key) || eventKeys.has(nameKey)) return;
+    eventKeys.add(key);
+    eventKeys.add(nameKey);
+    inv.events.push(reduceEvent(obj, seen));
+  };
+
+  const reducers: Record<string, (obj: KubeObject) => void> = {
+    nodes: (o) => inv.nodes.push(reduceNode(o, seen)),
+    namespaces: (o) => inv.namespaces.push(reduceNamespace(o, seen)),
+    pods: (o) => inv.pods.push(reducePod(o, seen)),
+    events: addEvent,
+    'events.events.k8s.io': addEvent,
+    configmaps: (o) => {
+      if (isCozystackConfigMap(o.metadata.namespace, o.metadata.name)) {
+        inv.cozystackConfigMaps[`${o.metadata.namespace}/${o.metadata.name}`] = configMapData(o);
+      }
+    },
+    endpoints: (o) =>
+      endpointsReady.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, readyEndpointAddresses(o)),
+    'endpointslices.discovery.k8s.io': (o) => {
+      const { service, ready } = endpointSliceReady(o);
+      if (!service) return;
+      const key = `${o.metadata.namespace ?? ''}/${service}`;
+      sliceReady.set(key, (sliceReady.get(key) ?? 0) + ready);
+    },
+    persistentvolumeclaims: (o) => inv.pvcs.push(reducePvc(o)),
+    'deployments.apps': (o) => inv.workloads.push(reduceWorkload(o, seen)),
+    'daemonsets.apps': (o) => inv.workloads.push(reduceWorkload(o, seen)),
+    'statefulsets.apps': (o) => inv.workloads.push(reduceWorkload(o, seen)),
+    'replicasets.apps': (o) => {
+      const owner = (o.metadata.ownerReferences ?? []).find((r) => r.kind === 'Deployment');
+      if (owner) replicaSetOwners.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, owner.name);
+    },
+    'customresourcedefinitions.apiextensions.k8s.io': (o) => inv.crds.push(reduceCrd(o)),
+    'helmreleases.helm.toolkit.fluxcd.io': (o) => inv.helmReleases.push(reduceHelmRelease(o, seen)),
+    'validatingwebhookconfigurations.admissionregistration.k8s.io': (o) =>
+      inv.webhooks.push(reduceWebhookConfiguration(o)),
+    'mutatingwebhookconfigurations.admissionregistration.k8s.io': (o) =>
+      inv.webhooks.push(reduceWebhookConfiguration(o)),
+    'apiservices.apiregistration.k8s.io': (o) => inv.apiServices.push(reduceApiService(o, seen)),
+  };
+
+  const summarise = (type: ResourceType, key: string, page: KubeObject[]) => {
+    const summary = inv.customResources[key] ?? { group: type.group, kind: type.kind, count: 0, names: [] };
+    inv.customResources[key] = summary;
+    for (const o of page) {
+      summary.count++;
+      if (summary.names.length < MAX_SUMMARY_NAMES) {
+        summary.names.push(
+          o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name,
+        );
+      }
+    }
+  };
+
+  const sink: PageSink = {
+    page(type, objects) {
+      const key = typeKey(type);
+      inv.counts[key] = (inv.counts[key] ?? 0) + objects.length;
+      const reduce = reducers[key];
+      if (reduce) for (const o of objects) reduce(o);
+      else if (isSummarisedCustomType(type)) summarise(type, key, objects);
+    },
+  };
+
+  const finish = (outcomes: readonly ListOutcome[], serverVersion?: string): Inventory => {
+    for (const [key, ready] of sliceReady) inv.serviceReadyEndpoints[key] = ready;
+    // Endpoints are authoritative when listed; EndpointSlices fill in where Endpoints are absent.
+    for (const [key, ready] of endpointsReady) inv.serviceReadyEndpoints[key] = ready;
+    resolveOwners(inv.pods, replicaSetOwners);
+    resolveEventNodes(inv.events, inv.pods);
+    refineFailingSince(inv.pods, inv.events);
+    const outcomeMap: Record<string, ListOutcome> = {};
+    for (const outcome of outcomes) outcomeMap[outcome.type] = outcome;
+    const inventory: Inventory = {
+      now: opts.now ?? newest ?? new Date().toISOString(),
+      outcomes: outcomeMap,
+      ...inv,
+    };
+    if (serverVersion) inventory.serverVersion = serverVersion;
+    return inventory;
+  };
+
+  return { sink, finish };
+}
+
+function resolveOwners(pods: PodFacts[], replicaSetOwners: ReadonlyMap<string, string>): void {
+  for (const pod of pods) {
+    if (pod.owner?.kind !== 'ReplicaSet') continue;
+    const deployment = replicaSetOwners.get(`${pod.namespace}/${pod.owner.name}`);
+    if (deployment) pod.owner = { kind: 'Deployment', name: deployment };
+  }
+}
+
+/** Events about a pod that do not say their node (cluster-level reporters) take the pod's node. */
+function resolveEventNodes(events: EventFacts[], pods: readonly PodFacts[]): void {
+  const podNodes = new Map(pods.filter((p) => p.node).map((p) => [`${p.namespace}/${p.name}`, p.node!]));
+  for (const event of events) {
+    if (event.node || event.involved.kind !== 'Pod') continue;
+    const node = podNodes.get(`${event.involved.namespace ?? event.namespace}/${event.involved.name}`);
+    if (node) event.node = node;
+  }
+}
+
+/**
+ * A failing pod's Ready transition resets at every crash-loop restart, so a Warning event about the pod
+ * that started earlier (events keep their firstTimestamp while they repeat) is better evidence.
+ */
+function refineFailingSince(pods: PodFacts[], events: readonly EventFacts[]): void {
+  const firstWarning = new Map<string, number>();
+  for (const e of events) {
+    if (e.type !== 'Warning' || e.involved.kind !== 'Pod' || !e.firstTime) continue;
+    const key = `${e.involved.namespace ?? e.namespace}/${e.involved.name}`;
+    const ms = Date.parse(e.firstTime);
+    if (Number.isNaN(ms)) continue;
+    firstWarning.set(key, Math.min(ms, firstWarning.get(key) ?? Number.POSITIVE_INFINITY));
+  }
+  for (const pod of pods) {
+    if (isHealthy(pod)) continue;
+    const eventMs = firstWarning.get(`${pod.namespace}/${pod.name}`);
+    const currentMs = pod.failingSince ? Date.parse(pod.failingSince) : Number.NaN;
+    const createdMs = pod.createdAt ? Date.parse(pod.createdAt) : Number.NaN;
+    if (eventMs === undefined) continue;
+    let best = Number.isNaN(currentMs) ? eventMs : Math.min(currentMs, eventMs);
+    if (!Number.isNaN(createdMs)) best = Math.max(best, createdMs);
+    pod.failingSince = new Date(best).toISOString().replace('.000Z', 'Z');
+  }
+}

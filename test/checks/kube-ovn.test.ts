@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { kubeOvnCheck } from '../../src/checks/kube-ovn.js';
+import { clock, ctx, inventoryFrom, miniIncident, readyNode, simplePod } from './support.js';
+
+describe('kube-ovn check', () => {
+  it('fails naming the node whose kube-ovn-cni crash-loops, with restarts over days and the socket sandbox failures', () => {
+    const findings = kubeOvnCheck.run(inventoryFrom(miniIncident()), ctx());
+    assert.equal(findings.length, 1);
+    const f = findings[0]!;
+    assert.equal(f.id, 'kube-ovn:daemon');
+    assert.equal(f.status, 'fail');
+    assert.equal(f.blocking, true);
+    assert.deepEqual(f.nodes, ['bad']);
+    assert.match(f.summary, /bad: kube-ovn-cni CrashLoopBackOff \(3034 restarts over 179 days\)/);
+    assert.match(f.summary, /812 pod sandbox failures/);
+    assert.equal(f.counts?.sandboxFailures, 812);
+    const event = f.evidence.find((e) => e.kind === 'event')!;
+    assert.match(
+      event.message!,
+      /dial unix \/run\/openvswitch\/kube-ovn-daemon.sock: connect: no such file or directory/,
+    );
+    assert.equal(event.ageDays, 2);
+    const pod = f.evidence.find((e) => e.kind === 'pod')!;
+    assert.equal(pod.restarts, 3034);
+    assert.equal(pod.ageDays, 179);
+  });
+
+  it('uses the exec probe as evidence: a node without the socket fails even if its pods look ready', () => {
+    const objects = miniIncident().filter(
+      (o) => o.kind !== 'Event' && !o.metadata.name.startsWith('kube-ovn-cni-badx'),
+    );
+    objects.push(
+      simplePod({
+        name: 'kube-ovn-cni-badx',
+        namespace: 'cozy-kubeovn',
+        node: 'bad',
+        owner: { kind: 'DaemonSet', name: 'kube-ovn-cni' },
+      }),
+    );
+    const inv = inventoryFrom(objects);
+    assert.equal(kubeOvnCheck.run(inv, ctx()).at(0)?.status, 'pass');
+    const probed = kubeOvnCheck.run(inv, ctx({}, { bad: false, good: true })).at(0)!;
+    assert.equal(probed.status, 'fail');
+    assert.deepEqual(probed.nodes, ['bad']);
+    assert.ok(probed.evidence.some((e) => e.reason === 'SocketMissing' && e.node === 'bad'));
+    assert.match(probed.summary, /exec probe/);
+  });
+
+  it('reports a node without any kube-ovn-cni pod, and only warns when just the pinger is unhealthy', () => {
+    const ds = (name: string, node: string, extra = {}) =>
+      simplePod({
+        name: `${name}-${node}`,
+        namespace: 'cozy-kubeovn',
+        node,
+        owner: { kind: 'DaemonSet', name },
+        ...extra,
+      });
+    const inv = inventoryFrom([
+      readyNode('a'),
+      readyNode('b'),
+      readyNode('c'),
+      ds('kube-ovn-cni', 'a'),
+      ds('kube-ovn-cni', 'b'),
+      ds('kube-ovn-pinger', 'a'),
+      ds('kube-ovn-pinger', 'b'),
+      ds('kube-ovn-pinger', 'c', { ready: false, readyTransition: clock.hoursAgo(3) }),
+    ]);
+    const findings = kubeOvnCheck.run(inv, ctx());
+    const daemon = findings.find((f) => f.id === 'kube-ovn:daemon')!;
+    assert.deepEqual(daemon.nodes, ['c']);
+    assert.match(daemon.summary, /no kube-ovn-cni pod/);
+    assert.equal(
+      findings.some((f) => f.id === 'kube-ovn:pinger'),
+      false,
+      'node c is already broken; the pinger is part of it',
+    );
+    const onlyPinger = inventoryFrom([
+      readyNode('a'),
+      ds('kube-ovn-cni', 'a'),
+      ds('kube-ovn-pinger', 'a', { ready: false, readyTransition: clock.hoursAgo(3) }),
+    ]);
+    const warn = kubeOvnCheck.run(onlyPinger, ctx());
+    assert.deepEqual(
+      warn.map((f) => [f.id, f.status, f.blocking]),
+      [['kube-ovn:pinger', 'warn', false]],
+    );
+  });
+
+  it('passes when every node runs ready Kube-OVN pods, and when Kube-OVN is not deployed', () => {
+    const ds = (name: string, node: string) =>
+      simplePod({
+        name: `${name}-${node}`,
+        namespace: 'cozy-kubeovn',
+        node,
+        owner: { kind: 'DaemonSet', name },
+      });
+    const healthy = kubeOvnCheck.run(
+      inventoryFrom([readyNode('a'), ds('kube-ovn-cni', 'a'), ds('ovs-ovn', 'a')]),
+      ctx(),
+    );
+    assert.deepEqual(
+      healthy.map((f) => f.status),
+      ['pass'],
+    );
+    const absent = kubeOvnCheck.run(inventoryFrom([readyNode('a')]), ctx());
+    assert.deepEqual(
+      absent.map((f) => f.status),
+      ['pass'],
+    );
+    assert.match(absent[0]!.summary, /not deployed/);
+  });
+
+  it('validates its params', () => {
+    assert.throws(() => kubeOvnCheck.run(inventoryFrom([]), ctx({ namespace: 3 })));
+    assert.equal(kubeOvnCheck.paramsSchema?.safeParse({ bogus: 1 }).success, false);
+  });
+});

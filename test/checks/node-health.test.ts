@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nodeHealthCheck } from '../../src/checks/node-health.js';
+import { clock, ctx, inventoryFrom, readyNode } from './support.js';
+
+describe('node-health check', () => {
+  it('fails on nodes whose Ready is Unknown, saying since when and why', () => {
+    const inv = inventoryFrom([
+      readyNode('mgr.cp.if.ua'),
+      readyNode('mgr-cozy2', {
+        statusUnknown: { since: clock.daysAgo(12), lastHeartbeat: clock.daysAgo(12, 0, 1) },
+      }),
+    ]);
+    const [f] = nodeHealthCheck.run(inv, ctx());
+    assert.equal(f!.id, 'node-health:not-ready');
+    assert.equal(f!.status, 'fail');
+    assert.equal(f!.blocking, true);
+    assert.deepEqual(f!.nodes, ['mgr-cozy2']);
+    assert.match(
+      f!.summary,
+      /mgr-cozy2 Unknown for 12 days \(NodeStatusUnknown: Kubelet stopped posting node status\.\)/,
+    );
+    assert.equal(f!.evidence[0]!.since, clock.daysAgo(12));
+  });
+
+  it('warns on cordoned nodes and on kubelet version skew', () => {
+    const inv = inventoryFrom([
+      readyNode('a', { kubeletVersion: 'v1.31.4' }),
+      readyNode('b', { kubeletVersion: 'v1.29.10', unschedulable: true }),
+    ]);
+    const findings = nodeHealthCheck.run(inv, ctx());
+    assert.deepEqual(
+      findings.map((f) => [f.id, f.status, f.blocking]),
+      [
+        ['node-health:cordoned', 'warn', false],
+        ['node-health:version-skew', 'warn', false],
+      ],
+    );
+    assert.match(findings[1]!.summary, /differ by 2 minor versions \(v1\.31\.4: a; v1\.29\.10: b\)/);
+    assert.deepEqual(
+      nodeHealthCheck.run(inv, ctx({ maxKubeletSkew: 2 })).map((f) => f.id),
+      ['node-health:cordoned'],
+    );
+  });
+
+  it('passes a healthy cluster', () => {
+    assert.deepEqual(
+      nodeHealthCheck.run(inventoryFrom([readyNode('a'), readyNode('b')]), ctx()).map((f) => f.status),
+      ['pass'],
+    );
+  });
+});
