@@ -3,6 +3,8 @@
 // could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { checkExitCode, type FailOn } from '../../checks/run.js';
+import { loadCatalog } from '../../catalog/load.js';
+import { planUpgrade } from '../../catalog/path.js';
 import { BadInputError } from '../../errors.js';
 import { renderJunit } from '../../report/junit.js';
 import { renderCheckResults } from '../../report/terminal.js';
@@ -43,8 +45,12 @@ export async function run(
     );
   }
 
+  // The version-gap check reads the upgrade path; `check` has no --target, so it measures against the latest release.
+  const catalog = loadCatalog(globals.catalog);
+
   const { inventory } = await gatherInventory(globals, { terminal });
-  const result = runAllChecks(inventory, { config, plugins });
+  const plan = planUpgrade(inventory, catalog, 'latest');
+  const result = runAllChecks(inventory, { config, plugins, plan });
   const exitCode = checkExitCode(result.findings, failOn);
 
   if (globals.output === 'json') {
