@@ -18,7 +18,7 @@ import {
   IMAGE_PULL_REASONS,
   isHealthy,
   isSandboxFailure,
-  podEvents,
+  podEventIndex,
 } from './util/pods.js';
 
 const ID = 'image-pull-cause';
@@ -99,8 +99,9 @@ export function diagnosePullFailures(inventory: Inventory): PullDiagnosis[] {
       .map((e) => e.node)
       .filter(Boolean),
   );
+  const eventsByPod = podEventIndex(inventory.events);
   return inventory.pods.filter(hasImagePullFailure).map((pod) => {
-    const messages = pullMessages(pod, podEvents(inventory.events, pod));
+    const messages = pullMessages(pod, eventsByPod.get(`${pod.namespace}/${pod.name}`) ?? []);
     const classified = messages.map((m) => ({ m, cause: classifyPullMessage(m) }));
     // A registry's own answer (404, 401, 429) is more specific than a timeout seen on another attempt.
     const order: PullCause[] = ['missing-image', 'registry-auth', 'rate-limit', 'pod-network'];

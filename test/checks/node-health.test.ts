@@ -43,6 +43,18 @@ describe('node-health check', () => {
     );
   });
 
+  it('warns on pressure conditions that are True', () => {
+    const pressured = readyNode('disk');
+    const conditions = (pressured.status as { conditions: Array<Record<string, string>> }).conditions;
+    Object.assign(conditions.find((c) => c.type === 'DiskPressure')!, {
+      status: 'True',
+      reason: 'KubeletHasDiskPressure',
+    });
+    const [f] = nodeHealthCheck.run(inventoryFrom([pressured, readyNode('ok')]), ctx());
+    assert.deepEqual([f!.id, f!.status, f!.blocking], ['node-health:pressure', 'warn', false]);
+    assert.match(f!.summary, /disk \(DiskPressure\)/);
+  });
+
   it('passes a healthy cluster', () => {
     assert.deepEqual(
       nodeHealthCheck.run(inventoryFrom([readyNode('a'), readyNode('b')]), ctx()).map((f) => f.status),

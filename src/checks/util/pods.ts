@@ -43,17 +43,17 @@ export function hasImagePullFailure(pod: PodFacts): boolean {
   );
 }
 
-/** Events about one pod. */
-export function podEvents(
-  events: readonly EventFacts[],
-  pod: Pick<PodFacts, 'namespace' | 'name'>,
-): EventFacts[] {
-  return events.filter(
-    (e) =>
-      e.involved.kind === 'Pod' &&
-      e.involved.name === pod.name &&
-      (e.involved.namespace ?? e.namespace) === pod.namespace,
-  );
+/** Events about pods, keyed `namespace/name` (one pass, for checks that look up many pods). */
+export function podEventIndex(events: readonly EventFacts[]): Map<string, EventFacts[]> {
+  const index = new Map<string, EventFacts[]>();
+  for (const e of events) {
+    if (e.involved.kind !== 'Pod') continue;
+    const key = `${e.involved.namespace ?? e.namespace}/${e.involved.name}`;
+    const list = index.get(key);
+    if (list) list.push(e);
+    else index.set(key, [e]);
+  }
+  return index;
 }
 
 /** The sandbox error kubelet reports when the Kube-OVN CNI daemon is not there to answer. */
