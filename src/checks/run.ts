@@ -113,6 +113,9 @@ function runOne(
   } catch (error) {
     return cannotRun(`the check failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (typeof (produced as { then?: unknown } | null)?.then === 'function') {
+    return cannotRun('run() returned a Promise; a check is synchronous and returns its findings');
+  }
   const valid = z.array(FindingSchema).safeParse(produced);
   if (!valid.success) {
     const issue = valid.error.issues[0];

@@ -142,6 +142,13 @@ describe('runChecks', () => {
     assert.match(result.findings[0]!.unknownReason!, /invalid finding/);
   });
 
+  it('says so when a check returns a Promise instead of findings', () => {
+    const asyncCheck = check('later', (() => Promise.resolve([])) as unknown as Check['run']);
+    const result = runChecks(inventory(), { checks: [asyncCheck] });
+    assert.equal(result.findings[0]!.status, 'unknown');
+    assert.match(result.findings[0]!.unknownReason!, /returned a Promise/);
+  });
+
   it('disables, re-severs and un-blocks checks from config', () => {
     const config: ChecksConfig = {
       checks: { a: { enabled: false }, b: { severity: 'info', blocking: false } },
