@@ -54,15 +54,21 @@ export function rootCauseKind(rootCause: RootCause, findings: readonly Finding[]
   return 'other';
 }
 
-/** Root causes behind at least one blocking finding (the cause itself or one of its effects). */
+/**
+ * Root causes to repair before an in-place upgrade: those whose own finding blocks. A root cause whose finding
+ * is missing (a plugin's) counts when one of its effects blocks. A cause whose own finding does not block
+ * (resource pressure) still explains its effects, but is priced as the warning it is.
+ */
 export function blockingRootCauses(
   rootCauses: readonly RootCause[],
   findings: readonly Finding[],
 ): RootCause[] {
   const blocking = new Set(blockingFindings(findings).map((f) => f.id));
-  return rootCauses.filter(
-    (rc) =>
-      blocking.has(rc.finding) || rc.effects.some((effect) => effect.findings.some((id) => blocking.has(id))),
+  const known = new Set(findings.map((f) => f.id));
+  return rootCauses.filter((rc) =>
+    known.has(rc.finding)
+      ? blocking.has(rc.finding)
+      : rc.effects.some((effect) => effect.findings.some((id) => blocking.has(id))),
   );
 }
 
@@ -111,4 +117,10 @@ export function distinctPodRestarts(findings: readonly Finding[]): { restarts: n
 
 export function formatRange(min: number, max: number): string {
   return min === max ? `${min}` : `${min}–${max}`;
+}
+
+/** A root cause's title naming its nodes once (titles from the checks often name them already). */
+export function titleWithNodes(title: string, nodes: readonly string[]): string {
+  if (nodes.length === 0 || nodes.every((node) => title.includes(node))) return title;
+  return `${title} on ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${nodes.join(', ')})`;
 }

@@ -94,7 +94,8 @@ function repairFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
       );
     }
   }
-  const explained = explainedFindingIds(causes);
+  // Any root cause explains its effects, even one that does not block by itself.
+  const explained = explainedFindingIds(facts.rootCauses);
   for (const finding of blockingFindings(facts.findings)) {
     if (explained.has(finding.id) || isPathFinding(finding)) continue;
     out.push(

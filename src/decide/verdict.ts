@@ -8,6 +8,7 @@ import {
   failureAges,
   formatRange,
   tenantFailures,
+  titleWithNodes,
   unknownBlockingFindings,
   warningFindings,
 } from './facts.js';
@@ -45,11 +46,9 @@ function noGoReasons(input: VerdictInput): string[] {
   }
   const causes = blockingRootCauses(input.rootCauses, input.findings);
   for (const rc of causes) {
-    const nodes =
-      rc.nodes.length > 0 ? ` on ${plural(rc.nodes.length, 'node')} (${rc.nodes.join(', ')})` : '';
     const effects = rc.effects.reduce((acc, e) => acc + e.count, 0);
     const cascade = effects > 0 ? `; it explains ${plural(effects, 'downstream failure')}` : '';
-    reasons.push(`Root cause: ${rc.title}${nodes}${cascade}`);
+    reasons.push(`Root cause: ${titleWithNodes(rc.title, rc.nodes)}${cascade}`);
   }
   const blocking = blockingFindings(input.findings);
   if (blocking.length > 0) {

@@ -8,6 +8,7 @@ import {
   explainedFindingIds,
   formatRange,
   tenantFailures,
+  titleWithNodes,
   unknownBlockingFindings,
   warningFindings,
 } from '../decide/facts.js';
@@ -335,11 +336,11 @@ function whySection(a: Assessment): string[] {
   if (a.verdict === 'NO-GO') {
     lines.push('### Technical blockers', '');
     const causes = blockingRootCauses(a.rootCauses, a.findings);
-    const explained = explainedFindingIds(causes);
+    const explained = explainedFindingIds(a.rootCauses);
     let n = 0;
     for (const rc of causes) {
       n++;
-      lines.push(`${n}. **${rc.title}**${rc.nodes.length > 0 ? ` on ${rc.nodes.join(', ')}` : ''}`);
+      lines.push(`${n}. **${titleWithNodes(rc.title, rc.nodes)}**`);
       for (const effect of rc.effects) lines.push(`   - ${effect.title} (${effect.count})`);
     }
     for (const f of blockingFindings(a.findings).filter((f) => !explained.has(f.id))) {

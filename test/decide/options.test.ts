@@ -109,3 +109,34 @@ describe('path findings', () => {
     assert.deepEqual(factorIds(a.options.A.factors), ['optionA.upgradeBase', 'optionA.perStep']);
   });
 });
+
+describe('root causes that do not block by themselves', () => {
+  it('explain their effects but are priced as warnings, not repairs', () => {
+    const seed = seedLikeFindings();
+    const headroom = finding({
+      check: 'resource-headroom',
+      id: 'resource-headroom:rejections',
+      status: 'warn',
+      blocking: false,
+      severity: 'warning',
+    });
+    const exhaustion = {
+      id: 'resource-exhaustion',
+      title: 'Node resources exhausted on mgr-cozy2',
+      finding: headroom.id,
+      nodes: ['mgr-cozy2'],
+      chain: ['node resources exhausted', 'pods rejected (OutOfcpu/OutOfmemory)'],
+      effects: [
+        { title: 'pods rejected (OutOfcpu/OutOfmemory)', count: 4, findings: ['pod-failures'], objects: [] },
+      ],
+    };
+    const base = buildAssessment(seedLikeParts()).options.A;
+    const withExhaustion = buildAssessment(
+      seedLikeParts({ findings: [...seed.findings, headroom], rootCauses: [...seed.rootCauses, exhaustion] }),
+    ).options.A;
+    const added = withExhaustion.factors.filter(
+      (f) => !base.factors.some((b) => b.id === f.id && b.description === f.description),
+    );
+    assert.deepEqual(factorIds(added), ['optionA.warning']);
+  });
+});
