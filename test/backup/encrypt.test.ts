@@ -10,7 +10,15 @@ import { readManifest } from '../../src/backup/manifest.js';
 import { verifyBackup } from '../../src/backup/verify.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { BadInputError } from '../../src/errors.js';
-import { filesBelow, memorySource, PLANTED_SECRET, PLANTED_SECRET_B64, runBackup, smallCluster, tempDir } from './helpers.js';
+import {
+  filesBelow,
+  memorySource,
+  PLANTED_SECRET,
+  PLANTED_SECRET_B64,
+  runBackup,
+  smallCluster,
+  tempDir,
+} from './helpers.js';
 
 const cleanups: string[] = [];
 after(async () => {
@@ -23,7 +31,9 @@ async function outDir(): Promise<string> {
 }
 
 const originalSecrets = () =>
-  (smallCluster().find((c) => c.type.kind === 'Secret')!.objects as Array<{ metadata: { name: string } }>).map((s) => s.metadata.name);
+  (
+    smallCluster().find((c) => c.type.kind === 'Secret')!.objects as Array<{ metadata: { name: string } }>
+  ).map((s) => s.metadata.name);
 
 describe('encrypted secrets', () => {
   it('encrypts Secret files for age recipients; they decrypt to the original objects and verify still works', async () => {
@@ -31,7 +41,11 @@ describe('encrypted secrets', () => {
     const other = await generateIdentity();
     const recipients = [await identityToRecipient(identity), await identityToRecipient(other)];
     const out = await outDir();
-    const result = await runBackup(memorySource(smallCluster()), { outDir: out, secrets: 'encrypt', recipients });
+    const result = await runBackup(memorySource(smallCluster()), {
+      outDir: out,
+      secrets: 'encrypt',
+      recipients,
+    });
     assert.equal(result.exitCode, 0, result.problems.join('\n'));
     assert.equal(result.summary.secrets, 'encrypted');
     const backup = result.summary.path;
@@ -40,17 +54,25 @@ describe('encrypted secrets', () => {
 
     // No clear secret value anywhere on disk.
     for (const file of await filesBelow(backup)) {
-      assert.ok(!file.text.includes(PLANTED_SECRET) && !file.text.includes(PLANTED_SECRET_B64), `${file.path} holds no clear secret`);
+      assert.ok(
+        !file.text.includes(PLANTED_SECRET) && !file.text.includes(PLANTED_SECRET_B64),
+        `${file.path} holds no clear secret`,
+      );
     }
 
     // Either recipient decrypts; the raw file is the typed SecretList, the clean file YAML without status.
     const decrypter = new Decrypter();
     decrypter.addIdentity(other);
-    const raw = JSON.parse(await decrypter.decrypt(await readFile(join(backup, 'secrets', 'secrets.json.age')), 'text'));
+    const raw = JSON.parse(
+      await decrypter.decrypt(await readFile(join(backup, 'secrets', 'secrets.json.age')), 'text'),
+    );
     assert.equal(raw.kind, 'SecretList');
     const original = smallCluster().find((c) => c.type.kind === 'Secret')!.objects;
     assert.deepEqual(raw.items, original);
-    const clean = await decrypter.decrypt(await readFile(join(backup, 'apply', '03-secrets.yaml.age')), 'text');
+    const clean = await decrypter.decrypt(
+      await readFile(join(backup, 'apply', '03-secrets.yaml.age')),
+      'text',
+    );
     const docs = parseAllDocuments(clean).map((d) => d.toJS() as { metadata: Record<string, unknown> });
     assert.deepEqual(
       docs.map((d) => d.metadata.name),
@@ -80,14 +102,23 @@ describe('encrypted secrets', () => {
     await writeFile(passFile, 'correct horse battery staple\n');
     const passphrase = await readPassphraseFile(passFile);
     assert.equal(passphrase, 'correct horse battery staple');
-    const result = await runBackup(memorySource(smallCluster()), { outDir: join(out, 'b'), secrets: 'encrypt', passphrase });
+    const result = await runBackup(memorySource(smallCluster()), {
+      outDir: join(out, 'b'),
+      secrets: 'encrypt',
+      passphrase,
+    });
     assert.equal(result.exitCode, 0);
     const manifest = await readManifest(result.summary.path);
     assert.deepEqual(manifest.encryption, { tool: 'age', recipients: [], passphrase: true });
     assert.ok(!JSON.stringify(manifest).includes('horse'), 'the passphrase is not recorded');
     const decrypter = new Decrypter();
     decrypter.addPassphrase(passphrase);
-    const raw = JSON.parse(await decrypter.decrypt(await readFile(join(result.summary.path, 'secrets', 'secrets.json.age')), 'text'));
+    const raw = JSON.parse(
+      await decrypter.decrypt(
+        await readFile(join(result.summary.path, 'secrets', 'secrets.json.age')),
+        'text',
+      ),
+    );
     assert.deepEqual(
       raw.items.map((s: { metadata: { name: string } }) => s.metadata.name),
       originalSecrets(),
@@ -95,17 +126,35 @@ describe('encrypted secrets', () => {
   });
 
   it('refuses bad keys before anything is read (exit 2)', async () => {
-    await assert.rejects(createEncrypter({ recipients: ['age1notakey'] }), (e: unknown) => e instanceof BadInputError && /--recipient: 'age1notakey' is not an age recipient/.test(e.message));
-    await assert.rejects(createEncrypter({ recipients: [] }), (e: unknown) => e instanceof BadInputError && /needs a key/.test(e.message));
+    await assert.rejects(
+      createEncrypter({ recipients: ['age1notakey'] }),
+      (e: unknown) =>
+        e instanceof BadInputError && /--recipient: 'age1notakey' is not an age recipient/.test(e.message),
+    );
+    await assert.rejects(
+      createEncrypter({ recipients: [] }),
+      (e: unknown) => e instanceof BadInputError && /needs a key/.test(e.message),
+    );
     const recipient = await identityToRecipient(await generateIdentity());
-    await assert.rejects(createEncrypter({ recipients: [recipient], passphrase: 'x' }), (e: unknown) => e instanceof BadInputError && /not both/.test(e.message));
+    await assert.rejects(
+      createEncrypter({ recipients: [recipient], passphrase: 'x' }),
+      (e: unknown) => e instanceof BadInputError && /not both/.test(e.message),
+    );
     const dir = await outDir();
     await writeFile(join(dir, 'empty'), '\n');
-    await assert.rejects(readPassphraseFile(join(dir, 'empty')), (e: unknown) => e instanceof BadInputError && /first line is empty/.test(e.message));
-    await assert.rejects(readPassphraseFile(join(dir, 'absent')), (e: unknown) => e instanceof BadInputError && e.exitCode === 2);
+    await assert.rejects(
+      readPassphraseFile(join(dir, 'empty')),
+      (e: unknown) => e instanceof BadInputError && /first line is empty/.test(e.message),
+    );
+    await assert.rejects(
+      readPassphraseFile(join(dir, 'absent')),
+      (e: unknown) => e instanceof BadInputError && e.exitCode === 2,
+    );
     // A bad recipient leaves no folder behind.
     const out = await outDir();
-    await assert.rejects(runBackup(memorySource(smallCluster()), { outDir: out, secrets: 'encrypt', recipients: ['age1bad'] }));
+    await assert.rejects(
+      runBackup(memorySource(smallCluster()), { outDir: out, secrets: 'encrypt', recipients: ['age1bad'] }),
+    );
     assert.deepEqual(await readdir(out), []);
   });
 });

@@ -18,7 +18,12 @@ function* pods(): Iterable<KubeObject> {
     yield {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: `pod-${i}`, namespace: `tenant-${i % 50}`, uid: `uid-${i}`, annotations: { note: `${PAYLOAD}${i}` } },
+      metadata: {
+        name: `pod-${i}`,
+        namespace: `tenant-${i % 50}`,
+        uid: `uid-${i}`,
+        annotations: { note: `${PAYLOAD}${i}` },
+      },
       spec: { nodeName: `node-${i % 20}`, containers: [{ name: 'main', image: 'registry.example/app:1.0' }] },
       status: { phase: i % 7 === 0 ? 'Pending' : 'Running' },
     };
@@ -27,7 +32,12 @@ function* pods(): Iterable<KubeObject> {
 
 function* configMaps(): Iterable<KubeObject> {
   for (let i = 0; i < CONFIGMAPS; i++) {
-    yield { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: `tenant-${i % 50}` }, data: { value: `${PAYLOAD}${i}` } };
+    yield {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm-${i}`, namespace: `tenant-${i % 50}` },
+      data: { value: `${PAYLOAD}${i}` },
+    };
   }
 }
 
@@ -64,5 +74,8 @@ it('memory stays flat while backing up 20k objects (peak heap growth well below 
   const written = result.summary.totals.bytes;
   const growth = peak - before;
   assert.ok(written > 150 * 1024 * 1024, `the test writes enough to matter (${written} bytes)`);
-  assert.ok(growth < 64 * 1024 * 1024, `peak heap growth ${Math.round(growth / 1048576)} MB stays under 64 MB while ${Math.round(written / 1048576)} MB were written`);
+  assert.ok(
+    growth < 64 * 1024 * 1024,
+    `peak heap growth ${Math.round(growth / 1048576)} MB stays under 64 MB while ${Math.round(written / 1048576)} MB were written`,
+  );
 });

@@ -1,13 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cleanObject, inCleanView, keepInCleanView } from '../../src/backup/clean.js';
-import { backupFolderName, categoryOf, cleanFilePath, isSkippedBySnapshotReader, rawFilePath } from '../../src/backup/layout.js';
+import {
+  backupFolderName,
+  categoryOf,
+  cleanFilePath,
+  isSkippedBySnapshotReader,
+  rawFilePath,
+} from '../../src/backup/layout.js';
 import { backupWants, selectTypes, snapshotWants } from '../../src/backup/select.js';
 import { formatSize, renderSummaryTable } from '../../src/backup/summary.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import { type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
 
-const custom = (group: string, kind: string, plural: string): ResourceType => ({ group, version: 'v1', kind, plural, namespaced: true });
+const custom = (group: string, kind: string, plural: string): ResourceType => ({
+  group,
+  version: 'v1',
+  kind,
+  plural,
+  namespaced: true,
+});
 
 describe('what a backup takes', () => {
   const discovered = [
@@ -35,7 +47,9 @@ describe('what a backup takes', () => {
         'workloadmonitors.cozystack.io',
       ],
     );
-    const helm = selectTypes(discovered, (t) => backupWants(t, 'include')).find((t) => t.kind === 'HelmRelease');
+    const helm = selectTypes(discovered, (t) => backupWants(t, 'include')).find(
+      (t) => t.kind === 'HelmRelease',
+    );
     assert.equal(helm?.version, 'v2beta2', 'the version the cluster serves');
   });
 
@@ -44,11 +58,18 @@ describe('what a backup takes', () => {
     assert.equal(backupWants(BUILTIN_TYPES.secrets, 'encrypt'), true);
     assert.equal(snapshotWants(BUILTIN_TYPES.secrets, false), false);
     assert.equal(snapshotWants(BUILTIN_TYPES.secrets, true), true);
-    assert.equal(snapshotWants(BUILTIN_TYPES.eventsV1, false), true, 'a snapshot keeps every type the tool reads');
+    assert.equal(
+      snapshotWants(BUILTIN_TYPES.eventsV1, false),
+      true,
+      'a snapshot keeps every type the tool reads',
+    );
   });
 
   it('files each type under its category', () => {
-    assert.equal(rawFilePath(BUILTIN_TYPES.crds, false), 'crds/customresourcedefinitions.apiextensions.k8s.io.json');
+    assert.equal(
+      rawFilePath(BUILTIN_TYPES.crds, false),
+      'crds/customresourcedefinitions.apiextensions.k8s.io.json',
+    );
     assert.equal(rawFilePath(BUILTIN_TYPES.secrets, true), 'secrets/secrets.json.age');
     assert.equal(rawFilePath(BUILTIN_TYPES.pvcs, false), 'states/persistentvolumeclaims.json');
     assert.equal(categoryOf(discovered[0]!), 'capi');
@@ -82,15 +103,36 @@ describe('clean view', () => {
       data: { k: 'v' },
       status: { x: 1 },
     };
-    assert.deepEqual(cleanObject(object), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n', labels: { app: 'a' } }, data: { k: 'v' } });
+    assert.deepEqual(cleanObject(object), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'a', namespace: 'n', labels: { app: 'a' } },
+      data: { k: 'v' },
+    });
     assert.equal(object.metadata.uid, 'u');
-    assert.equal(keepInCleanView({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 't' }, type: 'kubernetes.io/service-account-token' }), false);
+    assert.equal(
+      keepInCleanView({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 't' },
+        type: 'kubernetes.io/service-account-token',
+      }),
+      false,
+    );
   });
 });
 
 describe('summary', () => {
   it('prints sizes like ls -h', () => {
-    assert.deepEqual([0, 512, 1024, 1600, 147_456, 3_879_731, 25_165_824].map(formatSize), ['0', '512', '1.0K', '1.6K', '144K', '3.7M', '24M']);
+    assert.deepEqual([0, 512, 1024, 1600, 147_456, 3_879_731, 25_165_824].map(formatSize), [
+      '0',
+      '512',
+      '1.0K',
+      '1.6K',
+      '144K',
+      '3.7M',
+      '24M',
+    ]);
   });
 
   it('renders one row per category, the total and the verification line', () => {

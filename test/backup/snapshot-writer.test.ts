@@ -20,7 +20,11 @@ async function dir(): Promise<string> {
 }
 
 async function snapshot(source: ClusterSource, target: string, includeSecrets: boolean) {
-  const session = await startSnapshot({ dir: target, includeSecrets, serverVersion: await source.serverVersion() });
+  const session = await startSnapshot({
+    dir: target,
+    includeSecrets,
+    serverVersion: await source.serverVersion(),
+  });
   const types = session.types(await source.discoverTypes());
   const outcomes = await scanCluster(source, types, [session.sink], { concurrency: 2 });
   return session.commit(outcomes);
@@ -51,14 +55,26 @@ describe('snapshot DIR', () => {
     const back = await openSnapshotSource(target);
     assert.equal(await back.serverVersion(), 'v1.30.2');
     const readBack = await readAll(back);
-    const expected = cluster.filter((c) => ![typeKey(COZY_APPS), typeKey(WIDGETS), 'secrets'].includes(typeKey(c.type)));
+    const expected = cluster.filter(
+      (c) => ![typeKey(COZY_APPS), typeKey(WIDGETS), 'secrets'].includes(typeKey(c.type)),
+    );
     assert.deepEqual([...readBack.keys()].sort(), expected.map((c) => typeKey(c.type)).sort());
     const sorted = (objects: KubeObject[]) =>
-      [...objects].sort((a, b) => (`${a.metadata.namespace}/${a.metadata.name}` < `${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1));
+      [...objects].sort((a, b) =>
+        `${a.metadata.namespace}/${a.metadata.name}` < `${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1,
+      );
     for (const entry of expected) {
-      assert.deepEqual(sorted(readBack.get(typeKey(entry.type))!), sorted(entry.objects as KubeObject[]), typeKey(entry.type));
+      assert.deepEqual(
+        sorted(readBack.get(typeKey(entry.type))!),
+        sorted(entry.objects as KubeObject[]),
+        typeKey(entry.type),
+      );
     }
-    assert.deepEqual(readBack.get('deployments.apps'), [], 'an empty type is captured as an empty typed list');
+    assert.deepEqual(
+      readBack.get('deployments.apps'),
+      [],
+      'an empty type is captured as an empty typed list',
+    );
   });
 
   it('with includeSecrets writes secrets.json 0600 in a 0700 folder', async () => {
@@ -70,7 +86,10 @@ describe('snapshot DIR', () => {
     assert.ok((await readFile(join(target, 'secrets.json'), 'utf8')).includes(PLANTED_SECRET_B64));
     for (const file of await readdir(target)) {
       if (file === 'secrets.json') continue;
-      assert.ok(!(await readFile(join(target, file), 'utf8')).includes(PLANTED_SECRET_B64), `${file} holds no secret`);
+      assert.ok(
+        !(await readFile(join(target, file), 'utf8')).includes(PLANTED_SECRET_B64),
+        `${file} holds no secret`,
+      );
     }
   });
 
@@ -79,7 +98,10 @@ describe('snapshot DIR', () => {
     const full = join(parent, 'full');
     await mkdir(full);
     await writeFile(join(full, 'keep.txt'), 'mine');
-    await assert.rejects(snapshot(memorySource(smallCluster()), full, false), (e: unknown) => e instanceof BadInputError && /not empty/.test(e.message));
+    await assert.rejects(
+      snapshot(memorySource(smallCluster()), full, false),
+      (e: unknown) => e instanceof BadInputError && /not empty/.test(e.message),
+    );
     assert.deepEqual(await readdir(full), ['keep.txt']);
     const empty = join(parent, 'empty');
     await mkdir(empty);

@@ -18,7 +18,8 @@ async function dir(): Promise<string> {
 }
 
 const HASH = 'a'.repeat(64);
-const isBadInput = (pattern: RegExp) => (e: unknown) => e instanceof BadInputError && e.exitCode === 2 && pattern.test(e.message);
+const isBadInput = (pattern: RegExp) => (e: unknown) =>
+  e instanceof BadInputError && e.exitCode === 2 && pattern.test(e.message);
 
 describe('verifyBackup', () => {
   it('a folder without SHA256SUMS is not a backup (exit 2), and the hint names a backup inside it', async () => {
@@ -54,7 +55,10 @@ describe('verifyBackup', () => {
     await writeFile(join(d, 'extra.json'), '{}');
     await writeFile(join(d, 'changed.json'), 'now\n');
     const podsHash = createHash('sha256').update('pods\n').digest('hex');
-    await writeFile(join(d, 'SHA256SUMS'), `${podsHash} *states/pods.json\n${HASH}  changed.json\n${HASH}  gone.json\n`);
+    await writeFile(
+      join(d, 'SHA256SUMS'),
+      `${podsHash} *states/pods.json\n${HASH}  changed.json\n${HASH}  gone.json\n`,
+    );
     const result = await verifyBackup(d);
     assert.equal(result.ok, false);
     assert.equal(result.files, 3);

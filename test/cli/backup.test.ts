@@ -1,0 +1,127 @@
+// `cozy-assess backup` and `backup verify` end to end through the built binary (npm test builds it first).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readManifest } from '../../src/backup/manifest.js';
+import { BackupSummarySchema } from '../../src/report/assessment-schema.js';
+import { tempDir } from '../backup/helpers.js';
+import { writeSampleCluster } from '../support/sample-cluster.js';
+import { fixture, runCli } from './run-cli.js';
+
+const cleanups: string[] = [];
+after(async () => {
+  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
+});
+async function dir(): Promise<string> {
+  const d = await tempDir('cozy-cli-backup-');
+  cleanups.push(d);
+  return d;
+}
+
+let snapshot: string;
+before(async () => {
+  snapshot = await writeSampleCluster(join(await dir(), 'snapshot'));
+  // A planted Secret, to prove its value is never printed.
+  await writeFile(
+    join(snapshot, 'secret.json'),
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'tenant-root' },
+      type: 'Opaque',
+      data: { password: Buffer.from('s3cr3t-PLANTED').toString('base64') },
+    }),
+  );
+});
+
+describe('cozy-assess backup', () => {
+  it('writes the layout from a snapshot, prints the summary table, and backup verify accepts it; tampering gives 3', async () => {
+    const out = await dir();
+    const result = await runCli(['backup', '--snapshot', snapshot, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const [name, ...others] = await readdir(out);
+    assert.deepEqual(others, []);
+    assert.match(name!, /^\d{8}-\d{4}$/);
+    const backup = join(out, name!);
+    assert.match(result.stdout, /^CATEGORY +OBJECTS +SIZE$/m);
+    assert.match(result.stdout, /^ConfigMaps +1 +\d/m);
+    assert.match(result.stdout, /^Secrets +1 +\d/m);
+    assert.match(result.stdout, /^Total +\d+ +\d/m);
+    assert.match(result.stdout, /^Checksums verified \(\d+ files, SHA256SUMS\)$/m);
+    for (const text of [result.stdout, result.stderr]) {
+      assert.ok(!text.includes('s3cr3t') && !text.includes(Buffer.from('s3cr3t-PLANTED').toString('base64')));
+    }
+    const manifest = await readManifest(backup);
+    assert.equal(manifest.cluster.source, 'snapshot');
+    assert.equal(manifest.cluster.kubernetesVersion, 'v1.31.4');
+
+    const ok = await runCli(['backup', 'verify', backup]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /checksums verified/);
+
+    await appendFile(join(backup, 'configmaps', 'configmaps.json'), '\n');
+    await rm(join(backup, 'states', 'pods.json'));
+    const bad = await runCli(['backup', 'verify', backup]);
+    assert.equal(bad.code, 3);
+    assert.match(bad.stdout, /^ALTERED +configmaps\/configmaps\.json$/m);
+    assert.match(bad.stdout, /^MISSING +states\/pods\.json$/m);
+    assert.match(bad.stdout, /verification FAILED \(1 missing, 1 altered, 0 extra\)/);
+
+    const notBackup = await runCli(['backup', 'verify', out]);
+    assert.equal(notBackup.code, 2);
+    assert.match(notBackup.stderr, /not a backup folder/);
+  });
+
+  it('-o json prints the assessment BackupSummary; --no-secrets leaves Secrets out', async () => {
+    const out = await dir();
+    const result = await runCli([
+      'backup',
+      '--snapshot',
+      snapshot,
+      '--out',
+      out,
+      '--no-secrets',
+      '-o',
+      'json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = BackupSummarySchema.parse(JSON.parse(result.stdout));
+    assert.equal(summary.secrets, 'excluded');
+    assert.equal(summary.verified, true);
+    assert.ok(!summary.categories.some((c) => c.category === 'Secrets'));
+    assert.equal(summary.path, join(out, (await readdir(out))[0]!));
+  });
+
+  it('rejects key flags without --encrypt-secrets, and a bad recipient, before reading anything (exit 2)', async () => {
+    const out = await dir();
+    const stray = await runCli(['backup', '--snapshot', snapshot, '--out', out, '--recipient', 'age1xyz']);
+    assert.equal(stray.code, 2);
+    assert.match(stray.stderr, /only apply with --encrypt-secrets/);
+    const bad = await runCli([
+      'backup',
+      '--snapshot',
+      snapshot,
+      '--out',
+      out,
+      '--encrypt-secrets',
+      '--recipient',
+      'age1xyz',
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--recipient: 'age1xyz' is not an age recipient/);
+    assert.deepEqual(await readdir(out), []);
+  });
+
+  it('backs up the seed-incident fixture', async (t) => {
+    if (!existsSync(fixture('seed-incident')))
+      return t.skip('fixtures/seed-incident is not in this tree yet');
+    const out = await dir();
+    const result = await runCli(['backup', '--snapshot', fixture('seed-incident'), '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Checksums verified/m);
+    const [name] = await readdir(out);
+    assert.equal((await runCli(['backup', 'verify', join(out, name!)])).code, 0);
+  });
+});
