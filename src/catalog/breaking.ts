@@ -31,11 +31,16 @@ const TYPE_KEYS = {
 
 const MAX_LISTED = 3;
 
-/** Why a type cannot be relied on, or undefined when its list is complete (ok or not installed). */
+/**
+ * Why a type's list cannot be relied on, or undefined when it is complete. `not-installed` is complete for a
+ * live cluster (the API does not exist, so neither do its objects) but not for a snapshot, where it means
+ * "that type was not captured".
+ */
 export function unreadableReason(inventory: Inventory, typeKey: string): string | undefined {
   const outcome = inventory.outcomes[typeKey];
   if (!outcome) return `${typeKey} was not listed`;
-  if (outcome.status === 'ok' || outcome.status === 'not-installed') return undefined;
+  if (outcome.status === 'ok') return undefined;
+  if (outcome.status === 'not-installed' && inventory.source.kind === 'live') return undefined;
   return `${typeKey} could not be read (${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''})`;
 }
 
@@ -137,24 +142,14 @@ function matchCustomResource(type: string, name: string | undefined, inventory: 
     }
     return { state: 'no-match', evidence: `no ${what}` };
   }
-  const outcome = inventory.outcomes[type];
-  if (outcome && (outcome.status === 'ok' || outcome.status === 'not-installed')) {
-    return { state: 'no-match', evidence: `no ${what}` };
-  }
-  if (outcome)
-    return {
-      state: 'unknown',
-      evidence: `cannot tell whether there is an ${what}: ${unreadableReason(inventory, type)}`,
-    };
-  // Never listed: fine when the CRD is known to be absent.
+  const unreadable = unreadableReason(inventory, type);
+  if (!unreadable) return { state: 'no-match', evidence: `no ${what}` };
+  // Not listed (or not captured): still proven absent when the CRD list is complete and lacks the type.
   const crdUnreadable = unreadableReason(inventory, TYPE_KEYS.crds);
   const crdPresent = inventory.crds.some((crd) => crd.name === type);
   if (!crdUnreadable && !crdPresent)
     return { state: 'no-match', evidence: `no ${what} (CRD ${type} not installed)` };
-  return {
-    state: 'unknown',
-    evidence: `cannot tell whether there is an ${what}: ${crdPresent ? `${type} was not listed` : crdUnreadable}`,
-  };
+  return { state: 'unknown', evidence: `cannot tell whether there is an ${what}: ${unreadable}` };
 }
 
 function matchConfigMapKey(

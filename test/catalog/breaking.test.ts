@@ -165,6 +165,21 @@ describe('assessUsage', () => {
     assert.equal(result.state, 'unknown');
   });
 
+  it('a type missing from a snapshot is unknown; a type not installed in a live cluster is absent', () => {
+    const notInstalled = {
+      type: 'helmreleases.helm.toolkit.fluxcd.io',
+      status: 'not-installed' as const,
+      count: 0,
+      reason: 'not in the snapshot',
+    };
+    const snap = inventory({ source: { kind: 'snapshot', path: 'x' } });
+    snap.outcomes[notInstalled.type] = notInstalled;
+    assert.equal(assessUsage(change('ferretdb-v2'), snap).usage, 'unknown');
+    const live = inventory({ source: { kind: 'live' } });
+    live.outcomes[notInstalled.type] = notInstalled;
+    assert.equal(assessUsage(change('ferretdb-v2'), live).usage, 'not used');
+  });
+
   it('platform changes apply to every cluster', () => {
     assert.equal(assessUsage(change('v1-architecture'), inventory()).usage, 'used');
   });

@@ -1,7 +1,50 @@
-// Placeholder until the 'path' command lands in this session; replaced, never committed as is.
+// `cozy-assess path --target vX.Y.Z|latest`: the releases to apply from the installed version, with the
+// migrations and breaking changes of each step (used / not used / unknown in this cluster).
+// Exit: 0 a path was computed; 2 bad target, catalog or flags; 4 the installed version could not be
+// detected (or is not a catalog release), so no path.
+import { loadCatalog } from '../../catalog/load.js';
+import { planUpgrade, resolveTarget } from '../../catalog/path.js';
+import { planDocument, renderPlanMarkdown, renderPlanTable } from '../../catalog/render.js';
+import { BadInputError, ExitCode } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
-import { CozyError, ExitCode } from '../../errors.js';
+import { createTerminal } from '../io.js';
+import { toolVersion } from '../main.js';
+import { gatherInventory } from '../pipeline.js';
 
-export async function run(_options: Record<string, unknown>, _globals: GlobalOptions, _args: string[]): Promise<number> {
-  throw new CozyError('the path command is not available yet', ExitCode.INTERNAL);
+const FORMATS = ['table', 'json', 'markdown'] as const;
+
+export async function run(
+  options: Record<string, unknown>,
+  globals: GlobalOptions,
+  _args: string[],
+): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(globals.output)) {
+    throw new BadInputError(
+      `-o/--output: 'path' prints table, json or markdown, not ${globals.output}`,
+      undefined,
+      'output',
+    );
+  }
+  const target = typeof options.target === 'string' ? options.target : 'latest';
+  // Bad input is found before the cluster is read.
+  const catalog = loadCatalog(globals.catalog);
+  resolveTarget(catalog, target);
+
+  const terminal = createTerminal(globals);
+  const { inventory } = await gatherInventory(globals, { terminal });
+  const plan = planUpgrade(inventory, catalog, target);
+
+  if (globals.output === 'json') {
+    const document = planDocument(plan, { name: 'cozy-assess', version: toolVersion() }, inventory.now);
+    terminal.out(JSON.stringify(document, null, 2));
+  } else if (globals.output === 'markdown') {
+    terminal.out(renderPlanMarkdown(plan).trimEnd());
+  } else {
+    terminal.out(renderPlanTable(plan, terminal.color));
+  }
+  if (plan.unknownReason) {
+    terminal.error(`error: no upgrade path: ${plan.unknownReason}`);
+    return ExitCode.INCOMPLETE;
+  }
+  return ExitCode.GO;
 }
