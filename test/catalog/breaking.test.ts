@@ -60,12 +60,12 @@ describe('assessUsage', () => {
   it('SeaweedFS: by release name or chart', () => {
     assert.equal(
       assessUsage(
-        change('seaweedfs-chart-0.7'),
+        change('seaweedfs-0.36'),
         inventory({ helmReleases: [helmRelease('tenant-root', 'seaweedfs', 'seaweedfs')] }),
       ).usage,
       'used',
     );
-    assert.equal(assessUsage(change('seaweedfs-chart-0.7'), inventory()).usage, 'not used');
+    assert.equal(assessUsage(change('seaweedfs-0.36'), inventory()).usage, 'not used');
   });
 
   it('values keys, release names, workloads and label selectors', () => {

@@ -83,7 +83,7 @@ describe('shipped catalog', () => {
     const ids = catalog.breakingChanges.map((c) => c.id);
     for (const id of [
       'ferretdb-v2',
-      'seaweedfs-chart-0.7',
+      'seaweedfs-0.36',
       'lineage-webhook-dashboard',
       'flux-aio',
       'ferretdb-removed',

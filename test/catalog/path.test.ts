@@ -131,7 +131,7 @@ describe('planUpgrade', () => {
     assert.equal(ferret.step, '0.35.5');
     assert.equal(ferret.usage, 'not used');
     assert.match(ferret.evidence, /no HelmRelease with chart ferretdb/);
-    assert.equal(plan.breakingChanges.find((c) => c.id === 'seaweedfs-chart-0.7')?.usage, 'not used');
+    assert.equal(plan.breakingChanges.find((c) => c.id === 'seaweedfs-0.36')?.usage, 'not used');
     assert.ok(plan.steps[4]!.notes.some((n) => n.includes('skips v0.34.0, v0.34.1, v0.34.2')));
     assert.ok(plan.steps[3]!.notes.some((n) => n.startsWith('skips v0.33.0:')));
     assert.equal(plan.migrationCounter.state, 'ok');

@@ -58,7 +58,7 @@ describe('version-gap check', () => {
     assert.equal(ferret.blocking, true);
     assert.equal(ferret.severity, 'critical');
     assert.match(ferret.summary, /tenant-a\/ferretdb-db/);
-    const seaweed = byId(findings, 'version-gap:breaking:seaweedfs-chart-0.7')!;
+    const seaweed = byId(findings, 'version-gap:breaking:seaweedfs-0.36')!;
     assert.equal(seaweed.status, 'warn');
     assert.equal(seaweed.blocking, false);
   });

@@ -189,7 +189,7 @@ describe('cozy-assess path', () => {
     assert.equal(version.bundle, 'paas-full');
     assert.equal(version.migrationCounter, 10);
     assert.equal(document.breakingChanges.find((c) => c.id === 'ferretdb-v2')?.usage, 'not used');
-    assert.equal(document.breakingChanges.find((c) => c.id === 'seaweedfs-chart-0.7')?.usage, 'not used');
+    assert.equal(document.breakingChanges.find((c) => c.id === 'seaweedfs-0.36')?.usage, 'not used');
   });
 
   it('-o markdown marks a used FerretDB v1 as used, with its evidence', async () => {
