@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { withTypeMeta } from '../cluster/parse-files.js';
 import { apiVersionOf, type KubeObject, type ResourceType } from '../cluster/types.js';
-import { CozyError, ExitCode } from '../errors.js';
+import { BadInputError, CozyError, ExitCode, IncompleteError } from '../errors.js';
 import type { StreamEncrypter } from './encrypt.js';
 import { INCOMPLETE_MARKER, SUMS_FILE } from './layout.js';
 
@@ -39,6 +39,14 @@ class HashedFile implements ByteSink {
   ) {}
 
   static async open(root: string, relative: string, mode: number): Promise<HashedFile> {
+    try {
+      return await HashedFile.openFile(root, relative, mode);
+    } catch (error) {
+      throw writeError(join(root, relative), error);
+    }
+  }
+
+  private static async openFile(root: string, relative: string, mode: number): Promise<HashedFile> {
     const absolute = join(root, relative);
     // Only the file's own folder is created, never the root: a run that was aborted (root removed)
     // must not bring the partial folder back from a write still in flight.
@@ -56,18 +64,26 @@ class HashedFile implements ByteSink {
   async write(chunk: Uint8Array): Promise<void> {
     this.hash.update(chunk);
     this.bytes += chunk.byteLength;
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const { bytesWritten } = await this.handle.write(chunk, offset, chunk.byteLength - offset);
-      offset += bytesWritten;
+    try {
+      let offset = 0;
+      while (offset < chunk.byteLength) {
+        const { bytesWritten } = await this.handle.write(chunk, offset, chunk.byteLength - offset);
+        offset += bytesWritten;
+      }
+    } catch (error) {
+      throw writeError(this.absolute, error);
     }
   }
 
   async close(): Promise<FileRecord> {
     if (!this.closed) {
       this.closed = true;
-      await this.handle.sync();
-      await this.handle.close();
+      try {
+        await this.handle.sync();
+        await this.handle.close();
+      } catch (error) {
+        throw writeError(this.absolute, error);
+      }
     }
     return { path: this.relative, bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
@@ -213,12 +229,22 @@ export class StagingFolder {
   ) {}
 
   static async create(parent: string, tempName: string, folderMode: number): Promise<StagingFolder> {
-    await mkdir(parent, { recursive: true });
     const path = join(parent, tempName);
-    await rm(path, { recursive: true, force: true }); // a stale one from a dead run with the same pid
-    await mkdir(path, { mode: folderMode });
-    await chmod(path, folderMode);
-    await writeFile(join(path, INCOMPLETE_MARKER), incompleteText(), { mode: 0o644 });
+    try {
+      await mkdir(parent, { recursive: true });
+      await rm(path, { recursive: true, force: true }); // a stale one from a dead run with the same pid
+      await mkdir(path, { mode: folderMode });
+      await chmod(path, folderMode);
+      await writeFile(join(path, INCOMPLETE_MARKER), incompleteText(), { mode: 0o644 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new BadInputError(
+        `${parent}: cannot create a folder there (${code})`,
+        parent,
+        undefined,
+        'choose a folder you can write to',
+      );
+    }
     return new StagingFolder(parent, path);
   }
 
@@ -290,6 +316,17 @@ export function formatChecksums(records: readonly FileRecord[]): string {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((record) => `${record.sha256}  ${record.path}\n`)
     .join('');
+}
+
+/** A disk problem (full, read-only, removed) is not a bug: the run ends INCOMPLETE and says where. */
+function writeError(path: string, error: unknown): Error {
+  if (error instanceof CozyError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code) return error as Error;
+  return new IncompleteError(
+    `${path}: cannot write (${code})`,
+    'free disk space or choose another folder, then run again',
+  );
 }
 
 function incompleteText(reason?: string): string {

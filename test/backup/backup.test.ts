@@ -10,6 +10,7 @@ import { verifyBackup } from '../../src/backup/verify.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { type KubeObject, typeKey } from '../../src/cluster/types.js';
 import { scanCluster } from '../../src/cluster/scan.js';
+import { BadInputError } from '../../src/errors.js';
 import {
   COZY_APPS,
   filesBelow,
@@ -326,6 +327,16 @@ describe('backup', () => {
         r.ok ? undefined : Promise.reject(new Error('not ok')),
       ),
     );
+  });
+
+  it('an --out that cannot hold a folder is bad input (exit 2) naming it', async () => {
+    const file = join(await outDir(), 'a-file');
+    await writeFile(file, 'x');
+    await assert.rejects(runBackup(memorySource(smallCluster()), { outDir: file }), (e: unknown) => {
+      assert.ok(e instanceof BadInputError);
+      assert.match(e.message, /a-file: cannot create a folder there \(E(EXIST|NOTDIR)\)/);
+      return true;
+    });
   });
 
   it('a source that throws mid-way leaves nothing behind after abort', async () => {
