@@ -1,12 +1,237 @@
-// Placeholder: replaced by the live source in this session.
-import type { ClusterSource } from './types.js';
+// The live source: reads a running cluster through its API server, GET requests only.
+// Lists are paginated (limit/continue); a 410 on a continue token restarts the list (at most 3 times,
+// skipping objects already yielded); retries, the request timeout and the concurrency cap live in http.ts.
+// Objects are the server's JSON, with apiVersion and kind filled in on list items as kubectl prints them,
+// so they equal what the snapshot source yields for a `kubectl get -o json` of the same cluster.
+import { BadInputError, IncompleteError } from '../errors.js';
+import { describeType, discoverServedTypes, isKubernetesGroup } from './discovery.js';
+import { ApiClient, ApiStatusError, type RetryEvent, type RetryPolicy, TransportError } from './http.js';
+import { type LoadedKubeConfig, loadKubeConfig } from './kubeconfig.js';
+import { withTypeMeta } from './parse-files.js';
+import {
+  apiVersionOf,
+  type ClusterSource,
+  type KubeObject,
+  type ListOptions,
+  type ResourceType,
+  SourceListError,
+  type SourceInfo,
+  typeKey,
+} from './types.js';
+
 export interface LiveSourceOptions {
   kubeconfig?: string;
   context?: string;
   requestTimeoutMs: number;
   concurrency: number;
   signal?: AbortSignal;
+  /** Objects per list request (default 500). */
+  pageSize?: number;
+  /** Retry tuning (tests shorten the delays). */
+  retry?: Partial<RetryPolicy>;
+  /** Called before each retry (for -v progress lines and tests). */
+  onRetry?: (event: RetryEvent) => void;
+  /** Environment to read KUBECONFIG from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
-export async function openLiveSource(_options: LiveSourceOptions): Promise<ClusterSource> {
-  throw new Error('live source placeholder');
+
+export const DEFAULT_PAGE_SIZE = 500;
+const MAX_LIST_RESTARTS = 3;
+
+export async function openLiveSource(options: LiveSourceOptions): Promise<ClusterSource> {
+  const k8s = await import('@kubernetes/client-node');
+  const config = loadKubeConfig(k8s, {
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    env: options.env,
+  });
+  const client = new ApiClient({
+    kc: config.kc,
+    server: config.server,
+    requestTimeoutMs: options.requestTimeoutMs,
+    concurrency: options.concurrency,
+    retry: options.retry,
+    onRetry: options.onRetry,
+  });
+  // Ask once up front so that an unreachable server, a TLS or credential problem is one clear error,
+  // not the same failure repeated for every resource type.
+  const version = await checkConnection(client, config, options.signal);
+  return new LiveSource(client, config, version, options);
+}
+
+async function checkConnection(
+  client: ApiClient,
+  config: LoadedKubeConfig,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  try {
+    const info = (await client.getJson('/version', {}, signal)) as { gitVersion?: string };
+    return info.gitVersion;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    // Some clusters hide /version; listing may still work, so only connection-level failures stop here.
+    if (error instanceof ApiStatusError && (error.status === 403 || error.status === 404)) return undefined;
+    throw connectionError(error, config);
+  }
+}
+
+function connectionError(error: unknown, config: LoadedKubeConfig): Error {
+  const where = `${config.server} (context '${config.context}'${config.files.length ? ` in ${config.files.join(', ')}` : ''})`;
+  const file = config.files[0];
+  if (error instanceof ApiStatusError && error.status === 401) {
+    return new BadInputError(
+      `the API server ${where} rejected the credentials (401 Unauthorized)`,
+      file,
+      'users[].user',
+      'the token or client certificate is missing, wrong or expired: refresh the kubeconfig (e.g. download it again) or pick another --context',
+    );
+  }
+  if (error instanceof TransportError && error.fault === 'tls') {
+    return new BadInputError(
+      `cannot verify the API server ${where}: ${error.message}`,
+      file,
+      'clusters[].cluster.certificate-authority-data',
+      "the kubeconfig's certificate authority does not match the server's certificate: use the cluster's own kubeconfig, or fix certificate-authority(-data)",
+    );
+  }
+  if (error instanceof TransportError && error.fault === 'unreachable') {
+    return new IncompleteError(
+      `cannot reach the API server ${where}: ${error.message}`,
+      'check that the cluster is up and the address is reachable from here (VPN, firewall, DNS), or assess a saved state with --snapshot DIR',
+    );
+  }
+  if (error instanceof TransportError && error.fault === 'timeout') {
+    return new IncompleteError(
+      `the API server ${where} did not answer: ${error.message}`,
+      'check the network path to the cluster, or raise --request-timeout',
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new IncompleteError(
+    `cannot read from the API server ${where}: ${reason}`,
+    'try again, or assess a saved state with --snapshot DIR',
+  );
+}
+
+class LiveSource implements ClusterSource {
+  readonly info: SourceInfo;
+  private discovered: Map<string, ResourceType> | undefined;
+
+  constructor(
+    private readonly client: ApiClient,
+    config: LoadedKubeConfig,
+    private readonly version: string | undefined,
+    private readonly options: LiveSourceOptions,
+  ) {
+    this.info = { kind: 'live', server: config.server, context: config.context };
+  }
+
+  async serverVersion(): Promise<string | undefined> {
+    return this.version;
+  }
+
+  async discoverTypes(): Promise<ResourceType[]> {
+    const types = await discoverServedTypes(this.client, this.options.signal);
+    this.discovered = new Map(types.map((type) => [typeKey(type), type]));
+    return types;
+  }
+
+  async *listPages(requested: ResourceType, options: ListOptions = {}): AsyncIterable<KubeObject[]> {
+    // After discovery, list the version the server serves (a v2beta2-only Flux still has HelmReleases).
+    const type = this.discovered?.get(typeKey(requested)) ?? requested;
+    const signal = anySignal(this.options.signal, options.signal);
+    const path =
+      type.group === '' ? `/api/v1/${type.plural}` : `/apis/${type.group}/${type.version}/${type.plural}`;
+    const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    // Keys of objects already yielded, so a restarted list (410) does not yield them twice.
+    const seen = new Set<string>();
+    let restarts = 0;
+    let token: string | undefined;
+    do {
+      let page: { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
+      try {
+        page = (await this.client.getJson(path, { limit, continue: token }, signal)) as typeof page;
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (
+          token &&
+          error instanceof ApiStatusError &&
+          error.status === 410 &&
+          restarts < MAX_LIST_RESTARTS
+        ) {
+          restarts++;
+          token = undefined;
+          continue;
+        }
+        throw listError(error, type, restarts);
+      }
+      const apiVersion = page.apiVersion ?? apiVersionOf(type);
+      const objects: KubeObject[] = [];
+      for (const item of page.items ?? []) {
+        const object = withTypeMeta(item as Record<string, unknown>, apiVersion, type.kind) as KubeObject;
+        const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        objects.push(object);
+      }
+      token = page.metadata?.continue || undefined;
+      if (objects.length > 0) yield objects;
+    } while (token);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A per-type failure as an outcome: forbidden, not installed, or failed with a reason a person can act on. */
+function listError(error: unknown, type: ResourceType, restarts: number): SourceListError {
+  const what = describeType(type);
+  if (error instanceof ApiStatusError) {
+    if (error.status === 403) {
+      return new SourceListError(
+        `forbidden: the account may not list ${what}; it needs the RBAC verb "list" on resource "${type.plural}" in API group "${type.group}"` +
+          `${type.namespaced ? ' in all namespaces' : ''} (server: ${error.serverMessage || error.reason})`,
+        'forbidden',
+      );
+    }
+    if (error.status === 404) {
+      return new SourceListError(
+        isKubernetesGroup(type.group)
+          ? `not served: this API server does not serve ${what}`
+          : `not installed: the API server does not serve ${what}; its CRD is not installed`,
+        'not-installed',
+      );
+    }
+    if (error.status === 410) {
+      return new SourceListError(
+        `failed: the list of ${what} kept expiring (410 Gone) after ${restarts} restarts`,
+        'failed',
+      );
+    }
+    if (error.status === 401) {
+      return new SourceListError(
+        `failed: the credentials were rejected (401) while listing ${what}`,
+        'failed',
+      );
+    }
+    return new SourceListError(
+      `failed: listing ${what} gave ${error.message}${tries(error.attempts)}`,
+      'failed',
+    );
+  }
+  if (error instanceof TransportError) {
+    return new SourceListError(`failed: listing ${what}: ${error.message}${tries(error.attempts)}`, 'failed');
+  }
+  return new SourceListError(
+    `failed: listing ${what}: ${error instanceof Error ? error.message : String(error)}`,
+    'failed',
+  );
+}
+
+function tries(attempts: number): string {
+  return attempts > 1 ? ` (after ${attempts} attempts)` : '';
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length > 1 ? AbortSignal.any(present) : present[0];
 }

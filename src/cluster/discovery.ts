@@ -1,0 +1,92 @@
+// Which resource types the API server serves: the built-in types of BUILTIN_TYPES it has, plus every listable
+// type of a non-Kubernetes API group (CRDs and aggregated APIs: cluster-API, Proxmox, CozyStack, Flux…).
+import type { ApiClient } from './http.js';
+import { BUILTIN_TYPE_LIST } from './resource-types.js';
+import { apiVersionOf, type ResourceType, typeKey } from './types.js';
+
+/** Groups a real cluster serves without any CRD (`''`, `apps`, `*.k8s.io`). Everything else is custom. */
+export function isKubernetesGroup(group: string): boolean {
+  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+  verbs?: string[];
+}
+
+interface ApiGroup {
+  name: string;
+  preferredVersion?: { version: string };
+  versions: Array<{ version: string }>;
+}
+
+export async function discoverServedTypes(client: ApiClient, signal?: AbortSignal): Promise<ResourceType[]> {
+  const groups = ((await client.getJson('/apis', {}, signal)) as { groups?: ApiGroup[] }).groups ?? [];
+  const groupVersions: Array<{ group: string; version: string }> = [{ group: '', version: 'v1' }];
+  for (const group of groups) {
+    const versions = new Set([group.preferredVersion?.version, ...group.versions.map((v) => v.version)]);
+    for (const version of versions) if (version) groupVersions.push({ group: group.name, version });
+  }
+  const lists = await Promise.all(
+    groupVersions.map(async ({ group, version }) => {
+      const path = group === '' ? '/api/v1' : `/apis/${group}/${version}`;
+      // A broken aggregated API (metrics-server down) answers 503 here: it must not hide the other groups.
+      const list = await client.getJson(path, {}, signal).catch((error: unknown) => {
+        if (signal?.aborted) throw error;
+        return { resources: [] };
+      });
+      return { group, version, resources: (list as { resources?: ApiResource[] }).resources ?? [] };
+    }),
+  );
+  return chooseTypes(lists, groups);
+}
+
+function chooseTypes(
+  lists: Array<{ group: string; version: string; resources: ApiResource[] }>,
+  groups: ApiGroup[],
+): ResourceType[] {
+  const served = new Map<string, ResourceType[]>(); // typeKey → the versions serving it, discovery order
+  for (const { group, version, resources } of lists) {
+    for (const resource of resources) {
+      if (resource.name.includes('/') || (resource.verbs && !resource.verbs.includes('list'))) continue;
+      const type = {
+        group,
+        version,
+        kind: resource.kind,
+        plural: resource.name,
+        namespaced: resource.namespaced,
+      };
+      const key = typeKey(type);
+      served.set(key, [...(served.get(key) ?? []), type]);
+    }
+  }
+  const preferred = (key: string, wanted?: string) => {
+    const versions = served.get(key) ?? [];
+    const groupName = versions[0]?.group;
+    const preferredVersion = groups.find((g) => g.name === groupName)?.preferredVersion?.version;
+    return (
+      versions.find((t) => t.version === wanted) ??
+      versions.find((t) => t.version === preferredVersion) ??
+      versions[0]
+    );
+  };
+  const result: ResourceType[] = [];
+  for (const builtin of BUILTIN_TYPE_LIST) {
+    const type = preferred(typeKey(builtin), builtin.version);
+    if (type) result.push(type.version === builtin.version ? builtin : { ...builtin, version: type.version });
+  }
+  const builtinKeys = new Set(BUILTIN_TYPE_LIST.map(typeKey));
+  const custom = [...served.keys()]
+    .filter((key) => !builtinKeys.has(key))
+    .map((key) => preferred(key)!)
+    .filter((type) => !isKubernetesGroup(type.group))
+    .sort((a, b) => (typeKey(a) < typeKey(b) ? -1 : typeKey(a) > typeKey(b) ? 1 : 0));
+  return [...result, ...custom];
+}
+
+/** `helmreleases.helm.toolkit.fluxcd.io (helm.toolkit.fluxcd.io/v2)`, for messages. */
+export function describeType(type: ResourceType): string {
+  return `${typeKey(type)} (${apiVersionOf(type)})`;
+}

@@ -1,0 +1,284 @@
+// GET requests to the API server with the kubeconfig's credentials and TLS settings (from client-node),
+// a per-request timeout, at most `concurrency` requests in flight, and retries with exponential backoff
+// and jitter on 429 (honouring Retry-After), 5xx, connection resets and truncated bodies.
+// We send the request ourselves (node:http/https with the kubeconfig's agent and headers) so that the
+// objects we get are the exact JSON the server sent: the typed client turns timestamps into Dates.
+import type { Agent } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** The server answered with an error status. `status` is the HTTP code, `reason` the Status reason. */
+export class ApiStatusError extends Error {
+  /** How many times the request was sent before giving up. */
+  attempts = 1;
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    readonly serverMessage: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`HTTP ${status}${reason ? ` ${reason}` : ''}${serverMessage ? `: ${serverMessage}` : ''}`);
+    this.name = 'ApiStatusError';
+  }
+}
+
+export type TransportFault = 'unreachable' | 'tls' | 'reset' | 'timeout' | 'invalid-json' | 'other';
+
+/** No usable answer: the connection failed, was cut, timed out, or the body was not JSON. */
+export class TransportError extends Error {
+  /** How many times the request was sent before giving up. */
+  attempts = 1;
+  constructor(
+    readonly fault: TransportFault,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000 };
+const MAX_RETRY_AFTER_MS = 60_000;
+
+export interface RetryEvent {
+  path: string;
+  attempt: number;
+  delayMs: number;
+  error: Error;
+}
+
+export interface ApiClientOptions {
+  kc: KubeConfig;
+  server: string;
+  requestTimeoutMs: number;
+  concurrency: number;
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/** A counting semaphore: at most `size` holders at once. */
+class Semaphore {
+  private waiting: Array<() => void> = [];
+  private held = 0;
+  constructor(private readonly size: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.held >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held--;
+    };
+  }
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+]);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+export class ApiClient {
+  private readonly slots: Semaphore;
+  private readonly retry: RetryPolicy;
+  private agent: Agent | undefined;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.slots = new Semaphore(Math.max(1, options.concurrency));
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  /** GET a path and parse its JSON, retrying what is worth retrying. */
+  async getJson(
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const url = new URL(this.options.server + path);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(url, signal);
+      } catch (error) {
+        if (error instanceof ApiStatusError || error instanceof TransportError) error.attempts = attempt;
+        if (signal?.aborted || attempt >= this.retry.attempts || !isRetryable(error)) throw error;
+        const delayMs = this.delayFor(attempt, error as Error);
+        this.options.onRetry?.({ path, attempt, delayMs, error: error as Error });
+        await sleep(delayMs, undefined, { signal });
+      }
+    }
+  }
+
+  private delayFor(attempt: number, error: Error): number {
+    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    // Equal jitter: half fixed, half random, so retries from parallel lists do not line up.
+    const jittered = exponential / 2 + Math.random() * (exponential / 2);
+    const retryAfter = error instanceof ApiStatusError ? (error.retryAfterMs ?? 0) : 0;
+    return Math.round(Math.max(jittered, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
+  }
+
+  private async attempt(url: URL, signal: AbortSignal | undefined): Promise<unknown> {
+    const release = await this.slots.acquire();
+    try {
+      const { status, headers, body } = await this.send(url, signal);
+      if (status < 200 || status > 299) throw statusError(status, headers['retry-after'], body);
+      try {
+        return JSON.parse(body);
+      } catch {
+        throw new TransportError(
+          'invalid-json',
+          `the answer to GET ${url.pathname} was not complete JSON (${body.length} bytes)`,
+        );
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** One GET with the kubeconfig's auth headers and TLS agent, bounded by the request timeout. */
+  private async send(
+    url: URL,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+    // Called per request: auth providers (exec plugins, token files) may refresh the token.
+    const opts: { headers?: Record<string, string>; agent?: Agent } = {};
+    await this.options.kc.applyToHTTPSOptions(opts);
+    this.agent ??= opts.agent;
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise((resolve, reject) => {
+      const fail = (error: unknown) =>
+        reject(transportError(error, url, timeout.aborted, this.options.requestTimeoutMs));
+      const req = request(
+        url,
+        {
+          method: 'GET',
+          agent: this.agent,
+          headers: { ...opts.headers, Accept: 'application/json' },
+          signal: combined,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', fail);
+          res.on('aborted', () =>
+            fail(
+              Object.assign(new Error('connection reset while reading the answer'), { code: 'ECONNRESET' }),
+            ),
+          );
+          res.on('end', () => {
+            if (res.complete)
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              });
+            else
+              fail(
+                Object.assign(new Error('connection closed before the answer was complete'), {
+                  code: 'ECONNRESET',
+                }),
+              );
+          });
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+  }
+}
+
+function statusError(
+  status: number,
+  retryAfter: string | string[] | undefined,
+  body: string,
+): ApiStatusError {
+  let reason = '';
+  let message = '';
+  try {
+    const parsed = JSON.parse(body) as { kind?: string; reason?: string; message?: string };
+    if (parsed.kind === 'Status') {
+      reason = parsed.reason ?? '';
+      message = parsed.message ?? '';
+    }
+  } catch {
+    message = body.slice(0, 200).trim();
+  }
+  const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  return new ApiStatusError(
+    status,
+    reason,
+    message,
+    Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined,
+  );
+}
+
+function transportError(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): Error {
+  if (error instanceof TransportError) return error;
+  const e = error as NodeJS.ErrnoException;
+  if (timedOut)
+    return new TransportError(
+      'timeout',
+      `no answer from ${url.host} within ${timeoutMs} ms (--request-timeout)`,
+      'TIMEOUT',
+    );
+  // The caller's own signal: pass the abort through untouched so the run can stop.
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return e;
+  const code = e.code ?? '';
+  if (UNREACHABLE_CODES.has(code))
+    return new TransportError('unreachable', `cannot connect to ${url.host}: ${e.message}`, code);
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL')) {
+    return new TransportError('tls', `TLS failure with ${url.host}: ${e.message} (${code})`, code);
+  }
+  if (RESET_CODES.has(code) || /socket hang up/i.test(e.message)) {
+    return new TransportError(
+      'reset',
+      `connection to ${url.host} was reset: ${e.message}`,
+      code || 'ECONNRESET',
+    );
+  }
+  return new TransportError(
+    'other',
+    `request to ${url.host} failed: ${e.message}${code ? ` (${code})` : ''}`,
+    code,
+  );
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ApiStatusError) return error.status === 429 || error.status >= 500;
+  if (error instanceof TransportError) return error.fault === 'reset' || error.fault === 'invalid-json';
+  return false;
+}

@@ -1,0 +1,168 @@
+// Finds and loads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (several files,
+// merged: the first file to set a cluster, user, context or current-context wins), else ~/.kube/config,
+// else the in-cluster service account. Every failure is a BadInputError naming the file and context.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { BadInputError } from '../errors.js';
+
+type ClientNode = typeof import('@kubernetes/client-node');
+
+export interface LoadedKubeConfig {
+  kc: KubeConfig;
+  /** The files read (empty for in-cluster), for messages. */
+  files: string[];
+  context: string;
+  server: string;
+}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+export interface KubeConfigRequest {
+  kubeconfig?: string;
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): LoadedKubeConfig {
+  const env = request.env ?? process.env;
+  const files = kubeconfigFiles(request.kubeconfig, env, request.home ?? homedir());
+  const kc = new k8s.KubeConfig();
+  if (files.length === 0) {
+    if (!env.KUBERNETES_SERVICE_HOST || !existsSync(SERVICE_ACCOUNT_TOKEN)) {
+      throw new BadInputError(
+        'no kubeconfig found: --kubeconfig not given, KUBECONFIG not set, ~/.kube/config does not exist, and not running in a pod',
+        undefined,
+        'kubeconfig',
+        'pass --kubeconfig FILE (and --context NAME), or read a saved state with --snapshot DIR',
+      );
+    }
+    kc.loadFromCluster();
+  } else {
+    mergeInto(
+      kc,
+      files.map((file) => readOne(k8s, file)),
+    );
+  }
+  const context = selectContext(kc, request.context, files);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
+    const contextObject = kc.getContextObject(context);
+    throw new BadInputError(
+      `${describe(files)}: context '${context}' names cluster '${contextObject?.cluster ?? ''}', which is not defined`,
+      files[0],
+      'contexts[].context.cluster',
+      'fix the kubeconfig (kubectl config view), or choose another --context',
+    );
+  }
+  return { kc, files, context, server: cluster.server };
+}
+
+/** The kubeconfig files to read, in kubectl's order of precedence. */
+function kubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv, home: string): string[] {
+  if (explicit) {
+    if (!existsSync(explicit)) {
+      throw new BadInputError(
+        `kubeconfig ${explicit} does not exist`,
+        explicit,
+        undefined,
+        'pass the path of an existing kubeconfig to --kubeconfig',
+      );
+    }
+    return [explicit];
+  }
+  if (env.KUBECONFIG) {
+    const listed = env.KUBECONFIG.split(delimiter).filter(Boolean);
+    // kubectl skips listed files that do not exist, but not all of them.
+    const existing = listed.filter((file) => existsSync(file));
+    if (existing.length === 0) {
+      throw new BadInputError(
+        `KUBECONFIG names ${listed.join(', ')}, and none of them exists`,
+        listed[0],
+        undefined,
+        'point KUBECONFIG (or --kubeconfig) at an existing kubeconfig file',
+      );
+    }
+    return existing;
+  }
+  const defaultFile = join(home, '.kube', 'config');
+  return existsSync(defaultFile) ? [defaultFile] : [];
+}
+
+function readOne(k8s: ClientNode, file: string): KubeConfig {
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromFile(file);
+  } catch (error) {
+    throw new BadInputError(
+      `kubeconfig ${file} cannot be read: ${kubeconfigFault(error)}`,
+      file,
+      undefined,
+      'fix the file (it must be a kubeconfig as kubectl writes it), or pass another one with --kubeconfig',
+    );
+  }
+  return kc;
+}
+
+function kubeconfigFault(error: unknown): string {
+  const e = error as {
+    name?: string;
+    message?: string;
+    mark?: { line: number; column: number };
+    reason?: string;
+  };
+  if (e.name === 'YAMLException' && e.mark)
+    return `not valid YAML at line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason}`;
+  // An empty file or a YAML scalar gives a TypeError inside the client: say what it means.
+  if (error instanceof TypeError) return 'it is empty or not a YAML mapping';
+  return e.message ?? String(error);
+}
+
+/** kubectl's merge: the first file to define a name (or current-context) wins. */
+function mergeInto(target: KubeConfig, configs: KubeConfig[]): void {
+  const firstByName = <T extends { name: string }>(lists: T[][]) => {
+    const byName = new Map<string, T>();
+    for (const item of lists.flat()) if (!byName.has(item.name)) byName.set(item.name, item);
+    return [...byName.values()];
+  };
+  target.loadFromOptions({
+    clusters: firstByName(configs.map((c) => c.clusters)),
+    users: firstByName(configs.map((c) => c.users)),
+    contexts: firstByName(configs.map((c) => c.contexts)),
+    currentContext: configs.map((c) => c.currentContext).find(Boolean),
+  });
+}
+
+function selectContext(kc: KubeConfig, requested: string | undefined, files: string[]): string {
+  const available = kc.getContexts().map((c) => c.name);
+  const listed =
+    available.length > 0 ? `available contexts: ${available.join(', ')}` : 'it defines no contexts';
+  const name = requested ?? kc.getCurrentContext();
+  if (!name) {
+    throw new BadInputError(
+      `${describe(files)} sets no current-context (${listed})`,
+      files[0],
+      'current-context',
+      available.length > 0 ? `pass --context ${available[0]}` : 'use a kubeconfig that defines a context',
+    );
+  }
+  if (!available.includes(name)) {
+    throw new BadInputError(
+      `context '${name}' is not in ${describe(files)} (${listed})`,
+      files[0],
+      'contexts',
+      requested
+        ? 'pass one of the available contexts to --context (kubectl config get-contexts)'
+        : 'fix current-context, or pass --context',
+    );
+  }
+  kc.setCurrentContext(name);
+  return name;
+}
+
+function describe(files: string[]): string {
+  if (files.length === 0) return 'the in-cluster configuration';
+  return files.length === 1 ? `kubeconfig ${files[0]}` : `the kubeconfig files ${files.join(', ')}`;
+}
