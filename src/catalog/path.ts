@@ -179,8 +179,10 @@ function stepNotes(catalog: Catalog, from: string, planned: PlannedStop): string
   for (const release of crossed) {
     const relevant = release.version === to.version || semver.patch(release.version) === 0;
     if (!relevant) continue;
-    for (const note of release.notes ?? [])
-      notes.push(`${withV(release.version)}: ${note.text} (${note.source})`);
+    for (const note of release.notes ?? []) {
+      const prefix = release.version === to.version ? '' : `${withV(release.version)}: `;
+      notes.push(`${prefix}${note.text} (${note.source})`);
+    }
   }
   if (to.minKubernetes)
     notes.push(`${withV(to.version)} needs management-cluster Kubernetes ≥ ${to.minKubernetes}`);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadCatalog, parseCatalogText } from '../../src/catalog/load.js';
+import { fileURLToPath } from 'node:url';
+import { parseDocument, visit } from 'yaml';
+import { loadCatalog, parseCatalogText, SHIPPED_CATALOG_URL } from '../../src/catalog/load.js';
 import { BadInputError, ExitCode } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cozy-catalog-'));
@@ -100,6 +102,21 @@ describe('shipped catalog', () => {
       catalog.bundles.filter((b) => b.generation === 'v0').map((b) => b.name),
       ['paas-full', 'paas-hosted', 'distro-full', 'distro-hosted'],
     );
+  });
+});
+
+describe('shipped catalog text', () => {
+  it('has no value cut short by an unquoted ` #` (YAML reads the rest as a comment)', () => {
+    const text = readFileSync(fileURLToPath(SHIPPED_CATALOG_URL), 'utf8');
+    const cut: string[] = [];
+    visit(parseDocument(text), {
+      Scalar(_key, node) {
+        if (node.comment) cut.push(`${String(node.value)} #${node.comment}`);
+      },
+    });
+    assert.deepEqual(cut, []);
+    const note = loadCatalog().releases.find((r) => r.version === '0.37.2')?.notes?.[0];
+    assert.match(note?.source ?? '', /#1521/);
   });
 });
 

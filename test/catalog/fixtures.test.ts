@@ -1,0 +1,78 @@
+// The reference case on the committed fixture, through the real snapshot source and inventory builder:
+// fixtures/seed-incident is the cluster of the hand-written report (v0.28.0-54-g22cf18ff → v0.37.2).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { planUpgrade } from '../../src/catalog/path.js';
+import { versionGapCheck } from '../../src/checks/version-gap.js';
+import { resolveGlobals } from '../../src/cli/globals.js';
+import { createTerminal } from '../../src/cli/io.js';
+import { gatherInventory } from '../../src/cli/pipeline.js';
+import type { Inventory } from '../../src/inventory/types.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const catalog = loadCatalog();
+
+async function inventoryOf(fixture: string): Promise<Inventory> {
+  const globals = resolveGlobals({ snapshot: join(ROOT, 'fixtures', fixture), quiet: true, color: false });
+  return (await gatherInventory(globals, { terminal: createTerminal(globals) })).inventory;
+}
+
+interface Expected {
+  target: string;
+  version: {
+    installed: string;
+    migrationCounter: number;
+    bundle: string;
+    clusterAgeDays: number;
+    minorGap: number;
+    reportSteps: number;
+  };
+  breakingChangesUsed: string[];
+  breakingChangesNotUsed: string[];
+}
+
+describe('fixtures/seed-incident: the reference report', () => {
+  const expected = JSON.parse(
+    readFileSync(join(ROOT, 'fixtures/seed-incident.expected.json'), 'utf8'),
+  ) as Expected;
+
+  it('v0.28.0-54-g22cf18ff → v0.37.2: 9 minor versions, 7 steps, FerretDB and SeaweedFS not used', async () => {
+    const inventory = await inventoryOf('seed-incident');
+    const plan = planUpgrade(inventory, catalog, expected.target);
+    assert.equal(plan.installed.raw, expected.version.installed);
+    assert.equal(plan.installed.raw, 'v0.28.0-54-g22cf18ff');
+    assert.equal(plan.installed.version, '0.28.0');
+    assert.equal(plan.installed.commitsAfter, 54);
+    assert.equal(plan.installed.detectedFrom, 'Deployment cozy-system/cozystack image tag');
+    assert.equal(plan.minorGap, 9);
+    assert.equal(plan.minorGap, expected.version.minorGap);
+    assert.equal(plan.steps.length, expected.version.reportSteps);
+    assert.equal(plan.installedAgeDays, expected.version.clusterAgeDays);
+    assert.equal(plan.installed.migrationCounter, expected.version.migrationCounter);
+    assert.equal(plan.migrationCounter.state, 'ok');
+    assert.equal(plan.installed.bundle, expected.version.bundle);
+
+    const usage = (id: string) => plan.breakingChanges.find((c) => c.id === id);
+    for (const id of expected.breakingChangesNotUsed) assert.equal(usage(id)?.usage, 'not used', id);
+    for (const id of expected.breakingChangesUsed) assert.equal(usage(id)?.usage, 'used', id);
+    assert.match(usage('ferretdb-v2')!.evidence, /^no HelmRelease with chart ferretdb/);
+    assert.match(usage('seaweedfs-0.36')!.evidence, /no HelmRelease named seaweedfs/);
+  });
+
+  it('the version-gap check: the gap passes, the paas-proxmox fork bundle warns, nothing blocks', async () => {
+    const inventory = await inventoryOf('seed-incident');
+    const plan = planUpgrade(inventory, catalog, 'v0.37.2');
+    const findings = versionGapCheck.run(inventory, { settings: { enabled: true, params: {} }, plan });
+    assert.equal(findings.find((f) => f.id === 'version-gap')?.status, 'pass');
+    assert.equal(findings.find((f) => f.id === 'version-gap:bundle')?.status, 'warn');
+    assert.equal(findings.filter((f) => f.blocking).length, 0);
+    assert.equal(
+      findings.some((f) => f.id === 'version-gap:migrations'),
+      false,
+    );
+  });
+});
