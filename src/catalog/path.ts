@@ -86,17 +86,18 @@ export function resolveTarget(catalog: Catalog, spec: string): Release {
   return release;
 }
 
-/** Minor lines crossed: 0.28 → 0.37 = 9, 0.41 → 1.0 = 1 (the catalog's line sequence; there is no 0.42). */
-export function minorGap(catalog: Catalog, from: string, to: string): number {
+/**
+ * Minor lines crossed: 0.28 → 0.37 = 9, 0.41 → 1.0 = 1 (the catalog's line sequence; there is no 0.42).
+ * null when a line is not in the catalog and the versions are of different majors.
+ */
+export function minorGap(catalog: Catalog, from: string, to: string): number | null {
   const lines = [...new Set(catalog.releases.map((r) => minorLine(r.version)))];
   const fromIndex = lines.indexOf(minorLine(from));
   const toIndex = lines.indexOf(minorLine(to));
-  if (fromIndex < 0 || toIndex < 0) {
-    const a = semver.parse(from)!;
-    const b = semver.parse(to)!;
-    return a.major === b.major ? b.minor - a.minor : Number.NaN;
-  }
-  return toIndex - fromIndex;
+  if (fromIndex >= 0 && toIndex >= 0) return toIndex - fromIndex;
+  const a = semver.parse(from)!;
+  const b = semver.parse(to)!;
+  return a.major === b.major ? b.minor - a.minor : null;
 }
 
 export interface PlannedStop {
@@ -331,6 +332,11 @@ export function planUpgrade(
     );
   }
   plan.minorGap = minorGap(catalog, installed.version, target.version);
+  if (installedRelease.avoid) {
+    plan.notes.push(
+      `the installed ${withV(installedRelease.version)} is a release to avoid: ${installedRelease.avoid.reason} (${installedRelease.avoid.source})`,
+    );
+  }
   let from = installed.version;
   let counter = installed.migrationCounter ?? installedRelease.migrationTarget;
   for (const planned of computeStops(catalog, installed.version, target.version)) {

@@ -187,6 +187,15 @@ describe('planUpgrade', () => {
     assert.equal(notInCatalog.minorGap, null);
   });
 
+  it('an installed release to avoid is named, and the path leaves it for the fixed patch', () => {
+    const plan = planUpgrade(inventory({ workloads: [installer('v0.34.1')] }), catalog, 'v0.35.5');
+    assert.deepEqual(
+      plan.steps.map((s) => s.to),
+      ['0.35.5'],
+    );
+    assert.ok(plan.notes.some((n) => n.startsWith('the installed v0.34.1 is a release to avoid')));
+  });
+
   it('crosses v0.41 → v1.0 with the v1 breaking changes and the required-stop note', () => {
     const plan = planUpgrade(
       inventory({
