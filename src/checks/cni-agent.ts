@@ -12,7 +12,7 @@ import {
   plural,
   podEvidence,
   podRef,
-  restartsPhrase,
+  statusPhrase,
   uniqueSorted,
 } from './util/common.js';
 import { isHealthy, podsOf } from './util/pods.js';
@@ -38,8 +38,8 @@ const paramsSchema = z
 function describe(pod: PodFacts, now: string): string {
   const days = ageDays(pod.failingSince, now);
   const stuck = days !== undefined ? ` for ${plural(days, 'day')}` : '';
-  const restarts = pod.restarts > 0 ? `, ${restartsPhrase(pod, now)}` : '';
-  return `${pod.node ?? '(unscheduled)'}: ${pod.displayStatus}${stuck}${restarts}`;
+  const restarts = pod.restarts > 0 ? `, ${plural(pod.restarts, 'restart')}` : '';
+  return `${pod.node ?? '(unscheduled)'}: ${statusPhrase(pod)}${stuck}${restarts}`;
 }
 
 function run(inventory: Inventory, context: CheckContext): Finding[] {
@@ -84,10 +84,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   ];
   const counts: Record<string, number> = { nodes: nodes.length };
   for (const pod of failing) {
-    const key =
-      pod.displayStatus.startsWith('Init:') && /^Init:\d+\/\d+$/.test(pod.displayStatus)
-        ? 'stuckInit'
-        : pod.displayStatus;
+    const key = statusPhrase(pod);
     counts[key] = (counts[key] ?? 0) + 1;
   }
   const range = ageRange(failing.map((p) => ageDays(p.failingSince, inventory.now)));

@@ -6,6 +6,7 @@ import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
 import type { Check, CheckContext, Evidence, Finding } from './types.js';
 import {
   isPlatformNamespace,
+  keyPhrase,
   paramsOf,
   passFinding,
   plural,
@@ -195,7 +196,7 @@ function causeFinding(
     }),
   );
   const registries = uniqueSorted(diagnoses.flatMap((d) => d.registries));
-  let summary = `${plural(diagnoses.length, 'pod')} cannot pull images (${cause})${quote ? `: "${quote}"` : ''}.`;
+  let summary = `${plural(diagnoses.length, 'pod')} cannot pull images (${cause})${quote ? `: "${keyPhrase(quote)}"` : ''}.`;
   if (cause === 'pod-network') {
     const withSandbox = diagnoses.filter((d) => d.sandboxFailuresOnNode).length;
     const reachability = registryReachability(inventory, registries, new Set(nodes));

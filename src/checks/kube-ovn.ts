@@ -13,6 +13,7 @@ import {
   podEvidence,
   podRef,
   restartsPhrase,
+  statusPhrase,
   uniqueSorted,
 } from './util/common.js';
 import { isHealthy, isKubeOvnSocketFailure, podsOf } from './util/pods.js';
@@ -80,7 +81,7 @@ function nodeReport(
     for (const pod of onNode.filter((p) => !isHealthy(p))) {
       if (component.critical) report.broken = true;
       report.pods.push(pod);
-      report.problems.push(`${component.name} ${pod.displayStatus} (${restartsPhrase(pod, inventory.now)})`);
+      report.problems.push(`${component.name} ${statusPhrase(pod)} (${restartsPhrase(pod, inventory.now)})`);
       report.evidence.push(podEvidence(pod, inventory.now));
     }
   }

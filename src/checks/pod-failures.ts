@@ -10,6 +10,8 @@ import {
   countBy,
   formatCounts,
   isPlatformNamespace,
+  isStaleOnLostNode,
+  notReadyNodes,
   paramsOf,
   passFinding,
   plural,
@@ -61,8 +63,15 @@ const IMMEDIATE: Record<string, string> = {
  * The census reason of a pod, or undefined when it is not (yet) a failure. `Init:CrashLoopBackOff` counts as
  * CrashLoopBackOff, `ExitCode:1` as Error, and the kubelet rejections (OutOfcpu, OutOfmemory, ...) as themselves.
  */
-export function censusReason(pod: PodFacts, now: string, graceMs: number): string | undefined {
+export function censusReason(
+  pod: PodFacts,
+  now: string,
+  graceMs: number,
+  lostNodes: ReadonlySet<string> = new Set(),
+): string | undefined {
   if (isHealthy(pod) || pod.displayStatus === 'Completed') return undefined;
+  // A Running pod on a node that stopped reporting is stale, not failing by itself: node-health reports it.
+  if (pod.displayStatus === 'Running' && isStaleOnLostNode(pod, lostNodes)) return undefined;
   const status = pod.displayStatus.startsWith('Init:') ? pod.displayStatus.slice(5) : pod.displayStatus;
   const immediate = IMMEDIATE[status];
   if (immediate) return immediate;
@@ -71,7 +80,7 @@ export function censusReason(pod: PodFacts, now: string, graceMs: number): strin
   if (pod.phase === 'Failed') return pod.reason ?? 'Error';
   const stuck = ageMs(pod.failingSince ?? pod.createdAt, now) >= graceMs;
   if (!stuck) return undefined;
-  if (/^\d+\/\d+$/.test(status)) return 'StuckInit';
+  if (/^\d+\/\d+$/.test(status)) return pod.displayStatus;
   return status === 'Running' ? 'NotReady' : status;
 }
 
@@ -127,8 +136,9 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   const params = paramsOf(podFailuresParams, context.settings.params);
   const graceMs = params.pendingGraceMinutes * 60_000;
   const failed: Failed[] = [];
+  const lost = notReadyNodes(inventory);
   for (const pod of inventory.pods) {
-    const reason = censusReason(pod, inventory.now, graceMs);
+    const reason = censusReason(pod, inventory.now, graceMs, lost);
     if (reason) failed.push({ pod, reason });
   }
   failed.sort(

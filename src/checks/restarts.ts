@@ -8,6 +8,7 @@ import {
   ageDays,
   ageRange,
   isPlatformNamespace,
+  notReadyNodes,
   paramsOf,
   passFinding,
   plural,
@@ -64,9 +65,10 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   const now = inventory.now;
   const base = { check: ID, title: TITLE, severity: 'warning' as const, blocking: false };
   const findings: Finding[] = [];
+  const lost = notReadyNodes(inventory);
   const longTerm = inventory.pods.filter((p) => {
     const age = ageDays(p.failingSince, now);
-    return censusReason(p, now, 0) !== undefined && age !== undefined && age >= params.longTermDays;
+    return censusReason(p, now, 0, lost) !== undefined && age !== undefined && age >= params.longTermDays;
   });
   const frequent = inventory.pods.filter(
     (p) => p.restarts >= params.minRestarts && restartsPerDay(p, now) >= params.minRestartsPerDay,

@@ -5,7 +5,7 @@
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import { diagnosePullFailures } from './image-pull-cause.js';
 import type { Finding, RootCause } from './types.js';
-import { isPlatformNamespace, objectRef, podRef } from './util/common.js';
+import { isPlatformNamespace, isStaleOnLostNode, notReadyNodes, objectRef, podRef } from './util/common.js';
 import { isHealthy, isSandboxFailure, KUBE_OVN_SOCKET } from './util/pods.js';
 
 type Effect = RootCause['effects'][number];
@@ -16,8 +16,10 @@ interface EffectSet {
   objects: Set<string>;
 }
 
+/** The component a pod belongs to; static pods (owned by their Node) stand for themselves. */
 function ownerRef(pod: PodFacts): string {
-  return pod.owner ? objectRef(pod.owner.kind.toLowerCase(), pod.owner.name, pod.namespace) : podRef(pod);
+  if (!pod.owner || pod.owner.kind === 'Node') return podRef(pod);
+  return objectRef(pod.owner.kind.toLowerCase(), pod.owner.name, pod.namespace);
 }
 
 /** Findings (other than the cause) naming at least one of the objects. */
@@ -84,10 +86,13 @@ function networkCascade(
   );
   // Components down: workloads with a failing pod that is an effect above or sits on a broken node.
   const ownOwners = new Set(inventory.pods.filter((p) => own.has(podRef(p))).map(ownerRef));
+  // Pods whose status went stale with their node are the node's effects, not the network's.
+  const lost = notReadyNodes(inventory);
   const affected = inventory.pods.filter(
     (p) =>
       !own.has(podRef(p)) &&
       !isHealthy(p) &&
+      !isStaleOnLostNode(p, lost) &&
       (sandboxPods.has(podRef(p)) || pullPods.has(podRef(p)) || (p.node !== undefined && nodes.has(p.node))),
   );
   const fresh = claims.take([...sandboxPods, ...pullPods, ...affected.map(podRef)]);
@@ -127,12 +132,13 @@ function cniRootCause(
         ? 'Kube-OVN daemon socket missing'
         : 'Kube-OVN CNI daemon down'
       : 'CNI agent (Cilium) down';
+  const title = socketMissing && kind === 'kube-ovn' ? `${head} (/run/openvswitch/${KUBE_OVN_SOCKET})` : head;
   const stages = [sandbox, pulls, down].filter((s) => s.objects.size > 0);
   const since = earliest(cause.evidence.map((e) => e.since));
   const nodeList = [...nodes].sort();
   const rootCause: RootCause = {
     id: kind === 'kube-ovn' ? 'kube-ovn-daemon' : 'cni-agent',
-    title: `${head} on ${nodeList.join(', ')}`,
+    title,
     finding: cause.id,
     nodes: nodeList,
     chain: [head, ...stages.map((s) => s.title)],
@@ -160,7 +166,7 @@ function nodeDownRootCause(
   ].filter((s) => s.objects.size > 0);
   const rootCause: RootCause = {
     id: 'node-not-ready',
-    title: `Node${nodes.size === 1 ? '' : 's'} not Ready: ${[...nodes].sort().join(', ')}`,
+    title: nodes.size === 1 ? 'Node not Ready' : 'Nodes not Ready',
     finding: cause.id,
     nodes: [...nodes].sort(),
     chain: ['node not Ready', ...stages.map((s) => s.title)],
@@ -178,7 +184,7 @@ function exhaustionRootCause(findings: readonly Finding[], cause: Finding, claim
   );
   return {
     id: 'resource-exhaustion',
-    title: `Node resources exhausted on ${cause.nodes.join(', ') || 'unknown nodes'}`,
+    title: 'Node resources exhausted',
     finding: cause.id,
     nodes: cause.nodes,
     chain: ['node resources exhausted', ...stages.map((s) => s.title)],

@@ -10,6 +10,7 @@ import {
   passFinding,
   plural,
   uniqueSorted,
+  statusPhrase,
 } from './util/common.js';
 import { isHealthy, podsOf } from './util/pods.js';
 
@@ -47,7 +48,7 @@ function workloadEvidence(inventory: Inventory, w: WorkloadFacts): Evidence {
   const failing = podsOf(inventory, w.namespace, w.name, w.kind).filter((p) => !isHealthy(p));
   const detail = failing
     .slice(0, 5)
-    .map((p) => `${p.name} ${p.displayStatus}${p.node ? ` on ${p.node}` : ''}`)
+    .map((p) => `${p.name} ${statusPhrase(p)}${p.node ? ` on ${p.node}` : ''}`)
     .join(', ');
   const evidence: Evidence = {
     kind: w.kind.toLowerCase(),

@@ -52,7 +52,7 @@ describe('findRootCauses', () => {
       'image pulls time out',
       'components down',
     ]);
-    assert.equal(ovn.title, 'Kube-OVN daemon socket missing on bad');
+    assert.equal(ovn.title, 'Kube-OVN daemon socket missing (/run/openvswitch/kube-ovn-daemon.sock)');
     assert.equal(ovn.finding, 'kube-ovn:daemon');
     assert.deepEqual(ovn.nodes, ['bad']);
     const [sandbox, pulls, down] = ovn.effects;

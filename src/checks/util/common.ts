@@ -77,11 +77,51 @@ export function podEvidence(pod: PodFacts, now: string, extra: Partial<Evidence>
   return { ...evidence, ...extra };
 }
 
-/** "3034 restarts over 179 days" (restarts accumulate over the pod's life). */
+/**
+ * What kubectl prints, made explicit where kubectl is misleading: a pod shown `Running` that is not ready
+ * (a stale status on a lost node, a failing readiness probe) reads `Running (not ready)`.
+ */
+export function statusPhrase(pod: Pick<PodFacts, 'displayStatus' | 'ready'>): string {
+  return pod.displayStatus === 'Running' && !pod.ready ? 'Running (not ready)' : pod.displayStatus;
+}
+
+/** Nodes whose Ready condition is not True. */
+export function notReadyNodes(inventory: Inventory): Set<string> {
+  return new Set(inventory.nodes.filter((n) => n.ready !== 'True').map((n) => n.name));
+}
+
+/**
+ * A pod on a node that stopped reporting keeps its last status (`Running`, or `Unknown`/`Terminating` once
+ * the node controller gave up on it): its failure is the node's, reported by node-health.
+ */
+export function isStaleOnLostNode(pod: PodFacts, lostNodes: ReadonlySet<string>): boolean {
+  if (!pod.node || !lostNodes.has(pod.node)) return false;
+  return (
+    pod.displayStatus === 'Running' || pod.displayStatus === 'Unknown' || pod.displayStatus === 'Terminating'
+  );
+}
+
+/** The telling part of a long kubelet/containerd error: `dial tcp 1.2.3.4:443: i/o timeout`, else the message. */
+export function keyPhrase(message: string): string {
+  const dial = /dial (?:tcp|udp|unix) [^\s:]+(?::\d+)?: (?:connect: )?[^;"\n]+/.exec(message);
+  if (dial) return dial[0].trim();
+  const http =
+    /unexpected status[^;"\n]*|[^:;"\n]*: not found|manifest unknown[^;"\n]*|toomanyrequests[^;"\n]*/.exec(
+      message,
+    );
+  return (http?.[0] ?? message).trim();
+}
+
+/**
+ * "3034 restarts over 179 days" for a failing pod (the days it has been failing, as the reference report
+ * counts them), over its life for a healthy one; "for 179 days" when it never restarted.
+ */
 export function restartsPhrase(pod: PodFacts, now: string): string {
-  const days = ageDays(pod.createdAt, now);
+  const days = ageDays(pod.failingSince ?? pod.createdAt, now);
+  const span = days === undefined ? '' : `${days} day${days === 1 ? '' : 's'}`;
+  if (pod.restarts === 0) return span ? `for ${span}` : 'no restarts';
   const restarts = `${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`;
-  return days === undefined ? restarts : `${restarts} over ${days} day${days === 1 ? '' : 's'}`;
+  return span ? `${restarts} over ${span}` : restarts;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
