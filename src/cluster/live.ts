@@ -147,7 +147,7 @@ class LiveSource implements ClusterSource {
     const seen = new Set<string>();
     let restarts = 0;
     let token: string | undefined;
-    do {
+    for (;;) {
       let page: { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
       try {
         page = (await this.client.getJson(path, { limit, continue: token }, signal)) as typeof page;
@@ -176,7 +176,8 @@ class LiveSource implements ClusterSource {
       }
       token = page.metadata?.continue || undefined;
       if (objects.length > 0) yield objects;
-    } while (token);
+      if (!token) return;
+    }
   }
 
   async close(): Promise<void> {}

@@ -1,0 +1,435 @@
+// The live source through the real client library (@kubernetes/client-node: kubeconfig, credentials, TLS
+// agent) against the fake API server over HTTPS.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type LiveSourceOptions, openLiveSource } from '../../src/cluster/live.js';
+import type { RetryEvent } from '../../src/cluster/http.js';
+import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
+import { scanCluster } from '../../src/cluster/scan.js';
+import { openSnapshotSource } from '../../src/cluster/snapshot.js';
+import {
+  type ClusterSource,
+  type KubeObject,
+  type ResourceType,
+  SourceListError,
+  typeKey,
+} from '../../src/cluster/types.js';
+import { BadInputError, CozyError, ExitCode, IncompleteError } from '../../src/errors.js';
+import { type FakeApiServer, kubeconfigYaml, startFakeApiServer } from '../support/fake-apiserver.js';
+import { samplePods, writeSampleCluster } from '../support/sample-cluster.js';
+import { generateTls } from '../support/tls.js';
+
+const TOKEN = 'sample-token';
+let root: string;
+let snapshotDir: string;
+let server: FakeApiServer;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cozy-live-'));
+  snapshotDir = await writeSampleCluster(join(root, 'snapshot'));
+  server = await startFakeApiServer({ snapshotDir, tls: true, token: TOKEN });
+});
+after(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Fast retries so fault tests take milliseconds; everything else as the CLI sets it. */
+function open(
+  overrides: Partial<LiveSourceOptions> = {},
+  target: FakeApiServer = server,
+): Promise<ClusterSource> {
+  return openLiveSource({
+    kubeconfig: target.kubeconfigPath,
+    requestTimeoutMs: 5000,
+    concurrency: 4,
+    retry: { baseDelayMs: 2, maxDelayMs: 10 },
+    env: {},
+    ...overrides,
+  });
+}
+
+async function listAll(
+  source: ClusterSource,
+  type: ResourceType,
+): Promise<{ pages: number; objects: KubeObject[] }> {
+  let pages = 0;
+  const objects: KubeObject[] = [];
+  for await (const page of source.listPages(type)) {
+    pages++;
+    objects.push(...page);
+  }
+  return { pages, objects };
+}
+
+async function listError(source: ClusterSource, type: ResourceType): Promise<SourceListError> {
+  const error = await listAll(source, type).then(
+    () => assert.fail(`expected listing ${typeKey(type)} to fail`),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof SourceListError, `expected SourceListError, got ${String(error)}`);
+  return error;
+}
+
+async function openError(options: Partial<LiveSourceOptions>): Promise<CozyError> {
+  const error = await open(options).then(
+    () => assert.fail('expected openLiveSource to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof CozyError, `expected a CozyError, got ${String(error)}`);
+  return error;
+}
+
+function logSince(start: number, path?: string) {
+  return server.requestLog.slice(start).filter((entry) => path === undefined || entry.path === path);
+}
+
+function withFaults<T>(faults: Parameters<FakeApiServer['setFaults']>[0], run: () => Promise<T>): Promise<T> {
+  server.setFaults(faults);
+  return run().finally(() => server.setFaults([]));
+}
+
+describe('live source: reading', () => {
+  test('yields the same objects as the snapshot source for every type of the same folder', async () => {
+    const live = await open({ pageSize: 2 });
+    const snapshot = await openSnapshotSource(snapshotDir);
+    const snapshotTypes = await snapshot.discoverTypes();
+    assert.ok(snapshotTypes.length >= 8);
+    for (const type of snapshotTypes) {
+      const fromLive = await listAll(live, type);
+      const fromSnapshot = await listAll(snapshot, type);
+      assert.deepEqual(fromLive.objects, fromSnapshot.objects, `objects of ${typeKey(type)} differ`);
+    }
+    assert.equal(await live.serverVersion(), 'v1.31.4');
+    assert.deepEqual(live.info, { kind: 'live', server: server.url, context: 'fake' });
+  });
+
+  test('follows continue tokens over many pages, sending the page size as limit', async () => {
+    const start = server.requestLog.length;
+    const { pages, objects } = await listAll(await open({ pageSize: 2 }), BUILTIN_TYPES.pods);
+    assert.equal(pages, 4);
+    assert.equal(objects.length, samplePods().length);
+    const requests = logSince(start, '/api/v1/pods');
+    assert.equal(requests.length, 4);
+    assert.ok(requests.every((r) => r.query.limit === '2'));
+    assert.equal(requests[0]!.query.continue, undefined);
+    assert.ok(
+      requests.slice(1).every((r) => typeof r.query.continue === 'string' && r.query.continue.length > 0),
+    );
+  });
+
+  test('uses limit=500 by default', async () => {
+    const start = server.requestLog.length;
+    await listAll(await open(), BUILTIN_TYPES.nodes);
+    assert.deepEqual(
+      logSince(start, '/api/v1/nodes').map((r) => r.query),
+      [{ limit: '500' }],
+    );
+  });
+
+  test('discovers built-in types the server serves and custom types from CRDs', async () => {
+    const keys = (await (await open()).discoverTypes()).map(typeKey);
+    assert.ok(keys.includes('pods'));
+    assert.ok(keys.includes('helmreleases.helm.toolkit.fluxcd.io'));
+    assert.ok(keys.includes('widgets.example.com'));
+    assert.equal(keys.indexOf('nodes'), 0, 'built-in types come first, in BUILTIN_TYPES order');
+  });
+
+  test('works over plain HTTP with insecure-skip-tls-verify', async () => {
+    const plain = await startFakeApiServer({ snapshotDir, tls: false });
+    try {
+      assert.match(plain.url, /^http:/);
+      const { objects } = await listAll(await open({}, plain), BUILTIN_TYPES.namespaces);
+      assert.equal(objects.length, 4);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('keeps at most --concurrency requests in flight over a whole scan', async () => {
+    const slow = await startFakeApiServer({ snapshotDir, faults: [{ kind: 'latency', ms: 20 }] });
+    try {
+      const source = await open({ concurrency: 2, pageSize: 1 }, slow);
+      const types = await source.discoverTypes();
+      const outcomes = await scanCluster(source, types, [{ page: () => {} }], { concurrency: 4 });
+      assert.ok(outcomes.every((o) => o.status === 'ok'));
+      assert.ok(slow.maxInFlight <= 2, `saw ${slow.maxInFlight} requests in flight`);
+      assert.ok(slow.maxInFlight >= 1);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('a caller abort stops the list with an AbortError, not an outcome', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const source = await open();
+    const consume = async () => {
+      for await (const _page of source.listPages(BUILTIN_TYPES.pods, { signal: controller.signal })) {
+        assert.fail('no page after an abort');
+      }
+    };
+    await assert.rejects(consume(), { name: 'AbortError' });
+  });
+});
+
+describe('live source: faults are retried or become outcomes', () => {
+  test('a 410 on a continue token restarts the list without yielding an object twice', async () => {
+    const start = server.requestLog.length;
+    const { objects } = await withFaults(
+      [{ kind: 'expire-continue', target: 'pods', times: 1, skip: 1 }],
+      async () => listAll(await open({ pageSize: 2 }), BUILTIN_TYPES.pods),
+    );
+    const names = objects.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    assert.equal(names.length, samplePods().length);
+    assert.equal(new Set(names).size, names.length);
+    const requests = logSince(start, '/api/v1/pods');
+    assert.ok(
+      requests.some((r) => r.status === 410),
+      'the fault was hit',
+    );
+    const fresh = requests.filter((r) => r.query.continue === undefined);
+    assert.equal(fresh.length, 2, 'one first request and one restart');
+  });
+
+  test('a list that keeps expiring fails after 3 restarts', async () => {
+    const error = await withFaults([{ kind: 'expire-continue', target: 'pods' }], async () =>
+      listError(await open({ pageSize: 3 }), BUILTIN_TYPES.pods),
+    );
+    assert.equal(error.status, 'failed');
+    assert.match(error.message, /kept expiring \(410 Gone\) after 3 restarts/);
+  });
+
+  test('429 is retried after the Retry-After delay', async () => {
+    const retries: RetryEvent[] = [];
+    const { objects } = await withFaults(
+      [{ kind: 'status', code: 429, retryAfterSeconds: 1, target: 'nodes', times: 1 }],
+      async () => listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.nodes),
+    );
+    assert.equal(objects.length, 3);
+    assert.equal(retries.length, 1);
+    assert.ok(retries[0]!.delayMs >= 1000, `waited ${retries[0]!.delayMs} ms, Retry-After said 1 s`);
+  });
+
+  test('bursts of 500 and 503 are retried with backoff', async () => {
+    const retries: RetryEvent[] = [];
+    const start = server.requestLog.length;
+    const { objects } = await withFaults(
+      [
+        { kind: 'status', code: 500, target: 'namespaces', times: 2 },
+        { kind: 'status', code: 503, target: 'namespaces', times: 2 },
+      ],
+      async () => listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.namespaces),
+    );
+    assert.equal(objects.length, 4);
+    assert.deepEqual(
+      logSince(start, '/api/v1/namespaces').map((r) => r.status),
+      [500, 500, 503, 503, 200],
+    );
+    assert.deepEqual(
+      retries.map((r) => r.attempt),
+      [1, 2, 3, 4],
+    );
+  });
+
+  test('a server error that does not stop becomes a failed outcome naming the status and the attempts', async () => {
+    const error = await withFaults([{ kind: 'status', code: 503, target: 'events' }], async () =>
+      listError(await open(), BUILTIN_TYPES.events),
+    );
+    assert.equal(error.status, 'failed');
+    assert.match(error.message, /events \(v1\) gave HTTP 503 ServiceUnavailable.*after 5 attempts/);
+  });
+
+  test('a connection reset in the middle of the body is retried', async () => {
+    const retries: RetryEvent[] = [];
+    const { objects } = await withFaults([{ kind: 'reset', target: 'pods', times: 1 }], async () =>
+      listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.pods),
+    );
+    assert.equal(objects.length, samplePods().length);
+    assert.equal(retries.length, 1);
+    assert.match(retries[0]!.error.message, /reset/);
+  });
+
+  test('truncated JSON is retried', async () => {
+    const retries: RetryEvent[] = [];
+    const { objects } = await withFaults([{ kind: 'truncate', target: 'pods', times: 2 }], async () =>
+      listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.pods),
+    );
+    assert.equal(objects.length, samplePods().length);
+    assert.equal(retries.length, 2);
+    assert.match(retries[0]!.error.message, /not complete JSON/);
+  });
+
+  test('a request slower than --request-timeout fails the type with a timeout reason', async () => {
+    const error = await withFaults([{ kind: 'latency', ms: 1500, target: 'pods' }], async () =>
+      listError(await open({ requestTimeoutMs: 200 }), BUILTIN_TYPES.pods),
+    );
+    assert.equal(error.status, 'failed');
+    assert.match(error.message, /no answer .* within 200 ms \(--request-timeout\)/);
+  });
+
+  test('403 on a type is a forbidden outcome naming the type and the RBAC verb', async () => {
+    server.setForbidden(['secrets']);
+    try {
+      const error = await listError(await open(), BUILTIN_TYPES.secrets);
+      assert.equal(error.status, 'forbidden');
+      assert.match(
+        error.message,
+        /may not list secrets \(v1\); it needs the RBAC verb "list" on resource "secrets"/,
+      );
+    } finally {
+      server.setForbidden([]);
+    }
+  });
+
+  test('404 on a CRD-backed type is a not-installed outcome', async () => {
+    const bare = await startFakeApiServer({ objects: samplePods() as unknown as KubeObject[] });
+    try {
+      const source = await open({}, bare);
+      assert.ok(!(await source.discoverTypes()).some((t) => t.kind === 'HelmRelease'));
+      const error = await listError(source, BUILTIN_TYPES.helmReleases);
+      assert.equal(error.status, 'not-installed');
+      assert.match(error.message, /helmreleases\.helm\.toolkit\.fluxcd\.io .*its CRD is not installed/);
+      assert.equal((await listAll(source, BUILTIN_TYPES.pods)).objects.length, samplePods().length);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('live source: whole-source failures are clear errors', () => {
+  test('401: BadInputError (exit 2) naming the server and context, saying to refresh the credentials', async () => {
+    const locked = await startFakeApiServer({ snapshotDir, token: TOKEN, kubeconfigToken: 'expired' });
+    try {
+      const error = await openError({ kubeconfig: locked.kubeconfigPath });
+      assert.ok(error instanceof BadInputError);
+      assert.equal(error.exitCode, ExitCode.BAD_INPUT);
+      assert.match(error.message, /rejected the credentials \(401 Unauthorized\)/);
+      assert.match(error.message, /context 'fake'/);
+      assert.match(error.hint ?? '', /refresh the kubeconfig/);
+      assert.equal(locked.requestLog.length, 1, 'one request, not one per type');
+    } finally {
+      await locked.close();
+    }
+  });
+
+  test('TLS failure (the kubeconfig trusts another CA): BadInputError (exit 2) about the certificate authority', async () => {
+    const other = generateTls('some other CA');
+    const kubeconfig = join(root, 'wrong-ca.kubeconfig');
+    await writeFile(kubeconfig, kubeconfigYaml(server.url, other.caPem, TOKEN));
+    const error = await openError({ kubeconfig });
+    assert.ok(error instanceof BadInputError);
+    assert.match(error.message, /cannot verify the API server .*TLS failure/);
+    assert.match(error.hint ?? '', /certificate authority/);
+  });
+
+  test('connection refused: IncompleteError (exit 4) naming the server, suggesting --snapshot', async () => {
+    const port = await closedPort();
+    const kubeconfig = join(root, 'refused.kubeconfig');
+    await writeFile(kubeconfig, kubeconfigYaml(`https://127.0.0.1:${port}`, undefined, TOKEN));
+    const error = await openError({ kubeconfig });
+    assert.ok(error instanceof IncompleteError);
+    assert.equal(error.exitCode, ExitCode.INCOMPLETE);
+    assert.match(
+      error.message,
+      new RegExp(`cannot reach the API server https://127\\.0\\.0\\.1:${port}.*ECONNREFUSED`),
+    );
+    assert.match(error.hint ?? '', /--snapshot/);
+  });
+
+  test('kubeconfig missing: BadInputError naming the file', async () => {
+    const error = await openError({ kubeconfig: join(root, 'nope.kubeconfig') });
+    assert.ok(error instanceof BadInputError);
+    assert.match(error.message, /kubeconfig .*nope\.kubeconfig does not exist/);
+  });
+
+  test('kubeconfig unparseable: BadInputError naming the file and the position', async () => {
+    const kubeconfig = join(root, 'broken.kubeconfig');
+    await writeFile(kubeconfig, 'apiVersion: v1\nclusters: [\n  {name: a\n');
+    const error = await openError({ kubeconfig });
+    assert.ok(error instanceof BadInputError);
+    assert.equal(error.file, kubeconfig);
+    assert.match(error.message, /broken\.kubeconfig cannot be read: not valid YAML at line 4, column 1/);
+    await writeFile(kubeconfig, '');
+    assert.match((await openError({ kubeconfig })).message, /it is empty or not a YAML mapping/);
+    await writeFile(kubeconfig, 'clusters:\n- name: a\n  cluster: {}\n');
+    assert.match((await openError({ kubeconfig })).message, /clusters\[0\]\.cluster\.server is missing/);
+  });
+
+  test('unknown context: BadInputError listing the available contexts', async () => {
+    const error = await openError({ context: 'prod' });
+    assert.ok(error instanceof BadInputError);
+    assert.match(error.message, /context 'prod' is not in kubeconfig .* \(available contexts: fake\)/);
+    assert.match(error.hint ?? '', /--context/);
+  });
+
+  test('KUBECONFIG with several files merges as kubectl does: the first to define a name wins', async () => {
+    const second = join(root, 'second.kubeconfig');
+    const port = await closedPort();
+    // Redefines 'fake-cluster' (pointing nowhere) and sets its own current-context: both lose to the first file.
+    await writeFile(
+      second,
+      (await readFile(server.kubeconfigPath, 'utf8'))
+        .replace(server.url, `https://127.0.0.1:${port}`)
+        .replace('current-context: fake', 'current-context: other')
+        .replace('- name: fake\n', '- name: other\n'),
+    );
+    const env = { KUBECONFIG: [server.kubeconfigPath, join(root, 'missing'), second].join(':') };
+    const source = await openLiveSource({ requestTimeoutMs: 5000, concurrency: 2, env });
+    assert.deepEqual(source.info, { kind: 'live', server: server.url, context: 'fake' });
+    assert.equal((await listAll(source, BUILTIN_TYPES.nodes)).objects.length, 3);
+    const other = await openLiveSource({ requestTimeoutMs: 5000, concurrency: 2, env, context: 'other' });
+    assert.equal(other.info.server, server.url, "context 'other' uses the first file's fake-cluster");
+  });
+
+  test('KUBECONFIG naming only missing files: BadInputError', async () => {
+    const error = await openLiveSource({
+      requestTimeoutMs: 1000,
+      concurrency: 1,
+      env: { KUBECONFIG: join(root, 'a') },
+    }).then(
+      () => assert.fail('expected an error'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof BadInputError);
+    assert.match(error.message, /KUBECONFIG names .* none of them exists/);
+  });
+});
+
+test('the live source sends GET requests only (from the request log)', () => {
+  assert.ok(server.requestLog.length > 50);
+  const other = server.requestLog.filter((entry) => entry.method !== 'GET');
+  assert.deepEqual(other, []);
+});
+
+test('the fake server answers anything but GET with 405 and logs it', async () => {
+  const plain = await startFakeApiServer({ snapshotDir, tls: false });
+  try {
+    const response = await fetch(`${plain.url}/api/v1/namespaces/default/pods`, {
+      method: 'POST',
+      body: '{}',
+    });
+    assert.equal(response.status, 405);
+    assert.equal(((await response.json()) as { reason: string }).reason, 'MethodNotAllowed');
+    assert.deepEqual(
+      plain.requestLog.map((r) => [r.method, r.status]),
+      [['POST', 405]],
+    );
+  } finally {
+    await plain.close();
+  }
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

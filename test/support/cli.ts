@@ -1,0 +1,52 @@
+// Runs the built CLI (`node dist/cli/bin.js …`) the way a user or CI would, and captures what it printed.
+// `npm test` builds first (`npx tsc -p tsconfig.json`); when dist/ is missing (a test run on its own from a
+// fresh clone), it is built once per test process. A stale dist/ is NOT rebuilt: run `npm run build`.
+// No TTY, no colour (NO_COLOR, CI) unless the test's env says otherwise.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const CLI_BIN = join(REPO_ROOT, 'dist', 'cli', 'bin.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Added to (and overriding) the test process's environment. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Written to the CLI's stdin, which is then closed. */
+  input?: string;
+}
+
+function ensureBuilt(): void {
+  if (existsSync(CLI_BIN)) return;
+  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.json')], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  ensureBuilt();
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: '1', ...options.env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      [CLI_BIN, ...args],
+      { cwd: options.cwd ?? REPO_ROOT, env, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(options.input ?? '');
+  });
+}
