@@ -43,6 +43,19 @@ export type RootCauseKind = 'networking' | 'node' | 'other';
 const NETWORKING_CHECKS = new Set(['kube-ovn', 'cni-agent']);
 const NODE_CHECKS = new Set(['node-health']);
 
+export const isNetworkingFinding = (finding: Finding): boolean =>
+  NETWORKING_CHECKS.has(finding.check) || NODE_CHECKS.has(finding.check);
+
+/** Platform failures a broken pod network causes (pods cannot start, pull, or serve): its likely effects. */
+const DOWNSTREAM_OF_NETWORK = new Set([
+  'pod-failures',
+  'image-pull-cause',
+  'helmreleases',
+  'workload-availability',
+  'webhooks-apiservices',
+]);
+export const isDownstreamOfNetwork = (finding: Finding): boolean => DOWNSTREAM_OF_NETWORK.has(finding.check);
+
 export function checkOfFindingId(id: string, findings: readonly Finding[]): string {
   return findings.find((f) => f.id === id)?.check ?? id.split(':')[0] ?? id;
 }

@@ -35,6 +35,7 @@ export const DecisionModelSchema = z
         upgradeBase: CostRowSchema,
         perStep: CostRowSchema,
         breakingChangeUsed: CostRowSchema,
+        breakingChangeReview: CostRowSchema,
         breakingChangeUnknown: CostRowSchema,
         pendingMigrations: CostRowSchema,
         repairNetworking: CostRowSchema,
@@ -100,9 +101,13 @@ export const DEFAULT_MODEL: DecisionModel = {
     upgradeBase: row(1, 2.5, 0),
     // One release line: apply, wait for every HelmRelease to reconcile, check. 7 steps ≈ the 15–20 h of the reference.
     perStep: row(2, 2.5, -1),
-    // A breaking change the cluster uses needs a manual migration (e.g. FerretDB v1→v2 data), and can go wrong.
+    // A `blocker` breaking change the cluster uses needs a manual migration (e.g. FerretDB v1→v2 data), and
+    // can go wrong. `info` changes are automatic (a migration script does them) and cost nothing.
     breakingChangeUsed: row(2, 4, -5),
-    // Usage could not be told: someone has to look, and it may turn out to be used.
+    // A `warning` breaking change in use: read it and check after its step; the per-step cost covers that.
+    // Listed so it shows, and so a team that reviews slowly can price it.
+    breakingChangeReview: row(0, 0, 0),
+    // Usage of a blocker or warning change could not be told: someone has to look, and it may be used.
     breakingChangeUnknown: row(0.5, 1, -2),
     // Migrations pending or stuck below the installed release: they must be unblocked before any step.
     pendingMigrations: row(1, 3, -10),
@@ -118,8 +123,8 @@ export const DEFAULT_MODEL: DecisionModel = {
     // Downstream failures of a root cause do not heal by themselves once it is fixed: pods to restart,
     // releases to reconcile, images to re-pull (reference: "fix cascading issues 4–8 h").
     cascade: row(2, 4, -5),
-    // ... plus a little per affected object (about 20 objects ≈ 2–4 h more).
-    cascadePerObject: row(0.1, 0.2, 0),
+    // ... plus 3–6 minutes per affected object (about 40 objects ≈ 2–4 h more).
+    cascadePerObject: row(0.05, 0.1, 0),
     // A blocking finding no root cause explains is its own repair.
     blockingUnexplained: row(1, 2, -5),
     // After any repair, prove the platform is healthy before upgrading (reference: "validate fixes 2–4 h").
@@ -128,15 +133,15 @@ export const DEFAULT_MODEL: DecisionModel = {
     longTermDegradation: row(0, 0, -10),
     // Thousands of restarts show the components could not recover on their own.
     restartHistory: row(0, 0, -5),
-    // A warning on the platform: a quick look, a small risk.
-    warning: row(0, 0.5, -1),
+    // A warning on the platform that no repair already covers: a quick look, a small risk.
+    warning: row(0, 0.25, -1),
   },
   optionC: {
     // A fresh install of a known release on clean machines is the most predictable path; the spread covers
     // hardware and bundle configuration surprises.
     baseSuccess: { min: 92, max: 97 },
-    // Install the target release, configure the bundle, validate (reference: "Day 1–5", 8–16 h with migration).
-    install: row(6, 12, 0),
+    // Install the target release, configure the bundle, validate (reference: 8–16 h including a few tenant apps).
+    install: row(7, 14, 0),
     // Each tenant application (a HelmRelease in a tenant-* namespace) is recreated and its data moved.
     perTenantWorkload: row(0.25, 0.5, 0),
     // Data of a feature that changed incompatibly still has to be converted when moved.

@@ -10,7 +10,10 @@ import {
   explainedFindingIds,
   failureAges,
   formatRange,
+  isDownstreamOfNetwork,
+  isNetworkingFinding,
   isPathFinding,
+  type RootCauseKind,
   rootCauseKind,
   warningFindings,
 } from './facts.js';
@@ -30,74 +33,150 @@ export interface DecisionFacts {
   target: string | null;
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
+/** Two decimals: keeps quarter hours, drops floating-point noise (0.1 * 3 = 0.30000000000000004). */
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A factor from a table row applied `times` times. */
 function factor(id: string, r: CostRow, times: number, description: string, basis: string[]): Factor {
   return {
     id,
     description,
-    hoursMin: round1(r.hoursMin * times),
-    hoursMax: round1(r.hoursMax * times),
-    successDelta: round1(r.successDelta * times),
+    hoursMin: round2(r.hoursMin * times),
+    hoursMax: round2(r.hoursMax * times),
+    successDelta: round2(r.successDelta * times),
     basis,
   };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * One repair: a blocking root cause, the other root causes and findings it absorbs, and the objects of its
+ * cascade. While the pod network is broken, node problems on the same nodes are part of its repair, and the
+ * platform failures it typically causes cannot be told apart from its effects: they join its cascade.
+ */
+interface RepairGroup {
+  cause: RootCause;
+  kind: RootCauseKind;
+  nodes: Set<string>;
+  /** Finding ids this repair accounts for (the cause's, absorbed causes', effects', presumed downstream). */
+  basis: Set<string>;
+  /** Objects downstream of the cause (distinct). */
+  objects: Set<string>;
+  /** The largest count an effect reports (an effect may count more objects than it names). */
+  countedEffects: number;
+  absorbed: string[];
+  presumed: string[];
+}
+
+function groupOf(rc: RootCause, kind: RootCauseKind): RepairGroup {
+  return {
+    cause: rc,
+    kind,
+    nodes: new Set(rc.nodes),
+    basis: new Set([rc.finding, ...rc.effects.flatMap((e) => e.findings)]),
+    objects: new Set(rc.effects.flatMap((e) => e.objects)),
+    countedEffects: affectedObjectCount(rc),
+    absorbed: [],
+    presumed: [],
+  };
+}
+
+function repairGroups(facts: DecisionFacts): { groups: RepairGroup[]; unexplained: Finding[] } {
+  const groups: RepairGroup[] = [];
+  for (const rc of blockingRootCauses(facts.rootCauses, facts.findings)) {
+    const kind = rootCauseKind(rc, facts.findings);
+    const network = groups.find(
+      (g) => g.kind === 'networking' && rc.nodes.length > 0 && rc.nodes.every((n) => g.nodes.has(n)),
+    );
+    if (network && kind !== 'networking') {
+      // A NotReady node whose networking is already being repaired: the same machine, the same repair.
+      network.absorbed.push(rc.title);
+      network.basis.add(rc.finding);
+      for (const effect of rc.effects) for (const object of effect.objects) network.objects.add(object);
+      continue;
+    }
+    groups.push(groupOf(rc, kind));
+  }
+  // Any root cause explains its effects, even one that does not block by itself.
+  const explained = explainedFindingIds(facts.rootCauses);
+  const network = groups.find((g) => g.kind === 'networking');
+  const unexplained: Finding[] = [];
+  for (const finding of blockingFindings(facts.findings)) {
+    if (explained.has(finding.id) || isPathFinding(finding) || groups.some((g) => g.basis.has(finding.id)))
+      continue;
+    const sameNodes = finding.nodes.length > 0 && finding.nodes.every((n) => network?.nodes.has(n));
+    if (network && isNetworkingFinding(finding) && sameNodes) {
+      network.absorbed.push(finding.title);
+      network.basis.add(finding.id);
+    } else if (network && isDownstreamOfNetwork(finding)) {
+      network.presumed.push(finding.title);
+      network.basis.add(finding.id);
+      for (const object of finding.objects) network.objects.add(object);
+    } else {
+      unexplained.push(finding);
+    }
+  }
+  return { groups, unexplained };
+}
+
 function repairFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
   const a = model.optionA;
   const out: Factor[] = [];
-  const causes = blockingRootCauses(facts.rootCauses, facts.findings);
-  for (const rc of causes) {
-    const kind = rootCauseKind(rc, facts.findings);
-    const nodes = rc.nodes.join(', ');
-    if (kind === 'networking') {
+  const { groups, unexplained } = repairGroups(facts);
+  for (const group of groups) {
+    const rc = group.cause;
+    const nodes = [...group.nodes];
+    const also = group.absorbed.length > 0 ? `; includes ${group.absorbed.join('; ')}` : '';
+    if (group.kind === 'networking') {
       out.push(
-        factor('optionA.repairNetworking', a.repairNetworking, 1, `Repair pod networking: ${rc.title}`, [
-          rc.finding,
-        ]),
+        factor(
+          'optionA.repairNetworking',
+          a.repairNetworking,
+          1,
+          `Repair pod networking: ${rc.title}${also}`,
+          [rc.finding],
+        ),
       );
-      if (rc.nodes.length > 0) {
+      if (nodes.length > 0) {
         out.push(
           factor(
             'optionA.repairNetworkingPerNode',
             a.repairNetworkingPerNode,
-            rc.nodes.length,
-            `Networking broken on ${plural(rc.nodes.length, 'node')}: ${nodes}`,
+            nodes.length,
+            `Networking broken on ${plural(nodes.length, 'node')}: ${nodes.join(', ')}`,
             [rc.finding],
           ),
         );
       }
     } else {
-      const id = kind === 'node' ? 'optionA.repairNode' : 'optionA.repairOther';
-      const where = rc.nodes.length > 0 ? ` (${nodes})` : '';
+      const where =
+        nodes.length > 0 && !nodes.every((n) => rc.title.includes(n)) ? ` (${nodes.join(', ')})` : '';
+      const id = group.kind === 'node' ? 'optionA.repairNode' : 'optionA.repairOther';
       out.push(
-        factor(id, kind === 'node' ? a.repairNode : a.repairOther, 1, `Repair: ${rc.title}${where}`, [
+        factor(id, group.kind === 'node' ? a.repairNode : a.repairOther, 1, `Repair: ${rc.title}${where}`, [
           rc.finding,
         ]),
       );
     }
-    const affected = affectedObjectCount(rc);
+    const affected = Math.max(group.objects.size, group.countedEffects);
     if (affected > 0) {
-      const effectIds = [...new Set(rc.effects.flatMap((e) => e.findings))];
-      out.push(factor('optionA.cascade', a.cascade, 1, `Clear the cascade of: ${rc.title}`, effectIds));
+      const basis = [...group.basis].filter((id) => id !== rc.finding);
+      const presumed =
+        group.presumed.length > 0 ? ` (with ${group.presumed.join('; ')}: presumed downstream)` : '';
+      out.push(factor('optionA.cascade', a.cascade, 1, `Clear the cascade of: ${rc.title}`, basis));
       out.push(
         factor(
           'optionA.cascadePerObject',
           a.cascadePerObject,
           affected,
-          `${plural(affected, 'object')} downstream of: ${rc.title}`,
-          effectIds,
+          `${plural(affected, 'object')} downstream of: ${rc.title}${presumed}`,
+          basis,
         ),
       );
     }
   }
-  // Any root cause explains its effects, even one that does not block by itself.
-  const explained = explainedFindingIds(facts.rootCauses);
-  for (const finding of blockingFindings(facts.findings)) {
-    if (explained.has(finding.id) || isPathFinding(finding)) continue;
+  for (const finding of unexplained) {
     out.push(
       factor('optionA.blockingUnexplained', a.blockingUnexplained, 1, `Repair: ${finding.title}`, [
         finding.id,
@@ -112,6 +191,19 @@ function repairFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
     );
   }
   return out;
+}
+
+/**
+ * A warning about objects that blocking findings or root-cause effects already name (restart history of the
+ * broken CNI pods, the pods a resource shortage rejected) adds nothing the repair does not already cover.
+ */
+function alreadyPriced(warning: Finding, facts: DecisionFacts): boolean {
+  if (warning.objects.length === 0) return false;
+  const covered = new Set([
+    ...blockingFindings(facts.findings).flatMap((f) => f.objects),
+    ...facts.rootCauses.flatMap((rc) => rc.effects.flatMap((e) => e.objects)),
+  ]);
+  return warning.objects.every((object) => covered.has(object));
 }
 
 function historyFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
@@ -144,10 +236,22 @@ function historyFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
       ),
     );
   }
-  for (const warning of warningFindings(facts.findings).filter((f) => !isPathFinding(f))) {
+  for (const warning of warningFindings(facts.findings).filter(
+    (f) => !isPathFinding(f) && !alreadyPriced(f, facts),
+  )) {
     out.push(factor('optionA.warning', model.optionA.warning, 1, `Warning: ${warning.title}`, [warning.id]));
   }
   return out;
+}
+
+/**
+ * What a breaking change asks of the operator, from its catalog severity: `blocker` a manual migration,
+ * `warning` a review within its step, `info` nothing (automatic). An unknown severity counts as a blocker.
+ */
+function severityWeight(severity: string): 'manual' | 'review' | 'automatic' {
+  if (severity === 'info') return 'automatic';
+  if (severity === 'warning') return 'review';
+  return 'manual';
 }
 
 function pathFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
@@ -169,16 +273,18 @@ function pathFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
     );
   }
   for (const change of facts.breakingChanges) {
+    const weight = severityWeight(change.severity);
+    if (weight === 'automatic') continue;
     if (change.usage === 'used') {
-      out.push(
-        factor(
-          'optionA.breakingChangeUsed',
-          a.breakingChangeUsed,
-          1,
-          `Breaking change in use: ${change.title}`,
-          [change.id],
-        ),
-      );
+      const [id, row, what] =
+        weight === 'manual'
+          ? (['optionA.breakingChangeUsed', a.breakingChangeUsed, 'Breaking change in use'] as const)
+          : ([
+              'optionA.breakingChangeReview',
+              a.breakingChangeReview,
+              'Breaking change in use, to review',
+            ] as const);
+      out.push(factor(id, row, 1, `${what}: ${change.title}`, [change.id]));
     } else if (change.usage === 'unknown') {
       out.push(
         factor(
@@ -270,7 +376,7 @@ export function scoreOptionC(facts: DecisionFacts, model: DecisionModel): Option
     );
   }
   for (const change of facts.breakingChanges) {
-    if (change.usage !== 'used') continue;
+    if (change.usage !== 'used' || severityWeight(change.severity) !== 'manual') continue;
     factors.push(
       factor('optionC.breakingChangeUsed', c.breakingChangeUsed, 1, `Convert data for: ${change.title}`, [
         change.id,

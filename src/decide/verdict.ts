@@ -3,6 +3,7 @@
 import type { Finding, RootCause } from '../checks/types.js';
 import type { Assessment, OptionScore, Verdict } from '../report/assessment-schema.js';
 import {
+  affectedObjectCount,
   blockingFindings,
   blockingRootCauses,
   failureAges,
@@ -46,8 +47,8 @@ function noGoReasons(input: VerdictInput): string[] {
   }
   const causes = blockingRootCauses(input.rootCauses, input.findings);
   for (const rc of causes) {
-    const effects = rc.effects.reduce((acc, e) => acc + e.count, 0);
-    const cascade = effects > 0 ? `; it explains ${plural(effects, 'downstream failure')}` : '';
+    const downstream = affectedObjectCount(rc);
+    const cascade = downstream > 0 ? `; ${plural(downstream, 'object')} fail downstream of it` : '';
     reasons.push(`Root cause: ${titleWithNodes(rc.title, rc.nodes)}${cascade}`);
   }
   const blocking = blockingFindings(input.findings);
@@ -109,10 +110,12 @@ function pathReason(input: VerdictInput): string | undefined {
   const { installed, target, minorGap, steps } = input.version;
   if (installed === null || target === null) return undefined;
   const used = input.breakingChanges.filter((c) => c.usage === 'used');
+  // Only a `blocker` (or unknown severity) asks for manual work; warnings are reviewed, info is automatic.
+  const manual = used.filter((c) => c.severity !== 'warning' && c.severity !== 'info');
   const usedText =
-    used.length > 0
-      ? `breaking changes in use: ${used.map((c) => c.title).join(', ')}`
-      : 'no breaking change in use';
+    used.length === 0
+      ? 'no breaking change in use'
+      : `${plural(used.length, 'breaking change')} in use, ${manual.length === 0 ? 'none' : manual.length} needing manual work${manual.length > 0 ? ` (${manual.map((c) => c.title).join('; ')})` : ''}`;
   const gap = minorGap === null ? '' : `${plural(minorGap, 'minor version')}, `;
   return `Upgrade ${v(installed)} → ${v(target)}: ${gap}${plural(steps.length, 'step')}; ${usedText}`;
 }

@@ -58,6 +58,7 @@ function header(a: Assessment): string[] {
     `# CozyStack upgrade assessment: ${a.verdict}`,
     '',
     `**Date**: ${a.generatedAt.slice(0, 10)}  `,
+    `**Cluster state at**: ${a.now}  `,
     `**Cluster**: \`${where}\` (${a.cluster.source}, ${plural(a.cluster.nodes, 'node')}, ${plural(a.cluster.pods, 'pod')})  `,
     `**Decision**: ${optionLabel(a, a.recommendation)}  `,
     `**Status**: ${STATUS[a.verdict]}`,
@@ -211,11 +212,14 @@ function nodeEvidence(node: string, cause: Finding | undefined, findings: readon
   return out;
 }
 
+/** The message the cluster repeated most (an event's count), else the first one quoted. */
 function quotedMessage(finding: Finding | undefined): string | undefined {
-  return finding?.evidence.find((e) => e.message)?.message;
+  const quoted = finding?.evidence.filter((e) => e.message) ?? [];
+  const repeated = [...quoted].sort((x, y) => (y.count ?? 0) - (x.count ?? 0))[0];
+  return repeated?.message;
 }
 
-function rootCauseSection(a: Assessment, rc: RootCause): string[] {
+function rootCauseSection(a: Assessment, rc: RootCause, shownNodes: Set<string>): string[] {
   const cause = a.findings.find((f) => f.id === rc.finding);
   const lines = [`### Root cause: ${rc.title}`, ''];
   if (cause) lines.push(cause.summary, '');
@@ -230,6 +234,11 @@ function rootCauseSection(a: Assessment, rc: RootCause): string[] {
   if (rc.nodes.length > 0) {
     lines.push('#### Affected nodes', '');
     for (const node of rc.nodes) {
+      if (shownNodes.has(node)) {
+        lines.push(`Node \`${node}\`: see above.`, '');
+        continue;
+      }
+      shownNodes.add(node);
       lines.push(`Node \`${node}\`:`);
       const evidence = nodeEvidence(node, cause, a.findings);
       if (evidence.length === 0) lines.push('- (no pod evidence on this node)');
@@ -241,10 +250,20 @@ function rootCauseSection(a: Assessment, rc: RootCause): string[] {
   return lines;
 }
 
-/** Failed pods grouped by reason, with the counts the checks computed and the age range of their evidence. */
+/** Counts of a finding that are reasons (some evidence carries that reason), not tallies such as `total`. */
+function reasonCounts(finding: Finding): Array<[string, number]> {
+  return Object.entries(finding.counts ?? {}).filter(([key]) =>
+    finding.evidence.some((e) => e.reason === key),
+  );
+}
+
+/**
+ * Failed components grouped by reason, with the counts the checks computed, where they are, how long they have
+ * failed (the age range of their evidence), and the root cause that explains them.
+ */
 function failedComponents(a: Assessment): string[] {
   const counted = a.findings.filter(
-    (f) => f.counts && Object.keys(f.counts).length > 0 && f.status !== 'pass',
+    (f) => (f.status === 'fail' || f.status === 'warn') && reasonCounts(f).length > 0,
   );
   if (counted.length === 0) return [];
   // Effects name objects as `namespace/Kind/name`; evidence as kind + namespace + name: compare case-insensitively.
@@ -258,7 +277,7 @@ function failedComponents(a: Assessment): string[] {
   const lines = ['#### Failed components', ''];
   for (const finding of counted) {
     lines.push(`${finding.title}:`, '');
-    for (const [reason, count] of Object.entries(finding.counts ?? {})) {
+    for (const [reason, count] of reasonCounts(finding)) {
       const evidence = finding.evidence.filter((e) => e.reason === reason);
       const ages = evidence.flatMap((e) => (e.ageDays === undefined ? [] : [e.ageDays]));
       const duration =
@@ -297,7 +316,8 @@ function healthSection(a: Assessment): string[] {
       : 'No blocking failure found on the platform.',
     '',
   );
-  for (const rc of a.rootCauses) lines.push(...rootCauseSection(a, rc), '');
+  const shownNodes = new Set<string>();
+  for (const rc of a.rootCauses) lines.push(...rootCauseSection(a, rc, shownNodes), '');
   lines.push(...failedComponents(a));
   if (lines.at(-1) !== '') lines.push('');
   lines.push(
@@ -343,9 +363,13 @@ function whySection(a: Assessment): string[] {
       lines.push(`${n}. **${titleWithNodes(rc.title, rc.nodes)}**`);
       for (const effect of rc.effects) lines.push(`   - ${effect.title} (${effect.count})`);
     }
+    const cascades = factorsA.filter((f) => f.id === 'optionA.cascadePerObject');
     for (const f of blockingFindings(a.findings).filter((f) => !explained.has(f.id))) {
       n++;
-      lines.push(`${n}. **${f.title}**: ${f.summary}`);
+      const presumed = cascades.some((c) => c.basis.includes(f.id))
+        ? ' (presumed downstream: priced in the cascade)'
+        : '';
+      lines.push(`${n}. **${f.title}**${presumed}: ${f.summary}`);
     }
     if (a.backup && !a.backup.verified)
       lines.push(`${n + 1}. **Backup failed verification** at \`${a.backup.path}\``);

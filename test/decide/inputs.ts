@@ -229,7 +229,7 @@ export function parts(overrides: Partial<AssessmentParts> = {}): AssessmentParts
       nodes: 4,
       pods: 180,
       tenantNamespaces: 3,
-      tenantWorkloads: 8,
+      tenantWorkloads: 4,
     },
     version: shortPath(),
     checks: [

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { buildAssessment } from '../../src/decide/assessment.js';
@@ -69,5 +70,34 @@ describe('decision model table', () => {
       steps * (3 - DEFAULT_MODEL.optionA.perStep.hoursMin),
     );
     assert.deepEqual(tuned.options.C, base.options.C);
+  });
+});
+
+describe('the README documents the table as it is', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = new Map<string, { hours: string; success: string }>();
+  for (const match of readme.matchAll(/^\| `(option[AC]\.\w+)` \|([^|]*)\|([^|]*)\|/gm)) {
+    rows.set(match[1]!, { hours: match[2]!.trim(), success: match[3]!.trim() });
+  }
+  const hours = (min: number, max: number) => (min === 0 && max === 0 ? '0' : `${min}–${max} h`);
+  const pp = (delta: number) => (delta === 0 ? '0' : `${delta < 0 ? '−' : '+'}${Math.abs(delta)} pp`);
+
+  it('every row of DEFAULT_MODEL is in the README with its numbers', () => {
+    for (const section of ['optionA', 'optionC'] as const) {
+      for (const [name, value] of Object.entries(DEFAULT_MODEL[section])) {
+        const documented = rows.get(`${section}.${name}`);
+        assert.ok(documented, `${section}.${name} missing from the README`);
+        if ('min' in value) {
+          assert.equal(documented.success, `${value.min}–${value.max} %`, `${section}.${name}`);
+        } else {
+          assert.equal(documented.hours, hours(value.hoursMin, value.hoursMax), `${section}.${name} hours`);
+          assert.equal(documented.success, pp(value.successDelta), `${section}.${name} success`);
+        }
+      }
+    }
+    assert.equal(
+      rows.size,
+      Object.keys(DEFAULT_MODEL.optionA).length + Object.keys(DEFAULT_MODEL.optionC).length,
+    );
   });
 });

@@ -140,3 +140,72 @@ describe('root causes that do not block by themselves', () => {
     assert.deepEqual(factorIds(added), ['optionA.warning']);
   });
 });
+
+describe('what one networking repair covers', () => {
+  const notReady = finding({
+    check: 'node-health',
+    id: 'node-health:not-ready',
+    title: 'Node not Ready',
+    nodes: ['mgr-cozy2'],
+  });
+  const nodeCause = {
+    id: 'node-not-ready',
+    title: 'Node not Ready: mgr-cozy2',
+    finding: notReady.id,
+    nodes: ['mgr-cozy2'],
+    chain: ['node not Ready'],
+    effects: [],
+  };
+  const releases = finding({
+    check: 'helmreleases',
+    id: 'helmreleases:not-ready:platform',
+    title: 'Platform HelmReleases not Ready',
+    objects: ['cozy-dashboard/helmrelease/dashboard', 'cozy-system/helmrelease/cozystack-api'],
+  });
+
+  it('a NotReady node whose networking is being repaired is part of that repair', () => {
+    const seed = seedLikeFindings();
+    const a = buildAssessment(
+      seedLikeParts({ findings: [...seed.findings, notReady], rootCauses: [...seed.rootCauses, nodeCause] }),
+    ).options.A;
+    assert.ok(!factorIds(a.factors).includes('optionA.repairNode'));
+    assert.match(
+      a.factors.find((f) => f.id === 'optionA.repairNetworking')!.description,
+      /includes Node not Ready: mgr-cozy2/,
+    );
+  });
+
+  it('the same NotReady node without broken networking is its own repair', () => {
+    const a = buildAssessment(parts({ findings: [notReady], rootCauses: [nodeCause] })).options.A;
+    assert.deepEqual(factorIds(a.factors).slice(0, 2), ['optionA.repairNode', 'optionA.repairValidation']);
+  });
+
+  it('while the pod network is broken, failing HelmReleases are presumed downstream and priced per object', () => {
+    const seed = seedLikeFindings();
+    const base = buildAssessment(seedLikeParts()).options.A;
+    const a = buildAssessment(seedLikeParts({ findings: [...seed.findings, releases] })).options.A;
+    const perObject = (o: typeof a) => o.factors.find((f) => f.id === 'optionA.cascadePerObject')!;
+    assert.match(perObject(a).description, /with Platform HelmReleases not Ready: presumed downstream/);
+    const added = perObject(a).hoursMax - perObject(base).hoursMax;
+    assert.ok(Math.abs(added - 2 * DEFAULT_MODEL.optionA.cascadePerObject.hoursMax) < 1e-9, `${added}`);
+    assert.ok(!factorIds(a.factors).includes('optionA.blockingUnexplained'));
+    const alone = buildAssessment(parts({ findings: [releases] })).options.A;
+    assert.equal(alone.factors[0]!.id, 'optionA.blockingUnexplained');
+  });
+
+  it('warning-severity breaking changes in use are listed at no cost; info ones not at all', () => {
+    const version = referencePath();
+    version.steps[0]!.breakingChanges = [
+      { id: 'w', title: 'review me', version: '0.29.0', severity: 'warning', usage: 'used', evidence: 'x' },
+      { id: 'i', title: 'automatic', version: '0.29.0', severity: 'info', usage: 'used', evidence: 'y' },
+    ];
+    const { A, C } = buildAssessment(parts({ version })).options;
+    const review = A.factors.filter((f) => f.id === 'optionA.breakingChangeReview');
+    assert.deepEqual(
+      review.map((f) => f.basis),
+      [['w']],
+    );
+    assert.ok(!A.factors.some((f) => f.basis.includes('i')));
+    assert.ok(!factorIds(C.factors).includes('optionC.breakingChangeUsed'));
+  });
+});

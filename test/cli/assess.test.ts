@@ -1,0 +1,255 @@
+// `cozy-assess assess` through the built binary, on the bundled fixtures: the reference incident ends NO-GO
+// with Option C and the reference's ranges; a healthy cluster and one with only tenant failures end GO.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AssessmentSchema } from '../../src/report/assessment-schema.js';
+import { untracedNumbers } from '../report/numbers.js';
+import { parseXml } from '../report/xml.js';
+import { writeSampleCluster } from '../support/sample-cluster.js';
+import { fixture, runCli } from './run-cli.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cozy-assess-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  markdown: string;
+  json: ReturnType<typeof AssessmentSchema.parse>;
+  junit: string;
+}
+
+async function assess(name: string, snapshot: string, extra: string[] = []): Promise<Run> {
+  const out = join(dir, name);
+  const files = { report: `${out}.md`, json: `${out}.json`, junit: `${out}.xml` };
+  const result = await runCli([
+    'assess',
+    '--snapshot',
+    snapshot,
+    '--target',
+    'v0.37.2',
+    '--no-backup',
+    '--report',
+    files.report,
+    '--json',
+    files.json,
+    '--junit',
+    files.junit,
+    ...extra,
+  ]);
+  assert.ok(existsSync(files.json), `no JSON written (exit ${result.code}): ${result.stderr}`);
+  return {
+    ...result,
+    markdown: await readFile(files.report, 'utf8'),
+    json: AssessmentSchema.parse(JSON.parse(await readFile(files.json, 'utf8'))),
+    junit: await readFile(files.junit, 'utf8'),
+  };
+}
+
+function assertTraced(run: Run): void {
+  assert.deepEqual(
+    untracedNumbers(run.markdown, run.json),
+    [],
+    'every number in the Markdown is in the JSON',
+  );
+  const cases = parseXml(run.junit).filter((e) => e.name === 'testcase');
+  assert.equal(cases.length, run.json.checks.length, 'one JUnit test case per check');
+}
+
+describe('assess on the reference incident (fixtures/seed-incident)', () => {
+  let run: Run;
+  before(async () => {
+    run = await assess('seed', fixture('seed-incident'));
+  });
+
+  it('is NO-GO, exit 3, and recommends a fresh install (Option C)', () => {
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(run.json.verdict, 'NO-GO');
+    assert.equal(run.json.recommendation, 'C');
+  });
+
+  it("reaches the reference's estimates: A about 30–44 h at 30–40 %, very high risk; C about 8–16 h at 90 %+, low risk", () => {
+    const { A, C } = run.json.options;
+    assert.ok(A.hoursMin >= 28 && A.hoursMin <= 32, `A hours ${A.hoursMin}–${A.hoursMax}`);
+    assert.ok(A.hoursMax >= 42 && A.hoursMax <= 46, `A hours ${A.hoursMin}–${A.hoursMax}`);
+    assert.ok(A.successMin >= 28 && A.successMax <= 42, `A success ${A.successMin}–${A.successMax}`);
+    assert.equal(A.risk, 'very high');
+    assert.ok(
+      C.hoursMin >= 7 && C.hoursMin <= 9 && C.hoursMax >= 15 && C.hoursMax <= 17,
+      `C hours ${C.hoursMin}–${C.hoursMax}`,
+    );
+    assert.ok(C.successMin >= 90, `C success ${C.successMin}`);
+    assert.equal(C.risk, 'low');
+  });
+
+  it('reasons from the findings: networking repair on the broken nodes, long-term degradation, the path', () => {
+    const ids = run.json.options.A.factors.map((f) => f.id);
+    for (const id of [
+      'optionA.repairNetworking',
+      'optionA.repairNetworkingPerNode',
+      'optionA.longTermDegradation',
+      'optionA.perStep',
+    ]) {
+      assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+    }
+    const perNode = run.json.options.A.factors.find((f) => f.id === 'optionA.repairNetworkingPerNode');
+    assert.match(perNode?.description ?? '', /mgr\.cp\.if\.ua/);
+    assert.match(perNode?.description ?? '', /mgr-cozy2/);
+    assert.equal(run.json.version.minorGap, 9);
+  });
+
+  it('writes the report with the status, the cascade and only numbers from the JSON; the JUnit parses', () => {
+    assert.match(run.markdown, /^# CozyStack upgrade assessment: NO-GO\n/);
+    assert.match(run.markdown, /```mermaid\nflowchart LR\n/);
+    assert.match(run.markdown, /FerretDB/);
+    assertTraced(run);
+  });
+
+  it('prints a short summary with the verdict and the files written', () => {
+    assert.match(run.stdout, /Verdict: NO-GO \(exit 3\)/);
+    assert.match(run.stdout, /→ Option C \(Fresh install, then migrate\)/);
+    assert.match(run.stdout, /Wrote .*seed\.md/);
+  });
+});
+
+describe('assess on a healthy cluster (fixtures/healthy)', () => {
+  it('is GO, exit 0, Option A at low risk', async () => {
+    const run = await assess('healthy', fixture('healthy'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.json.verdict, 'GO');
+    assert.equal(run.json.recommendation, 'A');
+    assert.equal(run.json.options.A.risk, 'low');
+    assert.match(run.markdown, /## Why the upgrade can proceed/);
+    assertTraced(run);
+  });
+});
+
+describe('assess with failures confined to tenant workloads (fixtures/tenant-only)', () => {
+  it('is still GO', async () => {
+    const run = await assess('tenant', fixture('tenant-only'));
+    assert.ok(
+      run.json.findings.some((f) => f.scope === 'tenant' && (f.status === 'fail' || f.status === 'warn')),
+      'the fixture has tenant failures',
+    );
+    assert.equal(run.json.verdict, 'GO', run.json.reasons.join('\n'));
+    assert.equal(run.code, 0);
+    assertTraced(run);
+  });
+});
+
+describe('assess outputs and inputs', () => {
+  let snapshot: string;
+  before(async () => {
+    snapshot = await writeSampleCluster(join(dir, 'sample'));
+  });
+
+  it('-o json prints only the JSON on stdout, the summary on stderr, and appends the CI step summary', async () => {
+    const stepSummary = join(dir, 'step-summary.md');
+    await writeFile(stepSummary, 'previous step\n');
+    const result = await runCli(
+      ['assess', '--snapshot', snapshot, '--target', 'v0.37.2', '--no-backup', '-o', 'json'],
+      {
+        cwd: dir,
+        env: { GITHUB_STEP_SUMMARY: stepSummary },
+      },
+    );
+    const document = AssessmentSchema.parse(JSON.parse(result.stdout));
+    assert.match(result.stderr, new RegExp(`Verdict: ${document.verdict}`));
+    const summary = await readFile(stepSummary, 'utf8');
+    assert.ok(summary.startsWith(`previous step\n# CozyStack upgrade assessment: ${document.verdict}`));
+    assert.match(summary, /## Options comparison/);
+    // The default report file is named after the date.
+    const reports = (await readdir(dir)).filter((f) => /^cozy-assess-report-\d{4}-\d{2}-\d{2}\.md$/.test(f));
+    assert.equal(reports.length, 1);
+  });
+
+  it('takes a verified backup in the same pass and reports it', async () => {
+    const backupDir = join(dir, 'backups');
+    const json = join(dir, 'with-backup.json');
+    const report = join(dir, 'with-backup.md');
+    const result = await runCli([
+      'assess',
+      '--snapshot',
+      snapshot,
+      '--target',
+      'v0.37.2',
+      '--backup-dir',
+      backupDir,
+      '--json',
+      json,
+      '--report',
+      report,
+    ]);
+    assert.ok([0, 3, 4].includes(result.code), result.stderr);
+    const document = AssessmentSchema.parse(JSON.parse(await readFile(json, 'utf8')));
+    assert.ok(document.backup, 'backup summary present');
+    assert.equal(document.backup.verified, true);
+    assert.ok(document.backup.path.startsWith(backupDir));
+    assert.ok(existsSync(join(document.backup.path, 'SHA256SUMS')));
+    const markdown = await readFile(report, 'utf8');
+    assert.match(markdown, /Checksums verified: ✅ yes/);
+    for (const category of document.backup.categories)
+      assert.ok(markdown.includes(`| ${category.category} | ${category.objects} | ${category.bytes} |`));
+  });
+
+  it('the config file tunes the decision table; a bad value is exit 2 naming decision.<row>.<field>', async () => {
+    const good = join(dir, 'tuned.yaml');
+    await writeFile(good, 'decision:\n  optionC:\n    install: { hoursMin: 20, hoursMax: 30 }\n');
+    const json = join(dir, 'tuned.json');
+    const tuned = await runCli([
+      'assess',
+      '--snapshot',
+      snapshot,
+      '--no-backup',
+      '--config',
+      good,
+      '--json',
+      json,
+      '--report',
+      join(dir, 'tuned.md'),
+    ]);
+    assert.ok([0, 3, 4].includes(tuned.code), tuned.stderr);
+    const install = AssessmentSchema.parse(JSON.parse(await readFile(json, 'utf8'))).options.C.factors.find(
+      (f) => f.id === 'optionC.install',
+    );
+    assert.deepEqual([install?.hoursMin, install?.hoursMax], [20, 30]);
+
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'decision:\n  optionA:\n    perStep: { hoursMax: many }\n');
+    const rejected = await runCli(['assess', '--snapshot', snapshot, '--no-backup', '--config', bad]);
+    assert.equal(rejected.code, 2);
+    assert.match(rejected.stderr, /bad\.yaml: invalid config: decision\.optionA\.perStep\.hoursMax/);
+
+    const inverted = join(dir, 'inverted.yaml');
+    await writeFile(inverted, 'decision:\n  optionC:\n    install: { hoursMin: 40 }\n');
+    const merged = await runCli(['assess', '--snapshot', snapshot, '--no-backup', '--config', inverted]);
+    assert.equal(merged.code, 2);
+    assert.match(
+      merged.stderr,
+      /inverted\.yaml: invalid config: decision\.optionC\.install\.hoursMin: hoursMin must not exceed hoursMax/,
+    );
+  });
+
+  it('a target that is not a version is exit 2 before the cluster is read', async () => {
+    const result = await runCli([
+      'assess',
+      '--snapshot',
+      join(dir, 'does-not-exist'),
+      '--no-backup',
+      '--target',
+      'v0.x',
+    ]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--target: 'v0\.x' is not a version/);
+  });
+});
