@@ -9,11 +9,18 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { kubectlPodStatus } from '../test/support/kubectl-status.js';
 import type { K8sObject } from '../test/support/objects.js';
+import { healthy, tenantOnly } from './fixtures/healthy.js';
+import { kubectlMixed } from './fixtures/kubectl-mixed.js';
 import { seedIncident } from './fixtures/seed-incident.js';
 import type { FixtureOutput } from './fixtures/types.js';
 import { kubectlJsonList } from './fixtures/write.js';
 
-export const FIXTURE_BUILDERS: ReadonlyArray<() => FixtureOutput> = [seedIncident];
+export const FIXTURE_BUILDERS: ReadonlyArray<() => FixtureOutput> = [
+  seedIncident,
+  healthy,
+  tenantOnly,
+  kubectlMixed,
+];
 
 /** Every generated file, keyed by its path relative to fixtures/ (forward slashes). */
 export function renderFixtures(): Map<string, string> {
