@@ -117,6 +117,33 @@ describe('pod-failures check', () => {
     assert.deepEqual(tenant.objects, ['tenant-acme/pod/tenant-app']);
   });
 
+  it('leaves Running pods with a stale status on a lost node to node-health, but counts Unknown ones', () => {
+    const lost = readyNode('lost', {
+      statusUnknown: { since: clock.daysAgo(7), lastHeartbeat: clock.daysAgo(7) },
+    });
+    const inv = inventoryFrom([
+      lost,
+      simplePod({
+        name: 'stale',
+        namespace: 'kube-system',
+        node: 'lost',
+        ready: false,
+        readyTransition: clock.daysAgo(7),
+      }),
+      simplePod({
+        name: 'gone',
+        namespace: 'cozy-system',
+        node: 'lost',
+        ready: false,
+        reason: 'NodeLost',
+        deletionTimestamp: clock.daysAgo(6),
+        readyTransition: clock.daysAgo(7),
+      }),
+    ]);
+    const platform = podFailuresCheck.run(inv, ctx()).find((f) => f.id === 'pod-failures:platform')!;
+    assert.deepEqual(platform.counts, { Unknown: 1, total: 1 });
+  });
+
   it('uses the pendingGraceMinutes param, and passes a healthy cluster', () => {
     const strict = podFailuresCheck
       .run(inventoryFrom(objects), ctx({ pendingGraceMinutes: 1 }))

@@ -5,19 +5,46 @@ import type { EventFacts, Inventory, PodFacts } from '../../inventory/types.js';
 
 export { isHealthy };
 
-/** Pods of a DaemonSet/Deployment: by controller owner, else by the generated name (`<name>-xxxxx`). */
+interface PodIndex {
+  pods: number;
+  byOwner: Map<string, PodFacts[]>;
+  ownerless: PodFacts[];
+}
+
+/** Pods by `namespace/kind/name` of their owner, built once per inventory (checks look up many workloads). */
+const indexes = new WeakMap<Inventory, PodIndex>();
+
+function podIndex(inventory: Inventory): PodIndex {
+  let index = indexes.get(inventory);
+  if (index && inventory.pods.length === index.pods) return index;
+  index = { pods: inventory.pods.length, byOwner: new Map(), ownerless: [] };
+  for (const pod of inventory.pods) {
+    if (!pod.owner) {
+      index.ownerless.push(pod);
+      continue;
+    }
+    const key = `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`;
+    const list = index.byOwner.get(key);
+    if (list) list.push(pod);
+    else index.byOwner.set(key, [pod]);
+  }
+  indexes.set(inventory, index);
+  return index;
+}
+
+/** Pods of a DaemonSet/Deployment: by controller owner, else (no owner recorded) by the generated name `<name>-xxxxx`. */
 export function podsOf(
   inventory: Inventory,
   namespace: string,
   name: string,
   kind = 'DaemonSet',
 ): PodFacts[] {
+  const index = podIndex(inventory);
   const generated = new RegExp(`^${escapeRegExp(name)}-[a-z0-9]{5}$`);
-  return inventory.pods.filter(
-    (p) =>
-      p.namespace === namespace &&
-      (p.owner ? p.owner.kind === kind && p.owner.name === name : generated.test(p.name)),
-  );
+  return [
+    ...(index.byOwner.get(`${namespace}/${kind}/${name}`) ?? []),
+    ...index.ownerless.filter((p) => p.namespace === namespace && generated.test(p.name)),
+  ];
 }
 
 function escapeRegExp(text: string): string {
