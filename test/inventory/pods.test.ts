@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { displayStatusOf, isHealthy, reducePod } from '../../src/inventory/pods.js';
 import { clock, simplePod } from '../checks/support.js';
+import { kubectlPodStatus } from '../support/kubectl-status.js';
 import { pod, running, terminated, waiting } from '../support/objects.js';
 
 const noop = () => {};
@@ -182,5 +186,30 @@ describe('reducePod', () => {
       (t) => t && times.push(t),
     );
     assert.ok(times.includes(clock.daysAgo(2)));
+  });
+});
+
+describe('displayStatusOf against an independent kubectl printPod port, on every fixture pod', () => {
+  it('agrees with kubectlPodStatus except where a lost node makes the pod Unknown', () => {
+    const root = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+    let compared = 0;
+    for (const fixture of readdirSync(root)) {
+      const file = join(root, fixture, 'pods.json');
+      if (!existsSync(file)) continue;
+      const pods = (JSON.parse(readFileSync(file, 'utf8')) as { items: KubeObject[] }).items;
+      for (const p of pods) {
+        const ours = displayStatusOf(p).display;
+        const theirs = kubectlPodStatus(p as never);
+        const status = p.status as { phase?: string; reason?: string };
+        const lost = status.phase === 'Unknown' || status.reason === 'NodeLost';
+        assert.equal(
+          ours,
+          lost ? 'Unknown' : theirs,
+          `${fixture}: ${p.metadata.namespace}/${p.metadata.name}`,
+        );
+        compared++;
+      }
+    }
+    assert.ok(compared > 50, `compared ${compared} pods`);
   });
 });
