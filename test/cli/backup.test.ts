@@ -5,6 +5,9 @@ import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readManifest } from '../../src/backup/manifest.js';
+import { backupWants } from '../../src/backup/select.js';
+import { openSnapshotSource } from '../../src/cluster/snapshot.js';
+import { type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
 import { BackupSummarySchema } from '../../src/report/assessment-schema.js';
 import { tempDir } from '../backup/helpers.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
@@ -18,6 +21,20 @@ async function dir(): Promise<string> {
   const d = await tempDir('cozy-cli-backup-');
   cleanups.push(d);
   return d;
+}
+
+async function readAll(
+  path: string,
+  keep: (type: ResourceType) => boolean = () => true,
+): Promise<Map<string, KubeObject[]>> {
+  const source = await openSnapshotSource(path);
+  const all = new Map<string, KubeObject[]>();
+  for (const type of (await source.discoverTypes()).filter(keep)) {
+    const objects: KubeObject[] = [];
+    for await (const page of source.listPages(type)) objects.push(...page);
+    all.set(typeKey(type), objects);
+  }
+  return all;
 }
 
 let snapshot: string;
@@ -114,14 +131,22 @@ describe('cozy-assess backup', () => {
     assert.deepEqual(await readdir(out), []);
   });
 
-  it('backs up the seed-incident fixture', async (t) => {
+  it('backs up the seed-incident fixture, and the backup reads back as the same cluster', async (t) => {
     if (!existsSync(fixture('seed-incident')))
       return t.skip('fixtures/seed-incident is not in this tree yet');
     const out = await dir();
     const result = await runCli(['backup', '--snapshot', fixture('seed-incident'), '--out', out]);
     assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Cluster API \/ Proxmox +\d+ /m);
     assert.match(result.stdout, /^Checksums verified/m);
     const [name] = await readdir(out);
-    assert.equal((await runCli(['backup', 'verify', join(out, name!)])).code, 0);
+    const backup = join(out, name!);
+    assert.equal((await runCli(['backup', 'verify', backup])).code, 0);
+    // Every object of every type the fixture holds comes back identical from the backup folder.
+    const original = await readAll(fixture('seed-incident'), (type) => backupWants(type, 'include'));
+    const restored = await readAll(backup);
+    assert.deepEqual([...restored.keys()].sort(), [...original.keys()].sort());
+    assert.ok(original.has('proxmoxclusters.infrastructure.cluster.x-k8s.io'));
+    for (const [key, objects] of original) assert.deepEqual(restored.get(key), objects, key);
   });
 });
