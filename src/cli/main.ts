@@ -8,7 +8,9 @@ import { type GlobalOptions, resolveGlobals } from './globals.js';
 const ISSUES_URL = 'https://github.com/cozystack/cozy-assess/issues';
 
 export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -27,7 +29,10 @@ function action(load: () => Promise<{ run: Action }>) {
 }
 
 const failOn = () =>
-  new Option('--fail-on <level>', 'what makes the run fail: "fail" (blocking findings) or "warn" (warnings too)')
+  new Option(
+    '--fail-on <level>',
+    'what makes the run fail: "fail" (blocking findings) or "warn" (warnings too)',
+  )
     .choices(['fail', 'warn'])
     .default('fail');
 const plugin = () =>
@@ -43,7 +48,11 @@ const secretOptions = (command: Command) =>
   command
     .option('--no-secrets', 'leave Secrets out of the backup')
     .option('--encrypt-secrets', 'encrypt Secret files with age (needs --recipient or --passphrase-file)')
-    .option('--recipient <age1...>', 'age recipient for --encrypt-secrets (repeatable)', (v, p: string[] = []) => [...p, v])
+    .option(
+      '--recipient <age1...>',
+      'age recipient for --encrypt-secrets (repeatable)',
+      (v, p: string[] = []) => [...p, v],
+    )
     .option('--passphrase-file <file>', 'file holding the passphrase for --encrypt-secrets')
     .option('--allow-partial', 'accept a backup that skipped forbidden types (otherwise INCOMPLETE, exit 4)');
 
@@ -54,9 +63,15 @@ export function buildProgram(): Command {
         'Option C (fresh install) decision, and a go/no-go report. Reads only; never changes the cluster.',
     )
     .version(toolVersion(), '--version', 'print the version')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)',
+    )
     .option('--context <name>', 'kubeconfig context to use')
-    .option('--snapshot <dir>', 'read a saved snapshot folder (kubectl -o json/yaml files) instead of a cluster')
+    .option(
+      '--snapshot <dir>',
+      'read a saved snapshot folder (kubectl -o json/yaml files) instead of a cluster',
+    )
     .option('--request-timeout <duration>', 'timeout of one API request (500ms, 30s, 2m)', '30s')
     .option('--timeout <duration>', 'bound on the whole run; past it the run ends INCOMPLETE (exit 4)')
     .option('--concurrency <n>', 'API requests in flight at once', '4')
@@ -100,6 +115,10 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
   program
     .command('check')
     .description('run the health checks and print the findings')
+    .option(
+      '--target <version>',
+      'also check the upgrade path to this CozyStack version (vX.Y.Z or "latest")',
+    )
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
@@ -151,7 +170,9 @@ export function exitCodeForError(error: unknown, verbose: boolean, write: (line:
   }
   const message = error instanceof Error ? error.message : String(error);
   write(`internal error: ${message}`);
-  write(`This is a bug in cozy-assess ${toolVersion()}. Please report it at ${ISSUES_URL} with the command you ran${verbose ? '.' : ' and the output of the same command with -v.'}`);
+  write(
+    `This is a bug in cozy-assess ${toolVersion()}. Please report it at ${ISSUES_URL} with the command you ran${verbose ? '.' : ' and the output of the same command with -v.'}`,
+  );
   if (verbose && error instanceof Error && error.stack) write(error.stack);
   return ExitCode.INTERNAL;
 }
@@ -173,4 +194,3 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodeForError(error, verbose, (line) => process.stderr.write(`${line}\n`));
   }
 }
-

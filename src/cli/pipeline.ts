@@ -110,6 +110,8 @@ export interface RunAllOptions {
   plugins?: readonly Check[];
   execProbe?: Record<string, boolean>;
   plan?: CheckPlan;
+  /** Built-in check ids left out of this run altogether (not counted in coverage), e.g. the path check without a target. */
+  without?: readonly string[];
 }
 
 export interface AllChecksResult {
@@ -122,7 +124,8 @@ export interface AllChecksResult {
 
 /** Built-in and plugin checks through the runner, then root causes over the findings. */
 export function runAllChecks(inventory: Inventory, options: RunAllOptions = {}): AllChecksResult {
-  const checks = [...BUILTIN_CHECKS, ...(options.plugins ?? [])];
+  const left = new Set(options.without ?? []);
+  const checks = [...BUILTIN_CHECKS.filter((c) => !left.has(c.id)), ...(options.plugins ?? [])];
   const { findings, coverage } = runChecks(inventory, {
     checks,
     config: options.config,
