@@ -246,7 +246,8 @@ function statusError(
   );
 }
 
-function transportError(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): Error {
+/** Sorts a failed request into a TransportError by its cause (exported for tests of the classification). */
+export function transportError(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): Error {
   if (error instanceof TransportError) return error;
   const e = error as NodeJS.ErrnoException;
   if (timedOut)

@@ -75,7 +75,8 @@ async function checkConnection(
   }
 }
 
-function connectionError(error: unknown, config: LoadedKubeConfig): Error {
+/** The whole-source error for a failed first request: what failed, where, and what to do. */
+export function connectionError(error: unknown, config: LoadedKubeConfig): Error {
   const where = `${config.server} (context '${config.context}'${config.files.length ? ` in ${config.files.join(', ')}` : ''})`;
   const file = config.files[0];
   if (error instanceof ApiStatusError && error.status === 401) {
