@@ -7,6 +7,7 @@ import type { Check, CheckContext, Evidence, Finding } from './types.js';
 import {
   isPlatformNamespace,
   keyPhrase,
+  listed,
   paramsOf,
   passFinding,
   plural,
@@ -197,6 +198,9 @@ function causeFinding(
   );
   const registries = uniqueSorted(diagnoses.flatMap((d) => d.registries));
   let summary = `${plural(diagnoses.length, 'pod')} cannot pull images (${cause})${quote ? `: "${keyPhrase(quote)}"` : ''}.`;
+  if (cause === 'unknown' && !listed(inventory, 'events') && !listed(inventory, 'events.events.k8s.io')) {
+    summary += " Events could not be read, so kubelet's pull errors were not available.";
+  }
   if (cause === 'pod-network') {
     const withSandbox = diagnoses.filter((d) => d.sandboxFailuresOnNode).length;
     const reachability = registryReachability(inventory, registries, new Set(nodes));
@@ -252,7 +256,8 @@ export const imagePullCauseCheck: Check = {
     'Classifies ImagePullBackOff/ErrImagePull from messages and events: network (i/o timeout, no route, sandbox failures on the same node) vs registry auth (401/403) vs missing image (not found, manifest unknown) vs rate limit (429).',
   defaultSeverity: 'critical',
   blocking: true,
-  needs: ['pods', 'events'],
+  // Events add evidence (pull errors, sandbox failures) but container messages alone can decide.
+  needs: ['pods'],
   paramsSchema,
   run,
 };

@@ -8,6 +8,7 @@ import {
   ageMs,
   ageRange,
   countBy,
+  daysRange,
   formatCounts,
   isPlatformNamespace,
   isStaleOnLostNode,
@@ -102,7 +103,7 @@ function censusFinding(
   counts.total = failed.length;
   const range = ageRange(failed.map((f) => ageDays(f.pod.failingSince, inventory.now)));
   const platform = scope === 'platform';
-  const ages = range ? `, failing for ${range.min}–${range.max} days` : '';
+  const ages = range ? `, failing for ${daysRange(range)}` : '';
   const shown = failed.slice(0, maxEvidence);
   return {
     check: ID,

@@ -7,6 +7,7 @@ import type { Check, CheckContext, Evidence, Finding } from './types.js';
 import {
   ageDays,
   ageRange,
+  daysRange,
   isPlatformNamespace,
   notReadyNodes,
   paramsOf,
@@ -88,7 +89,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
         status: 'warn',
         scope,
         summary:
-          `${plural(old.length, `${scope} pod`)} ${old.length === 1 ? 'has' : 'have'} been failing for ${range.min}–${range.max} days ` +
+          `${plural(old.length, `${scope} pod`)} ${old.length === 1 ? 'has' : 'have'} been failing for ${daysRange(range)} ` +
           `(threshold ${params.longTermDays}), with ${plural(restarts, 'restart')} between them: failures nobody recovered from.`,
         nodes: uniqueSorted(old.map((p) => p.node)),
         objects: old.slice(0, params.maxEvidence).map(podRef),

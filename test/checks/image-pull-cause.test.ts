@@ -115,3 +115,34 @@ describe('image-pull-cause check', () => {
     );
   });
 });
+
+describe('image-pull-cause without events', () => {
+  it('still classifies from container messages, and says when events were missing for an unknown cause', () => {
+    const image = 'ghcr.io/x/y:1';
+    const timeout = simplePod({
+      name: 'a',
+      namespace: 'cozy-x',
+      node: 'n1',
+      image,
+      state: waiting('ImagePullBackOff', imagePullBackOffMessage(image, pullTimeoutError(image, '10.1.1.1'))),
+    });
+    const vague = simplePod({
+      name: 'b',
+      namespace: 'cozy-x',
+      node: 'n1',
+      image,
+      state: waiting('ImagePullBackOff', `Back-off pulling image "${image}"`),
+    });
+    const inv = inventoryFrom([readyNode('n1'), timeout, vague], {
+      missing: ['events', 'events.events.k8s.io'],
+    });
+    assert.deepEqual(imagePullCauseCheck.needs, ['pods']);
+    const findings = imagePullCauseCheck.run(inv, ctx());
+    assert.deepEqual(
+      findings.map((f) => f.id),
+      ['image-pull-cause:pod-network', 'image-pull-cause:unknown'],
+    );
+    assert.match(findings[0]!.summary, /dial tcp 10\.1\.1\.1:443: i\/o timeout/);
+    assert.match(findings[1]!.summary, /Events could not be read/);
+  });
+});

@@ -38,6 +38,11 @@ export function ageRange(ages: ReadonlyArray<number | undefined>): { min: number
   return { min: Math.min(...known), max: Math.max(...known) };
 }
 
+/** "52–203 days", or "8 days" when the range is one value. */
+export function daysRange(range: { min: number; max: number }): string {
+  return range.min === range.max ? plural(range.min, 'day') : `${range.min}–${range.max} days`;
+}
+
 /** `namespace/kind/name`, or `kind/name` for cluster-scoped objects (the Finding.objects format). */
 export function objectRef(kind: string, name: string, namespace?: string): string {
   return namespace ? `${namespace}/${kind}/${name}` : `${kind}/${name}`;
@@ -79,10 +84,10 @@ export function podEvidence(pod: PodFacts, now: string, extra: Partial<Evidence>
 
 /**
  * What kubectl prints, made explicit where kubectl is misleading: a pod shown `Running` that is not ready
- * (a stale status on a lost node, a failing readiness probe) reads `Running (not ready)`.
+ * (a stale status on a lost node, a failing readiness probe) reads `Running, not ready`.
  */
 export function statusPhrase(pod: Pick<PodFacts, 'displayStatus' | 'ready'>): string {
-  return pod.displayStatus === 'Running' && !pod.ready ? 'Running (not ready)' : pod.displayStatus;
+  return pod.displayStatus === 'Running' && !pod.ready ? 'Running, not ready' : pod.displayStatus;
 }
 
 /** Nodes whose Ready condition is not True. */
