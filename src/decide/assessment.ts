@@ -34,6 +34,8 @@ export interface AssessmentParts {
   failOn: FailOn;
   /** The user accepted a partial backup (--allow-partial); otherwise a partial backup makes the verdict INCOMPLETE. */
   allowPartialBackup?: boolean;
+  /** Type keys the verdict needs (what the inventory reads); default: every type listed. */
+  neededTypes?: readonly string[];
 }
 
 /** The cluster section from the inventory: where it came from and how big it is. */
@@ -91,6 +93,7 @@ export function buildAssessment(parts: AssessmentParts): Assessment {
     failOn: parts.failOn,
     model: parts.model,
     allowPartialBackup: parts.allowPartialBackup ?? false,
+    neededTypes: parts.neededTypes,
   });
   const assessment: Assessment = {
     schemaVersion: SCHEMA_VERSION,

@@ -28,6 +28,8 @@ export interface VerdictInput {
   failOn: FailOn;
   model: DecisionModel;
   allowPartialBackup?: boolean;
+  /** Type keys the checks and the version detection read; others (read for the backup only) do not make INCOMPLETE. */
+  neededTypes?: readonly string[];
 }
 
 export interface VerdictResult {
@@ -84,7 +86,10 @@ function incompleteReasons(input: VerdictInput): string[] {
   for (const finding of unknownBlockingFindings(input.findings)) {
     reasons.push(`Check ${finding.check} could not run: ${finding.unknownReason ?? finding.summary}`);
   }
-  const unreadable = input.coverage.unreadable.filter((u) => u.status !== 'not-installed');
+  const needed = input.neededTypes ? new Set(input.neededTypes) : undefined;
+  const unreadable = input.coverage.unreadable.filter(
+    (u) => u.status !== 'not-installed' && (needed === undefined || needed.has(u.type)),
+  );
   if (unreadable.length > 0) {
     reasons.push(
       `Could not read ${unreadable.map((u) => `${u.type} (${u.status}: ${u.reason})`).join(', ')}`,

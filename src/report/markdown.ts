@@ -502,7 +502,7 @@ function planSection(a: Assessment): string[] {
       ),
       ...a.breakingChanges
         .filter((c) => c.usage !== 'not used')
-        .map((c) => `   - Before ${v(c.version)}: ${c.title}: ${c.action ?? 'see the release notes'}`),
+        .map((c) => `   - At ${v(c.version)}: ${c.title}: ${c.action ?? 'see the release notes'}`),
       '3. **Validate**: run `cozy-assess check` on the upgraded cluster and keep the backup until it passes.',
     );
   } else if (a.recommendation === 'A') {

@@ -2,13 +2,14 @@
 // with Option C and the reference's ranges; a healthy cluster and one with only tenant failures end GO.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AssessmentSchema } from '../../src/report/assessment-schema.js';
 import { untracedNumbers } from '../report/numbers.js';
 import { parseXml } from '../report/xml.js';
+import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { fixture, runCli } from './run-cli.js';
 
@@ -147,6 +148,29 @@ describe('assess with failures confined to tenant workloads (fixtures/tenant-onl
   });
 });
 
+describe('assess verdict rules through the CLI', () => {
+  it('--fail-on warn turns the platform warnings of the healthy cluster into NO-GO, repair first (A)', async () => {
+    const run = await assess('healthy-strict', fixture('healthy'), ['--fail-on', 'warn']);
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(run.json.verdict, 'NO-GO');
+    assert.equal(run.json.failOn, 'warn');
+    assert.equal(run.json.recommendation, 'A');
+    assert.ok(run.json.reasons.some((r) => r.startsWith('--fail-on warn:')));
+  });
+
+  it('a snapshot without pods is INCOMPLETE (exit 4), never GO', async () => {
+    const partial = join(dir, 'healthy-without-pods');
+    await cp(fixture('healthy'), partial, { recursive: true });
+    await rm(join(partial, 'pods.json'));
+    const run = await assess('no-pods', partial);
+    assert.equal(run.code, 4, run.stderr);
+    assert.equal(run.json.verdict, 'INCOMPLETE');
+    assert.ok(run.json.reasons.some((r) => /could not run/.test(r)));
+    assert.match(run.markdown, /## Why no decision can be made yet/);
+    assertTraced(run);
+  });
+});
+
 describe('assess outputs and inputs', () => {
   let snapshot: string;
   before(async () => {
@@ -251,5 +275,80 @@ describe('assess outputs and inputs', () => {
     ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--target: 'v0\.x' is not a version/);
+  });
+});
+
+describe('assess against a live API server (the fake one, serving fixtures/healthy)', () => {
+  it('lists each type once for inventory and backup together, sends only GETs, and ends GO with a verified backup', async () => {
+    const server = await startFakeApiServer({ snapshotDir: fixture('healthy') });
+    try {
+      const json = join(dir, 'live.json');
+      const result = await runCli([
+        'assess',
+        '--kubeconfig',
+        server.kubeconfigPath,
+        '--target',
+        'v0.37.2',
+        '--backup-dir',
+        join(dir, 'live-backups'),
+        '--json',
+        json,
+        '--report',
+        join(dir, 'live.md'),
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const document = AssessmentSchema.parse(JSON.parse(await readFile(json, 'utf8')));
+      assert.equal(document.verdict, 'GO');
+      assert.equal(document.cluster.source, 'live');
+      assert.equal(document.backup?.verified, true);
+      assert.ok(
+        document.backup?.categories.some((c) => c.category.includes('Secret')),
+        'secrets were backed up',
+      );
+      assert.ok(server.requestLog.every((r) => r.method === 'GET'));
+      const firstPages = server.requestLog.filter(
+        (r) => !r.query.continue && /\/(api|apis)\/.+\/[a-z]+$/.test(r.path) && r.query.limit,
+      );
+      const perPath = new Map<string, number>();
+      for (const r of firstPages) perPath.set(r.path, (perPath.get(r.path) ?? 0) + 1);
+      assert.ok(perPath.get('/api/v1/pods') === 1, 'pods listed once');
+      assert.ok(perPath.get('/api/v1/secrets') === 1, 'secrets listed once (backup only)');
+      assert.deepEqual(
+        [...perPath].filter(([, n]) => n > 1),
+        [],
+        'no type listed twice',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a forbidden type leaves a partial backup: INCOMPLETE (exit 4) unless --allow-partial', async () => {
+    const server = await startFakeApiServer({ snapshotDir: fixture('healthy'), forbidden: ['secrets'] });
+    try {
+      const args = (name: string) => [
+        'assess',
+        '--kubeconfig',
+        server.kubeconfigPath,
+        '--target',
+        'v0.37.2',
+        '--backup-dir',
+        join(dir, `${name}-backups`),
+        '--json',
+        join(dir, `${name}.json`),
+        '--report',
+        join(dir, `${name}.md`),
+      ];
+      const strict = await runCli(args('forbidden'));
+      assert.equal(strict.code, 4, strict.stderr);
+      assert.equal(JSON.parse(await readFile(join(dir, 'forbidden.json'), 'utf8')).verdict, 'INCOMPLETE');
+      const accepted = await runCli([...args('accepted'), '--allow-partial']);
+      assert.equal(accepted.code, 0, accepted.stderr);
+      const document = AssessmentSchema.parse(JSON.parse(await readFile(join(dir, 'accepted.json'), 'utf8')));
+      assert.equal(document.backup?.complete, false);
+      assert.match(document.reasons[0]!, /partial, skipped: secrets/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -69,6 +69,20 @@ describe('verdict', () => {
     assert.equal(buildAssessment(parts({ version })).verdict, 'INCOMPLETE');
   });
 
+  it('a type read only for the backup does not make the verdict INCOMPLETE', () => {
+    const coverage = {
+      checksRun: 4,
+      checksTotal: 4,
+      unknown: [],
+      unreadable: [{ type: 'secrets', status: 'forbidden', reason: 'RBAC' }],
+    };
+    assert.equal(buildAssessment(parts({ coverage, neededTypes: ['pods', 'nodes'] })).verdict, 'GO');
+    assert.equal(
+      buildAssessment(parts({ coverage, neededTypes: ['pods', 'secrets'] })).verdict,
+      'INCOMPLETE',
+    );
+  });
+
   it('a known NO-GO stays NO-GO when something else is missing', () => {
     const unknown = finding({ check: 'helmreleases', id: 'helmreleases', status: 'unknown' });
     const seed = seedLikeParts();

@@ -15,6 +15,7 @@ import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from 
 import type { UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import type { FailOn } from '../../checks/run.js';
+import { typeKey } from '../../cluster/types.js';
 import { buildAssessment, clusterFacts } from '../../decide/assessment.js';
 import {
   type DecisionConfig,
@@ -23,6 +24,7 @@ import {
   resolveModel,
 } from '../../decide/model.js';
 import { BadInputError, badInputFromZod, IncompleteError } from '../../errors.js';
+import { inventoryTypes } from '../../inventory/build.js';
 import type { Assessment } from '../../report/assessment-schema.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
@@ -89,11 +91,18 @@ export async function run(
     };
     session = backupOptions ? await startBackup(backupOptions) : undefined;
     const backupSession = session;
+    // Types read only for the backup (Secrets, custom resources) do not make the verdict INCOMPLETE.
+    let neededTypes: string[] | undefined;
     const { inventory, outcomes, source } = await gatherInventory(globals, {
       terminal,
       signal: interrupts.signal,
       extraSinks: backupSession ? [backupSession.sink] : [],
-      extraTypes: backupSession ? (discovered) => backupSession.types(discovered) : undefined,
+      extraTypes: backupSession
+        ? (discovered) => {
+            neededTypes = inventoryTypes(discovered).map(typeKey);
+            return backupSession.types(discovered);
+          }
+        : undefined,
     });
 
     const pathPhase = await terminal.phase(`Planning the upgrade path to ${target}`);
@@ -140,6 +149,7 @@ export async function run(
       model,
       failOn,
       allowPartialBackup: options.allowPartial === true,
+      neededTypes,
     });
     await writeOutputs(assessment, options, globals, terminal);
     return exitCodeOf(assessment.verdict);
