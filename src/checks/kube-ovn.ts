@@ -169,6 +169,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
         'Check the kube-ovn-pinger logs on these nodes; the pinger reports pod-to-pod reachability.',
     });
   }
+  findings.push(...controlPlaneFindings(inventory, params.namespace));
   if (findings.length === 0) {
     const probed = context.execProbe ? ' The exec probe found the daemon socket on every probed node.' : '';
     findings.push(
@@ -180,6 +181,48 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
     );
   }
   return findings;
+}
+
+/**
+ * The central part of Kube-OVN: kube-ovn-controller assigns pod IPs (cozystack#921: when it is stuck, pods
+ * hang in ContainerCreating), ovn-central holds the OVN NB/SB raft databases (#405). None ready breaks pod
+ * networking cluster-wide; fewer than desired leaves it without redundancy.
+ */
+const CONTROL_PLANE = ['kube-ovn-controller', 'ovn-central'] as const;
+
+function controlPlaneFindings(inventory: Inventory, namespace: string): Finding[] {
+  const deployments = CONTROL_PLANE.map((name) =>
+    inventory.workloads.find((w) => w.kind === 'Deployment' && w.namespace === namespace && w.name === name),
+  ).filter((w): w is NonNullable<typeof w> => w !== undefined && w.desired > 0 && w.ready < w.desired);
+  if (deployments.length === 0) return [];
+  const down = deployments.some((w) => w.ready === 0);
+  return [
+    {
+      check: ID,
+      id: `${ID}:control-plane`,
+      title: down ? 'Kube-OVN control plane down' : 'Kube-OVN control plane degraded',
+      status: down ? 'fail' : 'warn',
+      severity: down ? 'critical' : 'warning',
+      blocking: down,
+      scope: 'platform',
+      summary:
+        `${deployments.map((w) => `${w.name} ${w.ready}/${w.desired} ready`).join(', ')}` +
+        (down
+          ? ': with none ready, new pods get no IP address and the OVN databases are unavailable.'
+          : ': still serving, but without full redundancy (an upgrade restarts these pods one by one).'),
+      nodes: [],
+      objects: deployments.map((w) => objectRef('deployment', w.name, w.namespace)),
+      evidence: deployments.map((w) => ({
+        kind: 'deployment',
+        namespace: w.namespace,
+        name: w.name,
+        reason: `${w.ready}/${w.desired} ready`,
+        count: w.desired - w.ready,
+      })),
+      remediation:
+        'Check `kubectl -n cozy-kubeovn get pods -l app=ovn-central -o wide` and the kube-ovn-controller logs; the OVN raft needs a majority of ovn-central pods (cozystack#405: re-create ovn-central pods when ovs-ovn never becomes ready).',
+    },
+  ];
 }
 
 function brokenFinding(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kubeOvnCheck } from '../../src/checks/kube-ovn.js';
+import { deployment } from '../support/objects.js';
 import { clock, ctx, inventoryFrom, miniIncident, readyNode, simplePod } from './support.js';
 
 describe('kube-ovn check', () => {
@@ -114,5 +115,51 @@ describe('kube-ovn check', () => {
   it('validates its params', () => {
     assert.throws(() => kubeOvnCheck.run(inventoryFrom([]), ctx({ namespace: 3 })));
     assert.equal(kubeOvnCheck.paramsSchema?.safeParse({ bogus: 1 }).success, false);
+  });
+});
+
+describe('kube-ovn check: control plane', () => {
+  const deploy = (name: string, replicas: number, ready: number) =>
+    deployment({
+      name,
+      namespace: 'cozy-kubeovn',
+      created: clock.daysAgo(200),
+      selector: {},
+      template: { labels: {}, containers: [] },
+      replicas,
+      status: {
+        replicas,
+        ready,
+        availableSince: clock.daysAgo(7),
+        progressingSince: clock.daysAgo(7),
+        replicaSetName: `${name}-x`,
+      },
+    });
+  const cni = simplePod({
+    name: 'kube-ovn-cni-a',
+    namespace: 'cozy-kubeovn',
+    node: 'a',
+    owner: { kind: 'DaemonSet', name: 'kube-ovn-cni' },
+  });
+
+  it('warns when ovn-central runs below its replicas and fails when kube-ovn-controller has none ready', () => {
+    const degraded = kubeOvnCheck.run(
+      inventoryFrom([readyNode('a'), cni, deploy('ovn-central', 3, 2), deploy('kube-ovn-controller', 3, 3)]),
+      ctx(),
+    );
+    assert.deepEqual(
+      degraded.map((f) => [f.id, f.status, f.blocking]),
+      [['kube-ovn:control-plane', 'warn', false]],
+    );
+    assert.match(degraded[0]!.summary, /ovn-central 2\/3 ready/);
+    const down = kubeOvnCheck.run(
+      inventoryFrom([readyNode('a'), cni, deploy('ovn-central', 3, 3), deploy('kube-ovn-controller', 3, 0)]),
+      ctx(),
+    );
+    assert.deepEqual(
+      down.map((f) => [f.id, f.status, f.blocking]),
+      [['kube-ovn:control-plane', 'fail', true]],
+    );
+    assert.deepEqual(down[0]!.objects, ['cozy-kubeovn/deployment/kube-ovn-controller']);
   });
 });
