@@ -24,7 +24,14 @@ export class ApiStatusError extends Error {
   }
 }
 
-export type TransportFault = 'unreachable' | 'tls' | 'reset' | 'timeout' | 'invalid-json' | 'other';
+export type TransportFault =
+  | 'unreachable'
+  | 'tls'
+  | 'config'
+  | 'reset'
+  | 'timeout'
+  | 'invalid-json'
+  | 'other';
 
 /** No usable answer: the connection failed, was cut, timed out, or the body was not JSON. */
 export class TransportError extends Error {
@@ -167,21 +174,41 @@ export class ApiClient {
     }
   }
 
+  /** The kubeconfig's auth headers and TLS agent. Asked per request: exec plugins and token files may refresh. */
+  private async credentials(url: URL): Promise<{ headers?: Record<string, string>; agent?: Agent }> {
+    const opts: { headers?: Record<string, string>; agent?: Agent } = {};
+    try {
+      await this.options.kc.applyToHTTPSOptions(opts);
+    } catch (error) {
+      // A CA or client-certificate file that cannot be read, a failing exec plugin, http:// without
+      // insecure-skip-tls-verify: the kubeconfig cannot be used as it is.
+      throw new TransportError(
+        'config',
+        `the kubeconfig's settings for ${url.host} cannot be used: ${(error as Error).message}`,
+      );
+    }
+    this.agent ??= opts.agent;
+    return opts;
+  }
+
   /** One GET with the kubeconfig's auth headers and TLS agent, bounded by the request timeout. */
   private async send(
     url: URL,
     signal: AbortSignal | undefined,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-    // Called per request: auth providers (exec plugins, token files) may refresh the token.
-    const opts: { headers?: Record<string, string>; agent?: Agent } = {};
-    await this.options.kc.applyToHTTPSOptions(opts);
-    this.agent ??= opts.agent;
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const opts = await this.credentials(url);
+    // --request-timeout 0 means no timeout, as in kubectl.
+    const timeout =
+      this.options.requestTimeoutMs > 0 ? AbortSignal.timeout(this.options.requestTimeoutMs) : undefined;
+    const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
-      const fail = (error: unknown) =>
-        reject(transportError(error, url, timeout.aborted, this.options.requestTimeoutMs));
+      const fail = (error: unknown) => {
+        // The caller stopped the run: an abort, never a transport fault to retry or report.
+        if (signal?.aborted) reject(signal.reason);
+        else reject(transportError(error, url, timeout?.aborted === true, this.options.requestTimeoutMs));
+      };
       const req = request(
         url,
         {

@@ -95,6 +95,14 @@ export function connectionError(error: unknown, config: LoadedKubeConfig): Error
       "the kubeconfig's certificate authority does not match the server's certificate: use the cluster's own kubeconfig, or fix certificate-authority(-data)",
     );
   }
+  if (error instanceof TransportError && error.fault === 'config') {
+    return new BadInputError(
+      `${error.message} (context '${config.context}'${config.files.length ? ` in ${config.files.join(', ')}` : ''})`,
+      file,
+      'users[].user',
+      'check the files and commands the kubeconfig names (certificate-authority, client-certificate, exec) with kubectl config view',
+    );
+  }
   if (error instanceof TransportError && error.fault === 'unreachable') {
     return new IncompleteError(
       `cannot reach the API server ${where}: ${error.message}`,

@@ -264,6 +264,13 @@ describe('live source: faults are retried or become outcomes', () => {
     assert.match(retries[0]!.error.message, /not complete JSON/);
   });
 
+  test('--request-timeout 0 means no timeout, as in kubectl', async () => {
+    const { objects } = await withFaults([{ kind: 'latency', ms: 50, target: 'nodes' }], async () =>
+      listAll(await open({ requestTimeoutMs: 0 }), BUILTIN_TYPES.nodes),
+    );
+    assert.equal(objects.length, 3);
+  });
+
   test('a request slower than --request-timeout fails the type with a timeout reason', async () => {
     const error = await withFaults([{ kind: 'latency', ms: 1500, target: 'pods' }], async () =>
       listError(await open({ requestTimeoutMs: 200 }), BUILTIN_TYPES.pods),
@@ -325,6 +332,32 @@ describe('live source: whole-source failures are clear errors', () => {
     assert.ok(error instanceof BadInputError);
     assert.match(error.message, /cannot verify the API server .*TLS failure/);
     assert.match(error.hint ?? '', /certificate authority/);
+  });
+
+  test('kubeconfig settings that cannot be used (CA file missing, http:// without skip-verify): BadInputError', async () => {
+    const missingCa = join(root, 'missing-ca.kubeconfig');
+    await writeFile(
+      missingCa,
+      kubeconfigYaml(server.url, 'unused', TOKEN).replace(
+        /certificate-authority-data: .*/,
+        'certificate-authority: no-such-ca.crt',
+      ),
+    );
+    const error = await openError({ kubeconfig: missingCa });
+    assert.ok(error instanceof BadInputError);
+    assert.match(
+      error.message,
+      /kubeconfig's settings for 127\.0\.0\.1:\d+ cannot be used: .*no-such-ca\.crt/,
+    );
+    const plainHttp = join(root, 'plain-http.kubeconfig');
+    await writeFile(
+      plainHttp,
+      kubeconfigYaml('http://127.0.0.1:1', undefined, TOKEN).replace(
+        'insecure-skip-tls-verify: true',
+        'insecure-skip-tls-verify: false',
+      ),
+    );
+    assert.match((await openError({ kubeconfig: plainHttp })).message, /HTTP protocol is not allowed/);
   });
 
   test('connection refused: IncompleteError (exit 4) naming the server, suggesting --snapshot', async () => {
