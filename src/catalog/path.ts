@@ -1,7 +1,7 @@
 // The upgrade path between two releases, computed with semver (never by date: release lines overlap).
 //
 // Rule (documented in releases.yaml and the README): take the newest non-avoided patch of every minor line
-// after the installed release, up to the target (on the target's line, the target itself); merge consecutive
+// after the installed release's line, up to the target (on the target's line, the target itself); merge consecutive
 // lines whose chosen releases migrate to the same counter target into one step at the last of them, since
 // they run the same migrations; a required stop (the newest v0.41 patch before v1.0) always ends a step.
 // v0.28.0 → v0.37.2 gives 0.30.6, 0.31.2, 0.32.1, 0.33.3, 0.35.5, 0.36.3, 0.37.2: the reference report's
@@ -124,10 +124,14 @@ function requiredStopsBetween(catalog: Catalog, from: string, to: string): Map<s
 export function computeStops(catalog: Catalog, from: string, to: string): PlannedStop[] {
   if (semver.gte(from, to)) return [];
   const stops = requiredStopsBetween(catalog, from, to);
+  const installedLine = minorLine(from);
   const byLine = new Map<string, Release[]>();
   for (const release of catalog.releases) {
     if (release.avoid || semver.lte(release.version, from) || semver.gt(release.version, to)) continue;
     const line = minorLine(release.version);
+    // Newer patches of the installed line are no step of their own (upstream supports 0.36.2 → 0.37.2
+    // directly), unless one is a required stop or the target.
+    if (line === installedLine && release.version !== to && !stops.has(release.version)) continue;
     byLine.set(line, [...(byLine.get(line) ?? []), release]);
   }
   const chosen = [...byLine.entries()].map(([line, releases]) => {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { assessUsage } from '../../src/catalog/breaking.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import { versionGapCheck } from '../../src/checks/version-gap.js';
@@ -74,5 +75,49 @@ describe('fixtures/seed-incident: the reference report', () => {
       findings.some((f) => f.id === 'version-gap:migrations'),
       false,
     );
+  });
+});
+
+describe('fixtures/healthy: breaking changes used and not used', () => {
+  const change = (id: string) => catalog.breakingChanges.find((c) => c.id === id)!;
+
+  it('v0.36.2 → v0.37.2 is one step, migrations 20 → 21, upstream bundle', async () => {
+    const inventory = await inventoryOf('healthy');
+    const plan = planUpgrade(inventory, catalog, 'v0.37.2');
+    assert.equal(plan.installed.version, '0.36.2');
+    assert.equal(plan.minorGap, 1);
+    assert.deepEqual(
+      plan.steps.map((s) => [s.from, s.to, s.migrations]),
+      [['0.36.2', '0.37.2', { from: 20, to: 21 }]],
+    );
+    assert.equal(plan.migrationCounter.state, 'ok');
+    assert.deepEqual(plan.bundle, {
+      name: 'paas-full',
+      known: true,
+      from: 'ConfigMap cozy-system/cozystack bundle-name',
+    });
+  });
+
+  it('FerretDB is used (already chart 1.0.0, so v1→v2 does not apply), SeaweedFS is not', async () => {
+    const inventory = await inventoryOf('healthy');
+    const removed = assessUsage(change('ferretdb-removed'), inventory);
+    assert.equal(removed.usage, 'used');
+    assert.match(removed.evidence, /tenant-demo\/ferretdb-docs \(chart ferretdb\)/);
+    const v2 = assessUsage(change('ferretdb-v2'), inventory);
+    assert.equal(v2.usage, 'not used');
+    assert.equal(assessUsage(change('seaweedfs-0.36'), inventory).usage, 'not used');
+  });
+
+  it('across v0.41 → v1.0 the used FerretDB app is a blocking finding', async () => {
+    const inventory = await inventoryOf('healthy');
+    const plan = planUpgrade(inventory, catalog, 'v1.0.8');
+    assert.deepEqual(
+      plan.steps.map((s) => s.to),
+      ['0.39.5', '0.41.11', '1.0.8'],
+    );
+    const findings = versionGapCheck.run(inventory, { settings: { enabled: true, params: {} }, plan });
+    const ferret = findings.find((f) => f.id === 'version-gap:breaking:ferretdb-removed')!;
+    assert.equal(ferret.status, 'fail');
+    assert.equal(ferret.blocking, true);
   });
 });

@@ -54,9 +54,15 @@ describe('computeStops', () => {
       '1.5.4',
       '1.6.2',
     ]);
-    assert.deepEqual(stops('1.0.0', '1.2.0'), ['1.0.8', '1.1.7', '1.2.0']);
+    assert.deepEqual(stops('1.0.0', '1.2.0'), ['1.1.7', '1.2.0']);
     assert.deepEqual(stops('1.4.2', '1.4.6'), ['1.4.6']);
     assert.deepEqual(stops('1.6.2', '1.6.2'), []);
+  });
+
+  it('newer patches of the installed line are no step of their own (0.36.2 → 0.37.2 directly, as upstream supports)', () => {
+    assert.deepEqual(stops('0.36.2', '0.37.2'), ['0.37.2']);
+    assert.deepEqual(stops('0.36.2', '0.36.3'), ['0.36.3']);
+    assert.deepEqual(stops('0.41.5', '0.41.11'), ['0.41.11']);
   });
 
   it('merges lines that run the same migrations and never picks an avoided release', () => {
