@@ -44,12 +44,15 @@ export function backupWants(type: ResourceType, secrets: SecretsMode): boolean {
   return isStatefulCustomType(type);
 }
 
-/** Whether a snapshot writes this type: every type the tool reads, Secrets only when asked. */
+/**
+ * Whether a snapshot writes this type: every type the tool reads (the inventory's rule), Secrets only when
+ * asked. Unlike a backup it keeps the aggregated CozyStack APIs: a snapshot is for reading, not restoring.
+ */
 export function snapshotWants(type: ResourceType, includeSecrets: boolean): boolean {
   const key = typeKey(type);
   if (key === SECRETS_KEY) return includeSecrets;
   if (BUILTIN_KEYS.has(key)) return true;
-  return isStatefulCustomType(type);
+  return !isBuiltinGroup(type.group) && isStatefulCustomGroup(type.group);
 }
 
 /**

@@ -63,6 +63,12 @@ describe('what a backup takes', () => {
       true,
       'a snapshot keeps every type the tool reads',
     );
+    assert.equal(
+      snapshotWants(custom('apps.cozystack.io', 'Tenant', 'tenants'), false),
+      true,
+      'aggregated APIs too',
+    );
+    assert.equal(backupWants(custom('apps.cozystack.io', 'Tenant', 'tenants'), 'include'), false);
   });
 
   it('files each type under its category', () => {

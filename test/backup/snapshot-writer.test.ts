@@ -7,7 +7,7 @@ import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { type ClusterSource, type KubeObject, typeKey } from '../../src/cluster/types.js';
 import { BadInputError } from '../../src/errors.js';
-import { COZY_APPS, memorySource, PLANTED_SECRET_B64, smallCluster, tempDir, WIDGETS } from './helpers.js';
+import { memorySource, PLANTED_SECRET_B64, smallCluster, tempDir, WIDGETS } from './helpers.js';
 
 const cleanups: string[] = [];
 after(async () => {
@@ -55,9 +55,7 @@ describe('snapshot DIR', () => {
     const back = await openSnapshotSource(target);
     assert.equal(await back.serverVersion(), 'v1.30.2');
     const readBack = await readAll(back);
-    const expected = cluster.filter(
-      (c) => ![typeKey(COZY_APPS), typeKey(WIDGETS), 'secrets'].includes(typeKey(c.type)),
-    );
+    const expected = cluster.filter((c) => ![typeKey(WIDGETS), 'secrets'].includes(typeKey(c.type)));
     assert.deepEqual([...readBack.keys()].sort(), expected.map((c) => typeKey(c.type)).sort());
     const sorted = (objects: KubeObject[]) =>
       [...objects].sort((a, b) =>
