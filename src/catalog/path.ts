@@ -373,6 +373,8 @@ export function toVersionSection(plan: UpgradePlan): VersionSection {
     bundle: plan.installed.bundle,
     migrationCounter: plan.installed.migrationCounter,
     installedAgeDays: plan.installedAgeDays,
+    migrationCounterExpected: plan.migrationCounter.expected,
+    ...(plan.unknownReason ? { unknownReason: plan.unknownReason } : {}),
   };
 }
 

@@ -156,6 +156,15 @@ describe('planUpgrade', () => {
     assert.equal(parsed.installedRaw, 'v0.28.0-54-g22cf18ff');
     assert.equal(parsed.detectedFrom, 'Deployment cozy-system/cozystack image tag');
     assert.equal(parsed.migrationCounter, 10);
+    assert.equal(parsed.migrationCounterExpected, 10);
+    assert.equal(parsed.unknownReason, undefined);
+    const unknown = toVersionSection(
+      planUpgrade(inventory({ workloads: [installer('latest')] }), catalog, 'v0.37.2'),
+    );
+    assert.match(
+      VersionSchema.strict().parse(unknown).unknownReason ?? '',
+      /installer image tag is not a version/,
+    );
     assert.equal(parsed.steps.length, 7);
     for (const step of parsed.steps)
       for (const change of step.breakingChanges) assert.equal(Object.keys(change).includes('step'), false);
