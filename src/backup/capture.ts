@@ -154,12 +154,12 @@ export class Capture implements PageSink {
     const encrypter = this.options.encrypterFor?.(type);
     const raw = await ListFile.open(
       await staging.openFile(this.options.rawPath(type), mode, encrypter),
-      'json-list',
+      'typed-list',
       type,
     );
     const cleanPath = this.options.cleanPath?.(type);
     const clean = cleanPath
-      ? await ListFile.open(await staging.openFile(cleanPath, mode, encrypter), 'yaml-documents', type)
+      ? await ListFile.open(await staging.openFile(cleanPath, mode, encrypter), 'list', type)
       : undefined;
     return { raw, clean };
   }

@@ -10,7 +10,7 @@
 //       secrets.json.age              instead of secrets.json with --encrypt-secrets
 //     apply/                          the clean view: `kubectl apply -f apply/` accepts it
 //       .cozy-assess-apply-view       marker: a snapshot reader must not read this folder as cluster state
-//       00-namespaces.yaml …
+//       00-namespaces.json …          plain `List`s without server-owned fields
 //
 // While it is written the folder is `<out>/.<YYYYMMDD-HHMM>.partial-<pid>/` and holds an `INCOMPLETE` file.
 import { posix } from 'node:path';
@@ -85,7 +85,7 @@ export function rawFilePath(type: ResourceType, encrypted: boolean): string {
 export function cleanFilePath(type: ResourceType, encrypted: boolean): string {
   const rank = CLEAN_ORDER.indexOf(categoryOf(type));
   const prefix = type.group === '' && type.kind === 'Namespace' ? '00' : String(rank + 1).padStart(2, '0');
-  const file = posix.join(APPLY_DIR, `${prefix}-${typeKey(type)}.yaml`);
+  const file = posix.join(APPLY_DIR, `${prefix}-${typeKey(type)}.json`);
   return encrypted ? `${file}${ENCRYPTED_SUFFIX}` : file;
 }
 

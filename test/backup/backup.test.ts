@@ -3,7 +3,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseAllDocuments } from 'yaml';
 import { startBackup } from '../../src/backup/backup.js';
 import { readManifest } from '../../src/backup/manifest.js';
 import { verifyBackup } from '../../src/backup/verify.js';
@@ -184,19 +183,21 @@ describe('backup', () => {
     const files = (await readdir(apply)).sort();
     assert.deepEqual(files, [
       '.cozy-assess-apply-view',
-      '00-namespaces.yaml',
-      '01-customresourcedefinitions.apiextensions.k8s.io.yaml',
-      '02-configmaps.yaml',
-      '03-secrets.yaml',
-      '04-helmreleases.helm.toolkit.fluxcd.io.yaml',
-      '05-clusters.cluster.x-k8s.io.yaml',
-      '05-proxmoxclusters.infrastructure.cluster.x-k8s.io.yaml',
-      '06-workloadmonitors.cozystack.io.yaml',
+      '00-namespaces.json',
+      '01-customresourcedefinitions.apiextensions.k8s.io.json',
+      '02-configmaps.json',
+      '03-secrets.json',
+      '04-helmreleases.helm.toolkit.fluxcd.io.json',
+      '05-clusters.cluster.x-k8s.io.json',
+      '05-proxmoxclusters.infrastructure.cluster.x-k8s.io.json',
+      '06-workloadmonitors.cozystack.io.json',
     ]);
     const objects: Array<Record<string, unknown>> = [];
-    for (const file of files.filter((f) => f.endsWith('.yaml'))) {
-      for (const doc of parseAllDocuments(await readFile(join(apply, file), 'utf8')))
-        objects.push(doc.toJS() as Record<string, unknown>);
+    for (const file of files.filter((f) => f.endsWith('.json'))) {
+      const list = JSON.parse(await readFile(join(apply, file), 'utf8'));
+      assert.equal(list.apiVersion, 'v1');
+      assert.equal(list.kind, 'List', 'a plain List, what kubectl apply -f takes');
+      objects.push(...list.items);
     }
     assert.equal(objects.length, clean.objects);
     // default and kube-system namespaces and kube-root-ca.crt are the cluster's own.
@@ -230,7 +231,7 @@ describe('backup', () => {
   it('secret values appear only in the secret files; --no-secrets leaves them out entirely', async () => {
     const out = await outDir();
     const { summary } = await runBackup(memorySource(smallCluster()), { outDir: out });
-    const secretFiles = ['apply/03-secrets.yaml', 'secrets/secrets.json'];
+    const secretFiles = ['apply/03-secrets.json', 'secrets/secrets.json'];
     for (const file of await filesBelow(summary.path)) {
       const holds = file.text.includes(PLANTED_SECRET) || file.text.includes(PLANTED_SECRET_B64);
       assert.equal(

@@ -4,7 +4,6 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
-import { parseAllDocuments } from 'yaml';
 import { createEncrypter, readPassphraseFile } from '../../src/backup/encrypt.js';
 import { readManifest } from '../../src/backup/manifest.js';
 import { verifyBackup } from '../../src/backup/verify.js';
@@ -70,10 +69,10 @@ describe('encrypted secrets', () => {
     const original = smallCluster().find((c) => c.type.kind === 'Secret')!.objects;
     assert.deepEqual(raw.items, original);
     const clean = await decrypter.decrypt(
-      await readFile(join(backup, 'apply', '03-secrets.yaml.age')),
+      await readFile(join(backup, 'apply', '03-secrets.json.age')),
       'text',
     );
-    const docs = parseAllDocuments(clean).map((d) => d.toJS() as { metadata: Record<string, unknown> });
+    const docs = (JSON.parse(clean) as { items: Array<{ metadata: Record<string, unknown> }> }).items;
     assert.deepEqual(
       docs.map((d) => d.metadata.name),
       originalSecrets(),

@@ -80,10 +80,10 @@ describe('what a backup takes', () => {
     assert.equal(rawFilePath(BUILTIN_TYPES.pvcs, false), 'states/persistentvolumeclaims.json');
     assert.equal(categoryOf(discovered[0]!), 'capi');
     assert.equal(categoryOf(discovered[5]!), 'operators');
-    assert.equal(cleanFilePath(BUILTIN_TYPES.namespaces, false), 'apply/00-namespaces.yaml');
+    assert.equal(cleanFilePath(BUILTIN_TYPES.namespaces, false), 'apply/00-namespaces.json');
     assert.equal(inCleanView(BUILTIN_TYPES.pods), false);
     assert.equal(backupFolderName(new Date('2025-10-24T19:31:59.999Z')), '20251024-1931');
-    assert.equal(isSkippedBySnapshotReader(['00-namespaces.yaml', '.cozy-assess-apply-view']), true);
+    assert.equal(isSkippedBySnapshotReader(['00-namespaces.json', '.cozy-assess-apply-view']), true);
     assert.equal(isSkippedBySnapshotReader(['pods.json']), false);
   });
 });
