@@ -307,7 +307,18 @@ export class ClusterBuilder {
 
   /** Files, each a list of objects, in a stable order. */
   build(): Map<string, K8sObject[]> {
-    for (const plan of this.servicePlans) this.add('endpoints.json', this.endpointsFor(plan));
+    // Index pods by namespace once, so endpoints cost O(pods in the namespace) per Service, not O(all pods).
+    const podsByNamespace = new Map<string, K8sObject[]>();
+    for (const p of this.files.get('pods.json') ?? []) {
+      const ns = p.metadata.namespace ?? '';
+      const bucket = podsByNamespace.get(ns) ?? [];
+      bucket.push(p);
+      podsByNamespace.set(ns, bucket);
+    }
+    for (const plan of this.servicePlans) {
+      const pods = podsByNamespace.get(plan.svc.metadata.namespace ?? '') ?? [];
+      this.add('endpoints.json', this.endpointsFor(plan, pods));
+    }
     this.servicePlans.length = 0;
     return new Map([...this.files.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
@@ -327,17 +338,15 @@ export class ClusterBuilder {
     return total;
   }
 
-  private endpointsFor(plan: {
-    svc: K8sObject;
-    selector?: Record<string, string>;
-    ports: ServicePort[];
-  }): K8sObject {
+  private endpointsFor(
+    plan: { svc: K8sObject; selector?: Record<string, string>; ports: ServicePort[] },
+    namespacePods: readonly K8sObject[],
+  ): K8sObject {
     const ns = plan.svc.metadata.namespace!;
     const ready: Array<{ ip: string; nodeName?: string; pod: { name: string; namespace: string } }> = [];
     const notReady: typeof ready = [];
     if (plan.selector) {
-      for (const p of this.files.get('pods.json') ?? []) {
-        if (p.metadata.namespace !== ns) continue;
+      for (const p of namespacePods) {
         const labels = p.metadata.labels ?? {};
         if (!Object.entries(plan.selector).every(([k, v]) => labels[k] === v)) continue;
         const status = p.status as { podIP?: string; phase: string };

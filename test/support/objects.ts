@@ -3,8 +3,6 @@
 // a FixtureClock and every uid, hash or suffix is derived from the object's name, so the same inputs always
 // give the same bytes. Cheap: each call builds fresh literals (no cloning of templates), so the scale
 // benchmark can call them 50 000 times.
-import { createHash } from 'node:crypto';
-
 export type Obj = Record<string, unknown>;
 
 /** Any Kubernetes object a builder returns (what `kubectl get -o json` puts in `items`). */
@@ -79,13 +77,45 @@ export class FixtureClock {
   }
 }
 
-/** Hex digest of a seed; the basis of every derived identifier. */
+/**
+ * 128-bit hash of a string (cyrb128). Identifiers only need to be stable and well spread, not secure, and
+ * the scale benchmark derives several per object, so this is a fast non-cryptographic hash.
+ */
+function hash128(text: string): [number, number, number, number] {
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+}
+
+/** Hex string of any length derived from a seed (an sfc32 stream seeded by the hash): every identifier comes from here. */
 export function hexOf(seed: string, length = 64): string {
+  let [a, b, c, d] = hash128(seed);
   let out = '';
-  let round = 0;
   while (out.length < length) {
-    out += createHash('sha256').update(`${round}:${seed}`).digest('hex');
-    round++;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    out += (t >>> 0).toString(16).padStart(8, '0');
   }
   return out.slice(0, length);
 }
