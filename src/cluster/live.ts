@@ -211,7 +211,7 @@ function listError(error: unknown, type: ResourceType, restarts: number): Source
         'not-installed',
       );
     }
-    if (error.status === 410) {
+    if (error.status === 410 && restarts > 0) {
       return new SourceListError(
         `failed: the list of ${what} kept expiring (410 Gone) after ${restarts} restarts`,
         'failed',

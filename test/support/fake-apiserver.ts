@@ -199,14 +199,15 @@ class ServerState {
     send: (status: number, body: string, headers?: Record<string, string>) => void,
     res: ServerResponse,
   ): Promise<void> {
-    if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
-      return send(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-    }
+    // Before auth, so every write attempt shows up as a 405 in the log whatever the credentials.
     if (req.method !== 'GET') {
       return send(
         405,
         statusBody(405, 'MethodNotAllowed', `the server does not allow this method (${req.method})`),
       );
+    }
+    if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
+      return send(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
     }
     const resource = parseResourcePath(url.pathname);
     const served = resource ? this.store.find(resource.group, resource.version, resource.plural) : undefined;
