@@ -1,7 +1,9 @@
 // A PageSink that writes each wanted resource type into its own streaming List file (and, for a backup,
 // its clean-view file), one page at a time. Shared by the backup and the snapshot command.
+import { withTypeMeta } from '../cluster/parse-files.js';
 import type { PageSink } from '../cluster/scan.js';
 import {
+  apiVersionOf,
   type KubeObject,
   type ListOutcome,
   type ListStatus,
@@ -85,7 +87,11 @@ export class Capture implements PageSink {
     if (!this.options.wants(type)) return;
     const files = await this.filesOf(type);
     await files.raw.add(objects);
-    if (files.clean) await files.clean.add(objects.filter(keepInCleanView).map(cleanObject));
+    if (files.clean) {
+      // Items of a raw API list may lack apiVersion/kind; the clean view needs them to be applied.
+      const typed = objects.map((o) => withTypeMeta(o, apiVersionOf(type), type.kind) as KubeObject);
+      await files.clean.add(typed.filter(keepInCleanView).map(cleanObject));
+    }
     if (this.options.observe) for (const object of objects) this.options.observe(type, object);
   }
 

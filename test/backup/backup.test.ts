@@ -228,6 +228,24 @@ describe('backup', () => {
     }
   });
 
+  it('fills apiVersion and kind of items that lack them (raw API lists), in the raw files and the clean view', async () => {
+    const cluster = smallCluster();
+    const configMaps = cluster.find((c) => c.type.kind === 'ConfigMap')!;
+    configMaps.objects = (configMaps.objects as KubeObject[]).map(
+      ({ apiVersion: _a, kind: _k, ...rest }) => rest as KubeObject,
+    );
+    const { summary } = await runBackup(memorySource(cluster), { outDir: await outDir() });
+    const raw = JSON.parse(await readFile(join(summary.path, 'configmaps', 'configmaps.json'), 'utf8'));
+    assert.equal(raw.kind, 'ConfigMapList');
+    assert.ok(raw.items.every((o: KubeObject) => o.apiVersion === 'v1' && o.kind === 'ConfigMap'));
+    const clean = JSON.parse(await readFile(join(summary.path, 'apply', '02-configmaps.json'), 'utf8'));
+    assert.deepEqual(
+      clean.items.map((o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.name}`),
+      ['v1/ConfigMap/cozystack', 'v1/ConfigMap/cozystack-version'],
+      'typed, and kube-root-ca.crt still recognised and left out',
+    );
+  });
+
   it('secret values appear only in the secret files; --no-secrets leaves them out entirely', async () => {
     const out = await outDir();
     const { summary } = await runBackup(memorySource(smallCluster()), { outDir: out });
