@@ -231,6 +231,12 @@ function rootCauseSection(a: Assessment, rc: RootCause, shownNodes: Set<string>)
     for (const effect of rc.effects) lines.push(`- ${effect.title}: ${effect.count}`);
     lines.push('');
   }
+  // The findings it explains, by title: how the cause shows up (e.g. "image pulls time out: network path
+  // broken, not the registry").
+  const explains = [...new Set(rc.effects.flatMap((e) => e.findings))]
+    .map((id) => a.findings.find((f) => f.id === id)?.title)
+    .filter((t): t is string => t !== undefined);
+  if (explains.length > 0) lines.push(`**Explains**: ${explains.join('; ')}`, '');
   if (rc.nodes.length > 0) {
     lines.push('#### Affected nodes', '');
     for (const node of rc.nodes) {
