@@ -24,6 +24,8 @@ export interface KubeConfigRequest {
   context?: string;
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Prefix of the service-account folder (tests); '' in a pod. */
+  inClusterPrefix?: string;
 }
 
 export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): LoadedKubeConfig {
@@ -31,7 +33,8 @@ export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): Loa
   const files = kubeconfigFiles(request.kubeconfig, env, request.home ?? homedir());
   const kc = new k8s.KubeConfig();
   if (files.length === 0) {
-    if (!env.KUBERNETES_SERVICE_HOST || !existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    const prefix = request.inClusterPrefix ?? '';
+    if (!env.KUBERNETES_SERVICE_HOST || !existsSync(prefix + SERVICE_ACCOUNT_TOKEN)) {
       throw new BadInputError(
         'no kubeconfig found: --kubeconfig not given, KUBECONFIG not set, ~/.kube/config does not exist, and not running in a pod',
         undefined,
@@ -39,7 +42,8 @@ export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): Loa
         'pass --kubeconfig FILE (and --context NAME), or read a saved state with --snapshot DIR',
       );
     }
-    kc.loadFromCluster();
+    // client-node reads KUBERNETES_SERVICE_HOST/PORT from process.env itself.
+    kc.loadFromCluster(prefix);
   } else {
     mergeInto(
       kc,

@@ -10,6 +10,7 @@ import { transportError } from '../../src/cluster/http.js';
 import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
 import { connectionError } from '../../src/cluster/live.js';
 import { BadInputError, ExitCode, IncompleteError } from '../../src/errors.js';
+import { testTls } from '../support/tls.js';
 
 let root: string;
 before(async () => {
@@ -124,6 +125,35 @@ describe('kubeconfig discovery', () => {
       /no kubeconfig found/,
     );
     assert.match(error.hint ?? '', /--kubeconfig FILE.*--snapshot DIR/);
+  });
+
+  test('in a pod (no kubeconfig): the service account token and CA', async () => {
+    const prefix = join(root, 'pod');
+    const accountDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    await mkdir(accountDir, { recursive: true });
+    await writeFile(join(accountDir, 'token'), 'pod-token');
+    await writeFile(join(accountDir, 'ca.crt'), testTls().caPem);
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = '443';
+    try {
+      const env = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
+      const loaded = loadKubeConfig(k8s, { env, home: join(root, 'empty-home'), inClusterPrefix: prefix });
+      assert.equal(loaded.server, 'https://10.96.0.1:443');
+      assert.deepEqual(loaded.files, []);
+      const opts: { headers?: Record<string, string>; ca?: Buffer } = {};
+      await loaded.kc.applyToHTTPSOptions(opts);
+      assert.equal(opts.headers?.Authorization, 'Bearer pod-token');
+      assert.equal(opts.ca?.toString(), testTls().caPem);
+    } finally {
+      for (const [key, value] of [
+        ['KUBERNETES_SERVICE_HOST', saved.host],
+        ['KUBERNETES_SERVICE_PORT', saved.port],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   test('no current-context: lists the contexts to choose from', async () => {
