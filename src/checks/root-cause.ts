@@ -14,6 +14,8 @@ type Effect = RootCause['effects'][number];
 interface EffectSet {
   title: string;
   objects: Set<string>;
+  /** Pods behind the objects (for components: their failing pods), matched against findings but not counted. */
+  related?: Set<string>;
 }
 
 /** The component a pod belongs to; static pods (owned by their Node) stand for themselves. */
@@ -34,7 +36,7 @@ function toEffect(set: EffectSet, findings: readonly Finding[], cause: string): 
   return {
     title: set.title,
     count: objects.length,
-    findings: findingsFor(findings, set.objects, cause),
+    findings: findingsFor(findings, new Set([...set.objects, ...(set.related ?? [])]), cause),
     objects,
   };
 }
@@ -97,16 +99,14 @@ function networkCascade(
   );
   const fresh = claims.take([...sandboxPods, ...pullPods, ...affected.map(podRef)]);
   const keep = (refs: Iterable<string>) => new Set([...refs].filter((r) => fresh.has(r)));
-  const down = new Set(
-    affected
-      .filter((p) => fresh.has(podRef(p)) && isPlatformNamespace(p.namespace))
-      .map(ownerRef)
-      .filter((r) => !ownOwners.has(r)),
+  const downPods = affected.filter(
+    (p) => fresh.has(podRef(p)) && isPlatformNamespace(p.namespace) && !ownOwners.has(ownerRef(p)),
   );
+  const down = new Set(downPods.map(ownerRef));
   return {
     sandbox: { title: 'pod sandboxes fail', objects: keep(sandboxPods) },
     pulls: { title: 'image pulls time out', objects: keep(pullPods) },
-    down: { title: 'components down', objects: down },
+    down: { title: 'components down', objects: down, related: new Set(downPods.map(podRef)) },
   };
 }
 
@@ -157,12 +157,14 @@ function nodeDownRootCause(
   const nodes = new Set(cause.nodes);
   const onNodes = inventory.pods.filter((p) => p.node !== undefined && nodes.has(p.node) && !isHealthy(p));
   const pods = claims.take(onNodes.map(podRef));
-  const down = new Set(
-    onNodes.filter((p) => pods.has(podRef(p)) && isPlatformNamespace(p.namespace)).map(ownerRef),
-  );
+  const downPods = onNodes.filter((p) => pods.has(podRef(p)) && isPlatformNamespace(p.namespace));
   const stages: EffectSet[] = [
     { title: 'pods on the node lost', objects: pods },
-    { title: 'components down', objects: down },
+    {
+      title: 'components down',
+      objects: new Set(downPods.map(ownerRef)),
+      related: new Set(downPods.map(podRef)),
+    },
   ].filter((s) => s.objects.size > 0);
   const rootCause: RootCause = {
     id: 'node-not-ready',

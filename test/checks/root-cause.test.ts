@@ -119,6 +119,59 @@ describe('findRootCauses', () => {
     assert.deepEqual(causes[0]!.effects[1]!.objects, ['cozy-system/daemonset/agent']);
   });
 
+  it('falls back to the CNI agent as the network root cause when Kube-OVN is fine', () => {
+    const inv = inventoryFrom([
+      readyNode('a'),
+      readyNode('b'),
+      simplePod({
+        name: 'cilium-a',
+        namespace: 'cozy-cilium',
+        node: 'a',
+        owner: { kind: 'DaemonSet', name: 'cilium' },
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+        restarts: 90,
+        readyTransition: clock.daysAgo(3),
+      }),
+      simplePod({
+        name: 'cilium-b',
+        namespace: 'cozy-cilium',
+        node: 'b',
+        owner: { kind: 'DaemonSet', name: 'cilium' },
+      }),
+      simplePod({
+        name: 'api-x',
+        namespace: 'cozy-system',
+        node: 'a',
+        owner: { kind: 'Deployment', name: 'api' },
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+        readyTransition: clock.daysAgo(2),
+      }),
+      simplePod({
+        name: 'web-x',
+        namespace: 'cozy-system',
+        node: 'b',
+        owner: { kind: 'Deployment', name: 'web' },
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+        readyTransition: clock.daysAgo(2),
+      }),
+    ]);
+    const causes = findRootCauses(inv, allFindings(inv));
+    assert.deepEqual(
+      causes.map((c) => c.id),
+      ['cni-agent'],
+    );
+    assert.deepEqual(causes[0]!.chain, ['CNI agent (Cilium) down', 'components down']);
+    assert.deepEqual(
+      causes[0]!.effects[0]!.objects,
+      ['cozy-system/deployment/api'],
+      'only the component on the broken node',
+    );
+    assert.ok(
+      causes[0]!.effects[0]!.findings.includes('pod-failures:platform'),
+      'matched through the failing pod',
+    );
+  });
+
   it('finds no root cause in a healthy cluster', () => {
     const inv = inventoryFrom([
       readyNode('a'),
