@@ -131,22 +131,28 @@ export const AssessmentSchema = z.object({
     /** Tenant applications (HelmReleases in `tenant-*` namespaces): what Option C has to recreate and migrate. */
     tenantWorkloads: z.number().int().nonnegative(),
   }),
-  verdict: VerdictSchema,
+  verdict: VerdictSchema.describe('GO (exit 0), NO-GO (exit 3) or INCOMPLETE (exit 4).'),
   /** What made the run fail: blocking findings only (`fail`), or warnings too (`warn`, from `--fail-on warn`). */
   failOn: z.enum(['fail', 'warn']),
-  recommendation: z.enum(['A', 'C']),
+  recommendation: z
+    .enum(['A', 'C'])
+    .describe('A: incremental in-place upgrade (after repairs on NO-GO); C: fresh install, then migrate.'),
   /** Numbered reasons for the verdict, most important first. */
-  reasons: z.array(z.string()),
+  reasons: z.array(z.string()).describe('Numbered reasons for the verdict, most important first.'),
   version: VersionSchema,
   breakingChanges: z.array(BreakingChangeUseSchema),
-  options: z.object({ A: OptionSchema, C: OptionSchema }),
+  options: z
+    .object({ A: OptionSchema, C: OptionSchema })
+    .describe('Both options scored by the decision table; each factor names the table row that produced it.'),
   /** Every check that was configured to run (so a check without findings still shows, e.g. in JUnit). */
   checks: z.array(z.object({ id: z.string(), title: z.string() })),
   findings: z.array(FindingSchema),
   rootCauses: z.array(RootCauseSchema),
-  backup: BackupSummarySchema.nullable(),
+  backup: BackupSummarySchema.nullable().describe(
+    'The backup taken in the same pass; null with --no-backup.',
+  ),
   coverage: CoverageSchema,
   /** Flags that changed what was read or sent (e.g. exec probes). */
-  notes: z.array(z.string()),
+  notes: z.array(z.string()).describe('Flags and settings that changed what was read, sent or decided.'),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;

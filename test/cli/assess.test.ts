@@ -247,6 +247,15 @@ describe('assess outputs and inputs', () => {
       (f) => f.id === 'optionC.install',
     );
     assert.deepEqual([install?.hoursMin, install?.hoursMax], [20, 30]);
+    const notes = AssessmentSchema.parse(JSON.parse(await readFile(json, 'utf8'))).notes;
+    assert.ok(
+      notes.some((n) =>
+        /Decision model tuned by .*tuned\.yaml: optionC\.install\.hoursMin = 20, optionC\.install\.hoursMax = 30/.test(
+          n,
+        ),
+      ),
+      notes.join('\n'),
+    );
 
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'decision:\n  optionA:\n    perStep: { hoursMax: many }\n');

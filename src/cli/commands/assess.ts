@@ -145,7 +145,7 @@ export async function run(
       rootCauses: checks.rootCauses,
       backup: backup?.summary ?? null,
       coverage: checks.coverage,
-      notes: runNotes(globals, takeBackup, plan),
+      notes: [...runNotes(globals, takeBackup, plan), ...modelNotes(config.decision, globals.config)],
       model,
       failOn,
       allowPartialBackup: options.allowPartial === true,
@@ -199,6 +199,20 @@ function runNotes(globals: GlobalOptions, takeBackup: boolean, plan: UpgradePlan
   if (globals.now) notes.push(`Clock fixed with --now ${globals.now}.`);
   notes.push('Read-only: only GET requests were sent; the cluster was not changed.');
   return notes;
+}
+
+/** Says which rows of the decision table the config changed, so a reader knows the numbers are tuned. */
+function modelNotes(overrides: DecisionConfig | undefined, file: string | undefined): string[] {
+  const paths: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
+    } else if (value !== undefined) {
+      paths.push(`${path} = ${String(value)}`);
+    }
+  };
+  walk(overrides ?? {}, '');
+  return paths.length > 0 ? [`Decision model tuned by ${file ?? 'the config'}: ${paths.join(', ')}.`] : [];
 }
 
 function defaultReportFile(assessment: Assessment): string {
