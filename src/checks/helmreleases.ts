@@ -61,6 +61,20 @@ function hrEvidence(hr: HelmReleaseFacts, now: string, reason?: string): Evidenc
   return evidence;
 }
 
+/** Flux's reason for a release that is only waiting for another one to become Ready. */
+const WAITING = 'DependencyNotReady';
+
+/** Releases that only wait for a dependency are not problems of their own: say which ones fail by themselves. */
+function dependencyNote(releases: readonly HelmReleaseFacts[]): string {
+  const waiting = releases.filter((hr) => hr.readyReason === WAITING && !hr.stalled);
+  if (waiting.length === 0) return '';
+  const own = releases.filter((hr) => !waiting.includes(hr));
+  return (
+    `${plural(waiting.length, 'release')} only wait${waiting.length === 1 ? 's' : ''} for a dependency; ` +
+    `${plural(own.length, 'release')} fail${own.length === 1 ? 's' : ''} on ${own.length === 1 ? 'its' : 'their'} own. `
+  );
+}
+
 function notReadyFinding(
   inventory: Inventory,
   releases: HelmReleaseFacts[],
@@ -85,6 +99,7 @@ function notReadyFinding(
         .slice(0, 8)
         .map((hr) => `${hr.namespace}/${hr.name}`)
         .join(', ')}${releases.length > 8 ? ', …' : ''}. ` +
+      dependencyNote(releases) +
       `First: ${first.namespace}/${first.name}${first.readyMessage ? ` "${first.readyMessage}"` : ''}.`,
     nodes: [],
     objects: releases.slice(0, max).map(hrRef),

@@ -54,6 +54,7 @@ describe('helmreleases check', () => {
       'cozy-kubeovn/helmrelease/kubeovn',
     ]);
     assert.deepEqual(platform.counts, { DependencyNotReady: 1, Stalled: 1, total: 2 });
+    assert.match(platform.summary, /1 release only waits for a dependency; 1 release fails on its own\./);
     assert.deepEqual(platform.ageDays, { min: 8, max: 30 });
     const kubeovn = platform.evidence.find((e) => e.name === 'kubeovn')!;
     assert.equal(kubeovn.reason, 'Stalled: RetriesExceeded');
