@@ -5,6 +5,7 @@ import type { Assessment, OptionScore, Verdict } from '../report/assessment-sche
 import {
   affectedObjectCount,
   blockingFindings,
+  isPathFinding,
   blockingRootCauses,
   failureAges,
   formatRange,
@@ -83,7 +84,10 @@ function noGoReasons(input: VerdictInput): string[] {
 /** What the verdict needs and could not read. */
 function incompleteReasons(input: VerdictInput): string[] {
   const reasons: string[] = [];
+  // Without a version there is no path: the path check's own "unknown" would say the same thing twice.
+  const versionMissing = input.version.installed === null || input.version.unknownReason !== undefined;
   for (const finding of unknownBlockingFindings(input.findings)) {
+    if (versionMissing && isPathFinding(finding)) continue;
     reasons.push(`Check ${finding.check} could not run: ${finding.unknownReason ?? finding.summary}`);
   }
   const needed = input.neededTypes ? new Set(input.neededTypes) : undefined;

@@ -69,6 +69,14 @@ describe('verdict', () => {
     assert.equal(buildAssessment(parts({ version })).verdict, 'INCOMPLETE');
   });
 
+  it('an undetectable version is said once, not again through the path check', () => {
+    const gap = finding({ check: 'version-gap', status: 'unknown', unknownReason: 'no installer Deployment' });
+    const version = { ...parts().version, installed: null, steps: [], unknownReason: 'no installer Deployment' };
+    const a = buildAssessment(parts({ version, findings: [gap] }));
+    assert.equal(a.verdict, 'INCOMPLETE');
+    assert.equal(a.reasons.filter((r) => r.includes('no installer Deployment')).length, 1);
+  });
+
   it('a type read only for the backup does not make the verdict INCOMPLETE', () => {
     const coverage = {
       checksRun: 4,

@@ -148,7 +148,8 @@ export async function run(
       notes: [...runNotes(globals, takeBackup, plan), ...modelNotes(config.decision, globals.config)],
       model,
       failOn,
-      allowPartialBackup: options.allowPartial === true,
+      // The backup already applied --allow-partial: its exit 4 means incomplete even so (a type failed).
+      allowPartialBackup: backup !== undefined && backup.exitCode !== 4,
       neededTypes,
     });
     await writeOutputs(assessment, options, globals, terminal);
