@@ -149,7 +149,11 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   const reports = nodeNames.map((node) =>
     nodeReport(inventory, node, podsByComponent, socketEvents.get(node) ?? [], context.execProbe?.[node]),
   );
-  const broken = reports.filter((r) => r.broken);
+  // The worst node first: most sandbox failures, then most restarts of its Kube-OVN pods.
+  const weight = (r: NodeReport) => r.sandboxFailures * 1e6 + r.pods.reduce((sum, p) => sum + p.restarts, 0);
+  const broken = reports
+    .filter((r) => r.broken)
+    .sort((a, b) => weight(b) - weight(a) || a.node.localeCompare(b.node));
   const degraded = reports.filter((r) => !r.broken && r.problems.length > 0);
   const findings: Finding[] = [];
   if (broken.length > 0) findings.push(brokenFinding(inventory, base, broken, nodeNames.length, context));
@@ -235,6 +239,7 @@ function brokenFinding(
   const sandboxFailures = broken.reduce((sum, r) => sum + r.sandboxFailures, 0);
   const pods = broken.flatMap((r) => r.pods);
   const probeNote = context.execProbe ? ' (exec probe used)' : '';
+  const range = ageRange(pods.map((p) => ageDays(p.failingSince, inventory.now)));
   return {
     ...base,
     id: `${ID}:daemon`,
@@ -251,9 +256,7 @@ function brokenFinding(
     ],
     evidence: broken.flatMap((r) => r.evidence),
     counts: { nodes: broken.length, pods: pods.length, sandboxFailures },
-    ...(ageRange(pods.map((p) => ageDays(p.failingSince, inventory.now)))
-      ? { ageDays: ageRange(pods.map((p) => ageDays(p.failingSince, inventory.now))) }
-      : {}),
+    ...(range ? { ageDays: range } : {}),
     remediation:
       'Fix Kube-OVN before any upgrade: on each named node check `kubectl -n cozy-kubeovn logs <kube-ovn-cni pod> -c cni-server` ' +
       'and ovs-ovn, make sure /run/openvswitch/kube-ovn-daemon.sock exists (ovs-ovn must be healthy first), then delete the failing ' +
