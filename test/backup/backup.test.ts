@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startBackup } from '../../src/backup/backup.js';
 import { readManifest } from '../../src/backup/manifest.js';
@@ -346,6 +346,28 @@ describe('backup', () => {
         r.ok ? undefined : Promise.reject(new Error('not ok')),
       ),
     );
+  });
+
+  it('a file that changes between writing and re-reading fails verification (3) and is not renamed into place', async () => {
+    const out = await outDir();
+    const source = memorySource(smallCluster());
+    const session = await startBackup({
+      outDir: out,
+      secrets: 'include',
+      source: source.info,
+      toolVersion: 't',
+    });
+    const types = session.types(await source.discoverTypes());
+    const outcomes = await scanCluster(source, types, [session.sink], { concurrency: 2 });
+    // Something else (a failing disk, another process) touches a finished file before the commit re-reads it.
+    await appendFile(join(session.partialPath, 'states', 'pods.json'), 'x');
+    const result = await session.commit(outcomes, { allowPartial: false });
+    assert.equal(result.exitCode, 3);
+    assert.equal(result.finalized, false);
+    assert.equal(result.summary.verified, false);
+    assert.match(result.problems[0]!, /FAILED verification: .*altered states\/pods\.json/);
+    assert.deepEqual(await readdir(out), [basename(session.partialPath)]);
+    assert.match(await readFile(join(session.partialPath, 'INCOMPLETE'), 'utf8'), /did not match/);
   });
 
   it('an --out that cannot hold a folder is bad input (exit 2) naming it', async () => {
