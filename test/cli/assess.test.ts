@@ -273,6 +273,19 @@ describe('assess outputs and inputs', () => {
     );
   });
 
+  it('a report file that cannot be written is exit 2 naming the flag and the file', async () => {
+    const result = await runCli([
+      'assess',
+      '--snapshot',
+      snapshot,
+      '--no-backup',
+      '--report',
+      join(dir, 'no-such-dir', 'r.md'),
+    ]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--report: cannot write .*no-such-dir.*r\.md \(ENOENT\)/);
+  });
+
   it('a target that is not a version is exit 2 before the cluster is read', async () => {
     const result = await runCli([
       'assess',

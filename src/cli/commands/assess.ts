@@ -231,14 +231,14 @@ async function writeOutputs(
   const json = renderJson(assessment);
   const junit = renderAssessmentJunit(assessment);
   const written: string[] = [];
-  await writeFile(reportFile, markdown);
+  await writeOutput(reportFile, markdown, '--report');
   written.push(reportFile);
   if (typeof options.json === 'string') {
-    await writeFile(options.json, json);
+    await writeOutput(options.json, json, '--json');
     written.push(options.json);
   }
   if (typeof options.junit === 'string') {
-    await writeFile(options.junit, junit);
+    await writeOutput(options.junit, junit, '--junit');
     written.push(options.junit);
   }
   const summary = renderAssessSummary(assessment, terminal.color, written);
@@ -250,7 +250,31 @@ async function writeOutputs(
     if (!globals.quiet) process.stderr.write(`${summary}\n`);
   }
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
-  if (stepSummary) await appendFile(stepSummary, renderSummaryMarkdown(assessment));
+  if (stepSummary) {
+    try {
+      await appendFile(stepSummary, renderSummaryMarkdown(assessment));
+    } catch (error) {
+      // The assessment is done and written; a CI summary that cannot be appended is worth a warning only.
+      terminal.info(
+        `warning: could not append to GITHUB_STEP_SUMMARY (${stepSummary}): ${(error as Error).message}`,
+      );
+    }
+  }
+}
+
+/** A file the user named that cannot be written is bad input (exit 2) naming the flag and the file. */
+async function writeOutput(file: string, text: string, flag: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new BadInputError(
+      `${flag}: cannot write ${file} (${code})`,
+      file,
+      flag,
+      'check that the folder exists and is writable',
+    );
+  }
 }
 
 function stringList(value: unknown): string[] {
