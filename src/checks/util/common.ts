@@ -11,10 +11,6 @@ export function isPlatformNamespace(namespace: string): boolean {
   return namespace.startsWith('cozy-') || namespace === 'kube-system' || namespace === 'tenant-root';
 }
 
-export function scopeOfNamespace(namespace: string): Exclude<Scope, 'cluster'> {
-  return isPlatformNamespace(namespace) ? 'platform' : 'tenant';
-}
-
 /** Whole days from `since` to the inventory clock (never negative), or undefined when unknown. */
 export function ageDays(since: string | undefined, now: string): number | undefined {
   if (!since) return undefined;

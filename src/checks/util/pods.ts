@@ -51,11 +51,6 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whether the pod is failing: not healthy, ignoring pods that are only starting up. */
-export function isFailing(pod: PodFacts): boolean {
-  return !isHealthy(pod);
-}
-
 /** Image pull failure reasons, as kubelet reports them on waiting containers. */
 export const IMAGE_PULL_REASONS = new Set([
   'ImagePullBackOff',
@@ -92,22 +87,4 @@ export function isSandboxFailure(event: EventFacts): boolean {
 
 export function isKubeOvnSocketFailure(event: EventFacts): boolean {
   return isSandboxFailure(event) && event.message.includes(KUBE_OVN_SOCKET);
-}
-
-/** Pods failing to create sandboxes, keyed `namespace/name`, with the event count. */
-export function sandboxFailuresByPod(
-  events: readonly EventFacts[],
-): Map<string, { node?: string; count: number; message: string }> {
-  const out = new Map<string, { node?: string; count: number; message: string }>();
-  for (const e of events) {
-    if (!isSandboxFailure(e) || e.involved.kind !== 'Pod') continue;
-    const key = `${e.involved.namespace ?? e.namespace}/${e.involved.name}`;
-    const prev = out.get(key);
-    out.set(key, {
-      node: prev?.node ?? e.node,
-      count: (prev?.count ?? 0) + e.count,
-      message: prev?.message ?? e.message,
-    });
-  }
-  return out;
 }
