@@ -15,6 +15,7 @@
 // While it is written the folder is `<out>/.<YYYYMMDD-HHMM>.partial-<pid>/` and holds an `INCOMPLETE` file.
 import { posix } from 'node:path';
 import { isStatefulCustomGroup } from '../cluster/resource-types.js';
+import { SNAPSHOT_SKIP_MARKER } from '../cluster/snapshot.js';
 import { type ResourceType, typeKey } from '../cluster/types.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -27,7 +28,7 @@ export const APPLY_DIR = 'apply';
  * Marker file inside the clean view. The clean view repeats objects the raw files already hold (minus
  * status), so a snapshot reader must skip any folder holding this file, or it would read objects twice.
  */
-export const APPLY_VIEW_MARKER = '.cozy-assess-apply-view';
+export const APPLY_VIEW_MARKER = SNAPSHOT_SKIP_MARKER;
 export const ENCRYPTED_SUFFIX = '.age';
 
 /** True when a snapshot reader should skip this folder (its entries are the folder's file names). */

@@ -125,8 +125,15 @@ async function objectFiles(path: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * A folder holding this file is not read: a backup's clean `apply/` view repeats the objects of the raw
+ * files (minus status), and reading both would count every object twice.
+ */
+export const SNAPSHOT_SKIP_MARKER = '.cozy-assess-apply-view';
+
 async function walk(dir: string, out: string[]): Promise<void> {
   const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
+  if (entries.some((entry) => entry.name === SNAPSHOT_SKIP_MARKER)) return;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || SKIPPED_NAMES.has(entry.name)) continue;

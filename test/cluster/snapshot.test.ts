@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openSnapshotSource, SNAPSHOT_PAGE_SIZE } from '../../src/cluster/snapshot.js';
+import { openSnapshotSource, SNAPSHOT_PAGE_SIZE, SNAPSHOT_SKIP_MARKER } from '../../src/cluster/snapshot.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import {
   type ClusterSource,
@@ -149,6 +149,21 @@ describe('snapshot source: reading', () => {
     assert.deepEqual(
       pods.objects.map((p) => (p.spec as { image: string }).image),
       ['second'],
+    );
+  });
+
+  test("skips a folder holding the apply-view marker (a backup's clean view), whatever it contains", async () => {
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'd' } });
+    const dir = await folder('backup-like', {
+      'states/pods.json': JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [pod('raw')] }),
+      // Sorted before states/: without the marker rule its object would be read (and counted) too.
+      'apply/00-pods.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod('only-in-apply')] }),
+      [`apply/${SNAPSHOT_SKIP_MARKER}`]: '',
+    });
+    const pods = await collect(await openSnapshotSource(dir), BUILTIN_TYPES.pods);
+    assert.deepEqual(
+      pods.objects.map((p) => p.metadata.name),
+      ['raw'],
     );
   });
 
