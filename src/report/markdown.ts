@@ -518,9 +518,17 @@ function planSection(a: Assessment): string[] {
         f.id === 'optionA.blockingUnexplained' ||
         f.id === 'optionA.cascade',
     );
+    const backupFailed = a.backup !== null && !a.backup.verified;
+    const warnings = a.failOn === 'warn' ? warningFindings(a.findings) : [];
     lines.push(
-      `1. **Repair first** (${backupLine}):`,
+      `1. **Repair first** (${backupFailed ? 'no usable backup yet' : backupLine}):`,
       ...repairs.map((f) => `   - ${f.description} (${hours(f)})`),
+      ...(backupFailed
+        ? [
+            '   - Take a new backup and check it with `cozy-assess backup verify <dir>`: this one failed verification',
+          ]
+        : []),
+      ...warnings.map((f) => `   - Fix or suppress (with a reason and a date) the warning: ${f.title}`),
       '2. **Re-assess**: run `cozy-assess assess` again until the verdict is GO.',
       '3. **Upgrade one release line at a time**:',
       ...steps.map((s) => `   - ${s}`),

@@ -132,3 +132,20 @@ describe('Markdown go/no-go report', () => {
     assert.equal(renderMarkdown(assessment), renderMarkdown(JSON.parse(JSON.stringify(assessment))));
   });
 });
+
+describe('action plan when repairing first', () => {
+  it('a backup that failed verification asks for a new one; --fail-on warn lists the warnings to fix', () => {
+    const failed = renderMarkdown(
+      buildAssessment(parts({ backup: { ...verifiedBackup(), verified: false } })),
+    );
+    assert.match(failed, /1\. \*\*Repair first\*\* \(no usable backup yet\):\n {3}- Take a new backup/);
+    const warn = finding({
+      check: 'restarts',
+      status: 'warn',
+      blocking: false,
+      title: 'Pods restarting often',
+    });
+    const strict = renderMarkdown(buildAssessment(parts({ findings: [warn], failOn: 'warn' })));
+    assert.match(strict, /- Fix or suppress \(with a reason and a date\) the warning: Pods restarting often/);
+  });
+});
