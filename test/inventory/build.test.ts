@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import type { KubeObject, ResourceType } from '../../src/cluster/types.js';
 import { createInventoryBuilder, inventoryTypes } from '../../src/inventory/build.js';
-import { clock, inventoryFrom, readyNode, simplePod } from '../checks/support.js';
+import { clock, inventoryFrom, miniIncident, readyNode, simplePod } from '../checks/support.js';
 import {
   configMap,
   endpoints,
@@ -226,3 +226,32 @@ describe('createInventoryBuilder', () => {
     assert.equal(inv.outcomes['proxmoxclusters.infrastructure.cluster.x-k8s.io']?.status, 'ok');
   });
 });
+
+describe('createInventoryBuilder keeps facts, not objects', () => {
+  it('yields the same inventory when every input object is wiped right after its page (no references kept)', async () => {
+    const objects = miniIncident();
+    const reference = inventoryFrom(structuredClone(objects));
+    const wiped = inventoryFrom(objects.map((o) => wipeAfterPage(o)));
+    await new Promise((done) => setImmediate(done));
+    assert.deepEqual(objects[0]?.metadata, {}, 'the inputs were wiped');
+    assert.deepEqual(wiped, reference);
+  });
+});
+
+/** An object whose nested parts are emptied right after the (synchronous) inventory build returns. */
+function wipeAfterPage<T extends object>(object: T): T {
+  queueMicrotask(() => {
+    const wipe = (value: unknown): void => {
+      if (!value || typeof value !== 'object') return;
+      for (const key of Object.keys(value)) {
+        const child = (value as Record<string, unknown>)[key];
+        wipe(child);
+        if (Array.isArray(value)) continue;
+        (value as Record<string, unknown>)[key] = typeof child === 'object' ? {} : child;
+      }
+      if (Array.isArray(value)) value.length = 0;
+    };
+    wipe(object);
+  });
+  return object;
+}
