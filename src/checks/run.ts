@@ -12,6 +12,7 @@
 //   An expired one is not applied and is itself reported as a `warn` finding of the `config` pseudo-check.
 import { z } from 'zod';
 import type { Inventory } from '../inventory/types.js';
+import { equivalentTypeKey } from '../cluster/resource-types.js';
 import type { CoverageSchema } from '../report/assessment-schema.js';
 import {
   type ChecksConfig,
@@ -185,14 +186,19 @@ export function unknownFinding(check: Check, settings: CheckSettings, reason: st
 }
 
 function unreadableTypes(inventory: Inventory): Coverage['unreadable'] {
-  return Object.values(inventory.outcomes)
-    .filter((outcome) => outcome.status !== 'ok')
-    .map((outcome) => ({
-      type: outcome.type,
-      status: outcome.status,
-      reason: outcome.reason ?? outcome.status,
-    }))
-    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  const read = (key: string | undefined) => key !== undefined && inventory.outcomes[key]?.status === 'ok';
+  return (
+    Object.values(inventory.outcomes)
+      .filter((outcome) => outcome.status !== 'ok')
+      // An absent type whose twin was read (core events vs events.k8s.io) lost no fact: not worth a line.
+      .filter((outcome) => !(outcome.status === 'not-installed' && read(equivalentTypeKey(outcome.type))))
+      .map((outcome) => ({
+        type: outcome.type,
+        status: outcome.status,
+        reason: outcome.reason ?? outcome.status,
+      }))
+      .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -70,10 +70,14 @@ export async function gatherInventory(globals: GlobalOptions, opts: GatherOption
         phase.fail();
         throw error;
       }
-      const notOk = outcomes.filter((o) => o.status !== 'ok').length;
+      const absent = outcomes.filter((o) => o.status === 'not-installed').length;
+      const unreadable = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'not-installed').length;
       const objects = outcomes.reduce((sum, o) => sum + o.count, 0);
-      const summary = `Read ${objects} objects of ${types.length - notOk} types`;
-      if (notOk > 0) phase.warn(`${summary}; ${notOk} types could not be read`);
+      const where = source.info.kind === 'snapshot' ? 'not in the snapshot' : 'not installed';
+      const summary = `Read ${objects} objects of ${outcomes.length - absent - unreadable} types${
+        absent > 0 ? ` (${absent} ${where})` : ''
+      }`;
+      if (unreadable > 0) phase.warn(`${summary}; ${unreadable} types could not be read`);
       else phase.succeed(summary);
       const inventory = builder.finish(outcomes, await source.serverVersion());
       return { inventory, outcomes, source: source.info };

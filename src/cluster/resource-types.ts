@@ -9,7 +9,13 @@ const core = (kind: string, plural: string, namespaced = true): ResourceType => 
   plural,
   namespaced,
 });
-const typed = (group: string, version: string, kind: string, plural: string, namespaced = true): ResourceType => ({
+const typed = (
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced = true,
+): ResourceType => ({
   group,
   version,
   kind,
@@ -86,4 +92,22 @@ export function isStatefulCustomGroup(group: string): boolean {
 /** Groups served by built-in types (never treated as custom resources even when a CRD-like entry shows up). */
 export function isBuiltinGroup(group: string): boolean {
   return BUILTIN_TYPE_LIST.some((t) => t.group === group) || group === '';
+}
+
+/**
+ * Types that carry the same facts: when one of a pair was read, the other being absent loses nothing
+ * (a snapshot of `kubectl get events` has no events.k8s.io copy; old clusters serve no EndpointSlices).
+ */
+export const EQUIVALENT_TYPE_KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['events', 'events.events.k8s.io'],
+  ['endpoints', 'endpointslices.discovery.k8s.io'],
+];
+
+/** The type key that stands in for `key`, if any. */
+export function equivalentTypeKey(key: string): string | undefined {
+  for (const [a, b] of EQUIVALENT_TYPE_KEYS) {
+    if (key === a) return b;
+    if (key === b) return a;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import type { Inventory } from '../../src/inventory/types.js';
 const NOW = '2026-11-20T12:00:00Z';
 
 function inventory(
-  outcomes: Record<string, 'ok' | 'forbidden' | 'failed'> = { pods: 'ok', nodes: 'ok' },
+  outcomes: Record<string, 'ok' | 'forbidden' | 'failed' | 'not-installed'> = { pods: 'ok', nodes: 'ok' },
 ): Inventory {
   return {
     now: NOW,
@@ -125,6 +125,21 @@ describe('runChecks', () => {
     assert.deepEqual(result.coverage.unreadable, [
       { type: 'events', status: 'forbidden', reason: 'events is forbidden' },
     ]);
+  });
+
+  it('does not list an absent type whose twin was read (events.k8s.io beside core events), but lists a lone absent one', () => {
+    const inv = inventory({
+      pods: 'ok',
+      events: 'ok',
+      'events.events.k8s.io': 'not-installed',
+      endpoints: 'not-installed',
+      'endpointslices.discovery.k8s.io': 'not-installed',
+    });
+    const result = runChecks(inv, { checks: [] });
+    assert.deepEqual(
+      result.coverage.unreadable.map((u) => u.type),
+      ['endpoints', 'endpointslices.discovery.k8s.io'],
+    );
   });
 
   it('treats a needed type that was never listed as unreadable', () => {
