@@ -3,15 +3,22 @@
 // auth, per-type RBAC denials, injected faults, and a request log. Real clients (@kubernetes/client-node,
 // kubectl) talk to it through the kubeconfig it writes.
 //
+// It also answers the exec API (`GET /api/v1/namespaces/NS/pods/NAME/exec?command=…` upgraded to a WebSocket,
+// subprotocol v4.channel.k8s.io) with the exit status configured in `execResults`, as a Status on channel 3.
+// Exec requests are logged with method 'EXEC' (on the wire they are GETs with an Upgrade header), so a test
+// that asserts every logged method is 'GET' also asserts that no exec was sent.
+//
 // Served types: every built-in type of BUILTIN_TYPES from a Kubernetes API group, plus one type per CRD
 // object in the data (so HelmReleases are served only when their CRD is present, like a real cluster).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { apiVersionOf, type KubeObject, typeKey } from '../../src/cluster/types.js';
@@ -39,15 +46,25 @@ export interface FakeApiServerOptions {
   token?: string;
   /** Token written into the kubeconfig (default: `token`); set a wrong one to test a 401. */
   kubeconfigToken?: string;
-  /** Type keys that answer 403 Forbidden (`secrets`, `helmreleases.helm.toolkit.fluxcd.io`). */
+  /** Type keys that answer 403 Forbidden (`secrets`, `helmreleases.helm.toolkit.fluxcd.io`); `pods/exec` denies exec. */
   forbidden?: string[];
+  /**
+   * The exit status of an exec, by pod name or node name (the pod's name wins): 0 (the default), 1, any other
+   * code, or 'hang' (the WebSocket opens and no exit status ever comes).
+   */
+  execResults?: Record<string, ExecResult>;
   faults?: Fault[];
   /** gitVersion of /version (default: the snapshot's version.json, else v1.31.4). */
   version?: string;
 }
 
+export type ExecResult = number | 'hang';
+
 export interface LoggedRequest {
+  /** The HTTP method, or 'EXEC' for an exec request (a GET upgraded to a WebSocket). */
   method: string;
+  /** Set on exec requests, with the command as sent. */
+  exec?: { namespace: string; pod: string; container: string; command: string[] };
   path: string;
   query: Record<string, string>;
   status: number;
@@ -77,6 +94,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const server = material
     ? createHttpsServer({ cert: material.certPem, key: material.keyPem }, handler)
     : createHttpServer(handler);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    state.handleUpgrade(req, socket, head),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -99,6 +119,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       state.forbidden = new Set(keys);
     },
     close: async () => {
+      state.closeExecSockets();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });
@@ -141,6 +162,10 @@ interface ActiveFault {
   skip: number;
 }
 
+/** The exec subprotocols the fake speaks, best first: v4 carries the exit status as a Status on channel 3. */
+const EXEC_PROTOCOLS = ['v4.channel.k8s.io', 'channel.k8s.io'];
+const STATUS_CHANNEL = 3;
+
 class ServerState {
   readonly log: LoggedRequest[] = [];
   forbidden: Set<string>;
@@ -148,6 +173,10 @@ class ServerState {
   private inFlight = 0;
   private faults: ActiveFault[] = [];
   private resourceVersion = 1000;
+  private readonly execServer = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered: Set<string>) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
 
   constructor(
     private readonly store: FakeStore,
@@ -243,6 +272,94 @@ class ServerState {
       return;
     }
     send(answer.status, answer.body);
+  }
+
+  /**
+   * An exec request: auth, the `pods/exec` denial, the pod and container, then the WebSocket with the configured
+   * exit status. Latency faults aimed at `pods/exec` (or '*') delay the upgrade answer.
+   */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const entry: LoggedRequest = {
+      method: 'EXEC',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
+    this.log.push(entry);
+    socket.on('error', () => {}); // the client may give up (a timeout): nothing to do
+    const refuse = (status: number, reason: string, message: string, details?: Record<string, unknown>) => {
+      entry.status = status;
+      const body = statusBody(status, reason, message, details);
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
+      return refuse(401, 'Unauthorized', 'Unauthorized');
+    }
+    const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    if (!match) return refuse(404, 'NotFound', 'the server could not find the requested resource');
+    const [namespace, name] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
+    const container = url.searchParams.get('container') ?? '';
+    const command = url.searchParams.getAll('command');
+    entry.exec = { namespace, pod: name, container, command };
+    await this.applyFaults('pods/exec', false);
+    if (this.forbidden.has('pods/exec')) {
+      return refuse(
+        403,
+        'Forbidden',
+        `pods "${name}" is forbidden: User "system:serviceaccount:cozy:assess" cannot create resource "pods/exec" in API group "" in the namespace "${namespace}"`,
+        { name, kind: 'pods' },
+      );
+    }
+    const pod = this.findPod(namespace, name);
+    if (!pod) return refuse(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+    const containers = (
+      (pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []
+    ).map((c) => c.name);
+    if (!containers.includes(container)) {
+      return refuse(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+    }
+    if (!['stdin', 'stdout', 'stderr'].some((s) => url.searchParams.get(s) === 'true')) {
+      return refuse(400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
+    }
+    const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
+    const results = this.options.execResults ?? {};
+    const result = results[name] ?? results[node] ?? 0;
+    this.execServer.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      entry.status = 101;
+      if (result === 'hang' || ws.protocol !== 'v4.channel.k8s.io') {
+        if (result !== 'hang') ws.close(1000);
+        return;
+      }
+      // As the API server does: an empty frame on each output channel, then the exit status, then close.
+      ws.send(Buffer.from([1]));
+      ws.send(Buffer.from([2]));
+      ws.send(
+        Buffer.concat([
+          Buffer.from([STATUS_CHANNEL]),
+          Buffer.from(JSON.stringify(execStatus(result, command))),
+        ]),
+      );
+      ws.close(1000);
+    });
+  }
+
+  closeExecSockets(): void {
+    for (const client of this.execServer.clients) client.terminate();
+    this.execServer.close();
+  }
+
+  private findPod(namespace: string, name: string): KubeObject | undefined {
+    const served = this.store.find('', 'v1', 'pods');
+    if (!served) return undefined;
+    const page = listPage(served, {
+      namespace,
+      fieldSelector: (lookup) => (typeof lookup === 'function' ? lookup('metadata.name') === name : false),
+      limit: 1,
+    });
+    return page.items[0]?.object;
   }
 
   /** Consumes matching faults: latency ones are all applied (they add up), then the first other one is returned. */
@@ -463,6 +580,18 @@ function versionInfo(gitVersion: string): unknown {
     goVersion: 'go1.23.0',
     compiler: 'gc',
     platform: 'linux/amd64',
+  };
+}
+
+/** The Status an API server sends on the exec status channel when the command ends. */
+function execStatus(exitCode: number, command: string[]): Record<string, unknown> {
+  if (exitCode === 0) return { metadata: {}, status: 'Success' };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exitCode}`,
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
 }
 

@@ -1,0 +1,246 @@
+// The opt-in exec probe (`--exec-probes`): runs `test -S /run/openvswitch/kube-ovn-daemon.sock` in the
+// `cni-server` container of each node's kube-ovn-cni pod through the Kubernetes exec API (client-node's Exec,
+// a WebSocket upgrade of GET .../pods/NAME/exec). It is the ONLY request of the tool that is not a plain GET
+// (RBAC sees it as `create pods/exec`), so it runs only when asked, against a live cluster, and the report says so.
+// `test -S` changes nothing in the pod: it only asks whether the socket exists.
+import { Writable } from 'node:stream';
+import type { KubeConfig, V1Status } from '@kubernetes/client-node';
+import type { Inventory, PodFacts } from '../inventory/types.js';
+import { loadKubeConfig } from './kubeconfig.js';
+
+export const KUBE_OVN_NAMESPACE = 'cozy-kubeovn';
+export const CNI_DAEMONSET = 'kube-ovn-cni';
+export const CNI_CONTAINER = 'cni-server';
+export const DAEMON_SOCKET = '/run/openvswitch/kube-ovn-daemon.sock';
+export const PROBE_COMMAND = ['test', '-S', DAEMON_SOCKET] as const;
+
+/** One pod to probe: the kube-ovn-cni pod of a node. */
+export interface ProbeTarget {
+  node: string;
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/** What the probe found on a node. `present: null` = it could not tell (forbidden, timeout, no container...). */
+export interface ProbeResult {
+  present: boolean | null;
+  detail: string;
+  /** `namespace/name` of the pod probed, when one was. */
+  pod?: string;
+}
+
+export type ProbeResults = Record<string, ProbeResult>;
+
+export interface ExecProbeOptions {
+  kubeconfig?: string;
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Bound on each probe, connection and command together (--request-timeout; 0 = none). */
+  requestTimeoutMs: number;
+  /** Probes in flight at once (--concurrency). */
+  concurrency: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The kube-ovn-cni pod to probe on each node (one per node: a running one first), and the nodes whose pod
+ * cannot be probed at all (not running, no cni-server container) with the reason, so nothing is sent for them.
+ */
+export function probePlan(
+  inventory: Inventory,
+  namespace = KUBE_OVN_NAMESPACE,
+): { targets: ProbeTarget[]; skipped: ProbeResults } {
+  const byNode = new Map<string, PodFacts[]>();
+  for (const pod of inventory.pods) {
+    if (!isCniPod(pod, namespace) || !pod.node || pod.deletedAt) continue;
+    byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), pod]);
+  }
+  const targets: ProbeTarget[] = [];
+  const skipped: ProbeResults = {};
+  for (const [node, pods] of [...byNode].sort(([a], [b]) => a.localeCompare(b))) {
+    const pod = [...pods].sort((a, b) => rank(a) - rank(b))[0]!;
+    const ref = `${pod.namespace}/${pod.name}`;
+    if (!pod.containers.some((c) => c.name === CNI_CONTAINER)) {
+      skipped[node] = {
+        present: null,
+        pod: ref,
+        detail: `pod ${ref} has no ${CNI_CONTAINER} container; nothing to probe`,
+      };
+    } else if (pod.phase !== 'Running') {
+      skipped[node] = {
+        present: null,
+        pod: ref,
+        detail: `pod ${ref} is ${pod.displayStatus || pod.phase}, not running; nothing to exec into`,
+      };
+    } else {
+      targets.push({ node, namespace: pod.namespace, pod: pod.name, container: CNI_CONTAINER });
+    }
+  }
+  return { targets, skipped };
+}
+
+function isCniPod(pod: PodFacts, namespace: string): boolean {
+  if (pod.namespace !== namespace) return false;
+  if (pod.owner) return pod.owner.kind === 'DaemonSet' && pod.owner.name === CNI_DAEMONSET;
+  return new RegExp(`^${CNI_DAEMONSET}-[a-z0-9]{5}$`).test(pod.name);
+}
+
+/** Running pods before others, so a rollout's leftover pod is not the one probed. */
+function rank(pod: PodFacts): number {
+  const cni = pod.containers.find((c) => c.name === CNI_CONTAINER);
+  if (pod.phase === 'Running' && cni?.state === 'running') return 0;
+  return pod.phase === 'Running' ? 1 : 2;
+}
+
+/** Probes every target (at most `concurrency` at once) and returns node → result. Never throws for one pod. */
+export async function runExecProbes(
+  targets: ProbeTarget[],
+  options: ExecProbeOptions,
+): Promise<ProbeResults> {
+  if (targets.length === 0) return {};
+  const k8s = await import('@kubernetes/client-node');
+  const { kc } = loadKubeConfig(k8s, {
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    env: options.env,
+  });
+  const exec = new k8s.Exec(withHandshakeTimeout(kc, options.requestTimeoutMs));
+  const results: ProbeResults = {};
+  const queue = [...targets];
+  const worker = async () => {
+    for (let target = queue.shift(); target; target = queue.shift()) {
+      results[target.node] = await probeOne(exec, target, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, worker));
+  options.signal?.throwIfAborted();
+  return Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The kubeconfig as Exec sees it, with the WebSocket's opening handshake bounded by the request timeout:
+ * otherwise a server that never answers the upgrade keeps the connection (and the process) alive.
+ */
+function withHandshakeTimeout(kc: KubeConfig, timeoutMs: number): KubeConfig {
+  if (timeoutMs <= 0) return kc;
+  const wrapped = Object.create(kc) as KubeConfig;
+  wrapped.applyToHTTPSOptions = async (opts) => {
+    await kc.applyToHTTPSOptions(opts);
+    (opts as { handshakeTimeout?: number }).handshakeTimeout = timeoutMs;
+  };
+  return wrapped;
+}
+
+type ExecClient = InstanceType<typeof import('@kubernetes/client-node').Exec>;
+
+/** One probe: the exit status from the status channel, or why there is none. */
+function probeOne(exec: ExecClient, target: ProbeTarget, options: ExecProbeOptions): Promise<ProbeResult> {
+  const ref = `${target.namespace}/${target.pod}`;
+  const command = PROBE_COMMAND.join(' ');
+  return new Promise((resolve) => {
+    let done = false;
+    let socket:
+      | { close(): void; terminate?: () => void; on?: (e: string, f: () => void) => void }
+      | undefined;
+    const finish = (present: boolean | null, detail: string) => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // The command has ended or we gave up on it: drop the connection at once.
+      socket?.terminate?.();
+      resolve({ present, detail, pod: ref });
+    };
+    const onAbort = () => finish(null, 'the run was stopped before the probe answered');
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      options.requestTimeoutMs > 0
+        ? setTimeout(
+            () =>
+              finish(
+                null,
+                `timeout: no exit status from ${ref} within ${options.requestTimeoutMs} ms (--request-timeout)`,
+              ),
+            options.requestTimeoutMs,
+          )
+        : undefined;
+    // A real API server refuses an exec that asks for no stream, so stdout/stderr are asked for and dropped.
+    exec
+      .exec(
+        target.namespace,
+        target.pod,
+        target.container,
+        [...PROBE_COMMAND],
+        sink(),
+        sink(),
+        null,
+        false,
+        (status) => {
+          const result = fromStatus(status, ref, command);
+          finish(result.present, result.detail);
+        },
+      )
+      .then((ws) => {
+        socket = ws as unknown as typeof socket;
+        if (done) socket?.terminate?.();
+        else
+          socket?.on?.('close', () => finish(null, `the connection to ${ref} closed without an exit status`));
+      })
+      .catch((error: unknown) => finish(null, connectFault(error, target)));
+  });
+}
+
+/** A stream that accepts and forgets what the command prints (`test` prints nothing). */
+function sink(): Writable {
+  return new Writable({ write: (_chunk, _encoding, callback) => callback() });
+}
+
+/** The exec Status from the status channel: Success is exit 0, NonZeroExitCode carries the exit code. */
+export function fromStatus(
+  status: V1Status,
+  ref: string,
+  command: string,
+): { present: boolean | null; detail: string } {
+  if (status.status === 'Success')
+    return { present: true, detail: `\`${command}\` exited 0 in ${ref}: socket present` };
+  const exitCode = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+  if (status.reason === 'NonZeroExitCode' && exitCode === '1')
+    return { present: false, detail: `\`${command}\` exited 1 in ${ref}: socket absent` };
+  if (status.reason === 'NonZeroExitCode')
+    return {
+      present: null,
+      detail: `\`${command}\` exited ${exitCode ?? '(no code)'} in ${ref}: the test itself could not run (${status.message ?? 'no message'})`,
+    };
+  return {
+    present: null,
+    detail: `exec in ${ref} failed: ${status.reason ?? status.status ?? 'no reason'}${status.message ? `: ${status.message}` : ''}`,
+  };
+}
+
+/** Why the WebSocket could not be opened, in words a person can act on. */
+function connectFault(error: unknown, target: ProbeTarget): string {
+  const ref = `${target.namespace}/${target.pod}`;
+  const e = error as { message?: string; error?: { message?: string; code?: string }; code?: string };
+  const message = e?.message ?? e?.error?.message ?? String(error);
+  const status = /Unexpected server response: (\d+)/.exec(message)?.[1];
+  switch (status) {
+    case '403':
+      return `forbidden: the account may not exec into ${ref}; it needs the RBAC verb "create" on resource "pods/exec" in namespace ${target.namespace}`;
+    case '401':
+      return `the credentials were rejected (401) when exec-ing into ${ref}`;
+    case '404':
+      return `pod ${ref} was not found (deleted since it was listed?)`;
+    case '400':
+      return `the API server refused the exec into ${ref} (400): container ${target.container} missing or not running`;
+    case undefined:
+      break;
+    default:
+      return `exec into ${ref} failed: HTTP ${status}`;
+  }
+  if (/handshake has timed out/i.test(message))
+    return `timeout: the exec connection to ${ref} was not opened in time (--request-timeout)`;
+  const code = e?.code ?? e?.error?.code;
+  return `exec into ${ref} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`;
+}
