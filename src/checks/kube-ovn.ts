@@ -249,7 +249,8 @@ function brokenFinding(
       `Kube-OVN CNI daemon is broken on ${broken.length} of ${plural(totalNodes, 'node')}${probeNote}: ` +
       `${broken.map((r) => `${r.node}: ${r.problems.join(', ')}`).join('; ')}. ` +
       'Pods on these nodes cannot get a network sandbox.',
-    nodes: broken.map((r) => r.node),
+    // Sorted for a stable NODES column; the summary names the worst node first.
+    nodes: broken.map((r) => r.node).sort(),
     objects: [
       ...pods.map(podRef),
       ...broken.filter((r) => r.sandboxFailures > 0).map((r) => objectRef('node', r.node)),

@@ -135,7 +135,7 @@ function cniRootCause(
   const title = socketMissing && kind === 'kube-ovn' ? `${head} (/run/openvswitch/${KUBE_OVN_SOCKET})` : head;
   const stages = [sandbox, pulls, down].filter((s) => s.objects.size > 0);
   const since = earliest(cause.evidence.map((e) => e.since));
-  const nodeList = [...nodes]; // the finding lists the worst node first
+  const nodeList = [...nodes].sort();
   const rootCause: RootCause = {
     id: kind === 'kube-ovn' ? 'kube-ovn-daemon' : 'cni-agent',
     title,
