@@ -29,17 +29,19 @@ export function summarizeBackup(input: SummaryInput): BackupSummary {
     totals.bytes += record.raw?.bytes ?? 0;
     perCategory.set(category, totals);
   }
-  const categories = CATEGORIES.filter((c) => perCategory.has(c.id)).map((c) => ({
-    category: c.label,
-    ...perCategory.get(c.id)!,
-  }));
+  const categories = CATEGORIES.filter((c) => perCategory.has(c.id)).map((c) => {
+    const totals = perCategory.get(c.id)!;
+    return { category: c.label, ...totals, size: formatSize(totals.bytes) };
+  });
+  const totalBytes = input.files.reduce((sum, f) => sum + f.bytes, 0);
   return {
     path: input.path,
     complete: skipped.length === 0,
     verified: input.verified,
     totals: {
       objects: categories.reduce((sum, c) => sum + c.objects, 0),
-      bytes: input.files.reduce((sum, f) => sum + f.bytes, 0),
+      bytes: totalBytes,
+      size: formatSize(totalBytes),
       files: input.files.length,
     },
     categories,

@@ -135,7 +135,7 @@ function backupReason(input: VerdictInput): string {
   if (!b.verified) return `Backup at ${b.path} is NOT verified`;
   // A partial backup reaches this point only when the user accepted it (--allow-partial): say what is missing.
   const partial = b.complete ? '' : `; partial, skipped: ${b.skipped.map((s) => s.type).join(', ')}`;
-  return `Backup taken and verified at ${b.path}: ${plural(b.totals.objects, 'object')}, ${b.totals.bytes} bytes, checksums verified${partial}`;
+  return `Backup taken and verified at ${b.path}: ${plural(b.totals.objects, 'object')}, ${b.totals.size} (${b.totals.bytes} bytes), checksums verified${partial}`;
 }
 
 const range = (o: OptionScore) =>

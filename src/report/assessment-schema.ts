@@ -89,13 +89,15 @@ export const BackupTypeTotalsSchema = z.object({
   category: z.string(),
   objects: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
+  /** `bytes` as `du -h`/`ls -h` print it (3.7M, 144K), the form operators quote. */
+  size: z.string(),
 });
 
 export const BackupSummarySchema = z.object({
   path: z.string(),
   complete: z.boolean(),
   verified: z.boolean(),
-  totals: z.object({ objects: z.number().int(), bytes: z.number().int(), files: z.number().int() }),
+  totals: z.object({ objects: z.number().int(), bytes: z.number().int(), size: z.string(), files: z.number().int() }),
   categories: z.array(BackupTypeTotalsSchema),
   skipped: z.array(z.object({ type: z.string(), reason: z.string() })),
   secrets: z.enum(['included', 'encrypted', 'excluded']),

@@ -166,10 +166,10 @@ function backupSection(a: Assessment): string[] {
     `Location: \`${b.path}\``,
     '',
     ...table(
-      ['Category', 'Objects', 'Bytes'],
+      ['Category', 'Objects', 'Size', 'Bytes'],
       [
-        ...b.categories.map((c) => [c.category, `${c.objects}`, `${c.bytes}`]),
-        ['**Total**', `**${b.totals.objects}**`, `**${b.totals.bytes}**`],
+        ...b.categories.map((c) => [c.category, `${c.objects}`, c.size, `${c.bytes}`]),
+        ['**Total**', `**${b.totals.objects}**`, `**${b.totals.size}**`, `**${b.totals.bytes}**`],
       ],
     ),
     '',

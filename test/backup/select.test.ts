@@ -146,10 +146,10 @@ describe('summary', () => {
       path: 'b/20251024-1931',
       complete: true,
       verified: true,
-      totals: { objects: 12, bytes: 4_000_000, files: 9 },
+      totals: { objects: 12, bytes: 4_000_000, size: '3.9M', files: 9 },
       categories: [
-        { category: 'ConfigMaps', objects: 10, bytes: 3_879_731 },
-        { category: 'Cluster API / Proxmox', objects: 2, bytes: 1_600 },
+        { category: 'ConfigMaps', objects: 10, bytes: 3_879_731, size: '3.7M' },
+        { category: 'Cluster API / Proxmox', objects: 2, bytes: 1_600, size: '1.6K' },
       ],
       skipped: [],
       secrets: 'excluded',

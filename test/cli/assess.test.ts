@@ -223,7 +223,7 @@ describe('assess outputs and inputs', () => {
     const markdown = await readFile(report, 'utf8');
     assert.match(markdown, /Checksums verified: ✅ yes/);
     for (const category of document.backup.categories)
-      assert.ok(markdown.includes(`| ${category.category} | ${category.objects} | ${category.bytes} |`));
+      assert.ok(markdown.includes(`| ${category.category} | ${category.objects} | ${category.size} | ${category.bytes} |`));
   });
 
   it('the config file tunes the decision table; a bad value is exit 2 naming decision.<row>.<field>', async () => {

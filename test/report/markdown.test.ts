@@ -54,7 +54,7 @@ describe('Markdown go/no-go report', () => {
     assert.match(version, /Path: 7 incremental steps/);
     assert.match(sectionOf(markdown, '## Breaking changes'), /not used: \*\*FerretDB v1→v2\*\*/);
     const backup = sectionOf(markdown, '## Backup');
-    assert.match(backup, /\| ConfigMaps \| 900 \| 3879731 \|/);
+    assert.match(backup, /\| ConfigMaps \| 900 \| 3\.7M \| 3879731 \|/);
     assert.match(backup, /Checksums verified: ✅ yes/);
     const health = sectionOf(markdown, '## Health check results');
     assert.match(
