@@ -141,7 +141,11 @@ function cniRootCause(
     title,
     finding: cause.id,
     nodes: nodeList,
-    chain: [head, ...stages.map((s) => s.title)],
+    // The chain speaks of the daemon (as operators and issue 3 say it); the title names the socket path.
+    chain: [
+      socketMissing && kind === 'kube-ovn' ? 'Kube-OVN daemon missing' : head,
+      ...stages.map((s) => s.title),
+    ],
     effects: stages.map((s) => toEffect(s, findings, cause.id)),
   };
   if (since) rootCause.since = since;

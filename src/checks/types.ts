@@ -72,7 +72,7 @@ export const RootCauseSchema = z.object({
   finding: z.string(),
   nodes: z.array(z.string()),
   since: z.string().optional(),
-  /** Ordered stages: ["Kube-OVN daemon socket missing", "pod sandboxes fail", "image pulls time out", "components down"]. */
+  /** Ordered stages: ["Kube-OVN daemon missing", "pod sandboxes fail", "image pulls time out", "components down"]. */
   chain: z.array(z.string()),
   effects: z.array(
     z.object({

@@ -47,7 +47,7 @@ describe('findRootCauses', () => {
     for (const c of causes) assert.ok(RootCauseSchema.safeParse(c).success);
     const ovn = causes.find((c) => c.id === 'kube-ovn-daemon')!;
     assert.deepEqual(ovn.chain, [
-      'Kube-OVN daemon socket missing',
+      'Kube-OVN daemon missing',
       'pod sandboxes fail',
       'image pulls time out',
       'components down',

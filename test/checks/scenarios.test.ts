@@ -154,11 +154,11 @@ describe("scenario: seed-incident (the reference report's cluster)", async () =>
     assert.deepEqual([...configs].sort(), [...(e.webhooksWithoutReadyEndpoints as string[])].sort());
   });
 
-  it('traces the cascade: Kube-OVN daemon socket missing → sandboxes fail → image pulls time out → components down', () => {
+  it('traces the cascade: Kube-OVN daemon missing → sandboxes fail → image pulls time out → components down', () => {
     const rc = s.rootCauses[0]!;
     assert.equal(rc.id, 'kube-ovn-daemon');
     assert.deepEqual(rc.chain, [
-      'Kube-OVN daemon socket missing',
+      'Kube-OVN daemon missing',
       'pod sandboxes fail',
       'image pulls time out',
       'components down',

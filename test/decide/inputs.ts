@@ -168,7 +168,7 @@ export function seedLikeFindings(): { findings: Finding[]; rootCauses: RootCause
     finding: 'kube-ovn',
     nodes: NODES,
     chain: [
-      'Kube-OVN daemon socket missing',
+      'Kube-OVN daemon missing',
       'pod sandboxes fail',
       'image pulls time out',
       'components down',

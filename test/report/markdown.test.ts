@@ -37,7 +37,7 @@ describe('Markdown go/no-go report', () => {
     }
     const mermaid = sectionOf(markdown, '## Cascade');
     assert.match(mermaid, /```mermaid\nflowchart LR\n/);
-    assert.match(mermaid, /Kube-OVN daemon socket missing on mgr\.cp\.if\.ua, mgr-cozy2/);
+    assert.match(mermaid, /Kube-OVN daemon missing on mgr\.cp\.if\.ua, mgr-cozy2/);
     assert.match(mermaid, /image pulls time out: 9/);
   });
 
