@@ -103,18 +103,23 @@ function nodeReport(
       ...(first ? { since: first, ageDays: ageDays(first, inventory.now) } : {}),
     });
   }
+  // The pod the probe ran in, so the evidence names it (kubectl exec into the same pod reproduces it).
+  const cniPod = podsByComponent.get('kube-ovn-cni')?.find((p) => p.node === node);
+  const probed = cniPod ? { namespace: cniPod.namespace, name: cniPod.name } : {};
   if (probe === false) {
     report.broken = true;
     report.problems.push('daemon socket absent (exec probe)');
     report.evidence.push({
       kind: 'probe',
+      ...probed,
       node,
       reason: 'SocketMissing',
-      message: 'test -S /run/openvswitch/kube-ovn-daemon.sock failed in the kube-ovn-cni pod',
+      message: 'test -S /run/openvswitch/kube-ovn-daemon.sock failed (exit 1) in the kube-ovn-cni pod',
     });
   } else if (probe === true && report.broken) {
     report.evidence.push({
       kind: 'probe',
+      ...probed,
       node,
       reason: 'SocketPresent',
       message: 'test -S /run/openvswitch/kube-ovn-daemon.sock succeeded in the kube-ovn-cni pod',

@@ -25,6 +25,12 @@ export interface ProbeTarget {
 /** What the probe found on a node. `present: null` = it could not tell (forbidden, timeout, no container...). */
 export interface ProbeResult {
   present: boolean | null;
+  /**
+   * One word, Kubernetes style: SocketPresent, SocketMissing, or why it could not tell: Forbidden, Timeout,
+   * Unauthorized, NotFound, BadRequest, ExitCode<n>, NoExitStatus, ExecFailed, Stopped, and for pods not
+   * probed at all NoContainer, Terminating, NotRunning.
+   */
+  reason: string;
   detail: string;
   /** `namespace/name` of the pod probed, when one was. */
   pod?: string;
@@ -53,7 +59,7 @@ export function probePlan(
 ): { targets: ProbeTarget[]; skipped: ProbeResults } {
   const byNode = new Map<string, PodFacts[]>();
   for (const pod of inventory.pods) {
-    if (!isCniPod(pod, namespace) || !pod.node || pod.deletedAt) continue;
+    if (!isCniPod(pod, namespace) || !pod.node) continue;
     byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), pod]);
   }
   const targets: ProbeTarget[] = [];
@@ -64,12 +70,21 @@ export function probePlan(
     if (!pod.containers.some((c) => c.name === CNI_CONTAINER)) {
       skipped[node] = {
         present: null,
+        reason: 'NoContainer',
         pod: ref,
         detail: `pod ${ref} has no ${CNI_CONTAINER} container; nothing to probe`,
+      };
+    } else if (pod.deletedAt) {
+      skipped[node] = {
+        present: null,
+        reason: 'Terminating',
+        pod: ref,
+        detail: `pod ${ref} is being deleted (since ${pod.deletedAt}); nothing to exec into`,
       };
     } else if (pod.phase !== 'Running') {
       skipped[node] = {
         present: null,
+        reason: 'NotRunning',
         pod: ref,
         detail: `pod ${ref} is ${pod.displayStatus || pod.phase}, not running; nothing to exec into`,
       };
@@ -86,8 +101,9 @@ function isCniPod(pod: PodFacts, namespace: string): boolean {
   return new RegExp(`^${CNI_DAEMONSET}-[a-z0-9]{5}$`).test(pod.name);
 }
 
-/** Running pods before others, so a rollout's leftover pod is not the one probed. */
+/** Running pods before others, terminating ones last, so a rollout's leftover pod is not the one probed. */
 function rank(pod: PodFacts): number {
+  if (pod.deletedAt) return 3;
   const cni = pod.containers.find((c) => c.name === CNI_CONTAINER);
   if (pod.phase === 'Running' && cni?.state === 'running') return 0;
   return pod.phase === 'Running' ? 1 : 2;
@@ -143,16 +159,16 @@ function probeOne(exec: ExecClient, target: ProbeTarget, options: ExecProbeOptio
     let socket:
       | { close(): void; terminate?: () => void; on?: (e: string, f: () => void) => void }
       | undefined;
-    const finish = (present: boolean | null, detail: string) => {
+    const finish = ({ present, reason, detail }: Outcome) => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       // The command has ended or we gave up on it: drop the connection at once.
       socket?.terminate?.();
-      resolve({ present, detail, pod: ref });
+      resolve({ present, reason, detail, pod: ref });
     };
-    const onAbort = () => finish(null, 'the run was stopped before the probe answered');
+    const onAbort = () => finish(unknown('Stopped', 'the run was stopped before the probe answered'));
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const timer =
@@ -160,8 +176,10 @@ function probeOne(exec: ExecClient, target: ProbeTarget, options: ExecProbeOptio
         ? setTimeout(
             () =>
               finish(
-                null,
-                `timeout: no exit status from ${ref} within ${options.requestTimeoutMs} ms (--request-timeout)`,
+                unknown(
+                  'Timeout',
+                  `timeout: no exit status from ${ref} within ${options.requestTimeoutMs} ms (--request-timeout)`,
+                ),
               ),
             options.requestTimeoutMs,
           )
@@ -177,19 +195,24 @@ function probeOne(exec: ExecClient, target: ProbeTarget, options: ExecProbeOptio
         sink(),
         null,
         false,
-        (status) => {
-          const result = fromStatus(status, ref, command);
-          finish(result.present, result.detail);
-        },
+        (status) => finish(fromStatus(status, ref, command)),
       )
       .then((ws) => {
         socket = ws as unknown as typeof socket;
         if (done) socket?.terminate?.();
         else
-          socket?.on?.('close', () => finish(null, `the connection to ${ref} closed without an exit status`));
+          socket?.on?.('close', () =>
+            finish(unknown('NoExitStatus', `the connection to ${ref} closed without an exit status`)),
+          );
       })
-      .catch((error: unknown) => finish(null, connectFault(error, target)));
+      .catch((error: unknown) => finish(connectFault(error, target)));
   });
+}
+
+type Outcome = Omit<ProbeResult, 'pod'>;
+
+function unknown(reason: string, detail: string): Outcome {
+  return { present: null, reason, detail };
 }
 
 /** A stream that accepts and forgets what the command prints (`test` prints nothing). */
@@ -198,49 +221,65 @@ function sink(): Writable {
 }
 
 /** The exec Status from the status channel: Success is exit 0, NonZeroExitCode carries the exit code. */
-export function fromStatus(
-  status: V1Status,
-  ref: string,
-  command: string,
-): { present: boolean | null; detail: string } {
+export function fromStatus(status: V1Status, ref: string, command: string): Outcome {
   if (status.status === 'Success')
-    return { present: true, detail: `\`${command}\` exited 0 in ${ref}: socket present` };
+    return {
+      present: true,
+      reason: 'SocketPresent',
+      detail: `\`${command}\` exited 0 in ${ref}: socket present`,
+    };
   const exitCode = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
   if (status.reason === 'NonZeroExitCode' && exitCode === '1')
-    return { present: false, detail: `\`${command}\` exited 1 in ${ref}: socket absent` };
-  if (status.reason === 'NonZeroExitCode')
     return {
-      present: null,
-      detail: `\`${command}\` exited ${exitCode ?? '(no code)'} in ${ref}: the test itself could not run (${status.message ?? 'no message'})`,
+      present: false,
+      reason: 'SocketMissing',
+      detail: `\`${command}\` exited 1 in ${ref}: socket absent`,
     };
-  return {
-    present: null,
-    detail: `exec in ${ref} failed: ${status.reason ?? status.status ?? 'no reason'}${status.message ? `: ${status.message}` : ''}`,
-  };
+  if (status.reason === 'NonZeroExitCode')
+    return unknown(
+      `ExitCode${exitCode ?? ''}`,
+      `\`${command}\` exited ${exitCode ?? '(no code)'} in ${ref}: the test itself could not run (${status.message ?? 'no message'})`,
+    );
+  return unknown(
+    'ExecFailed',
+    `exec in ${ref} failed: ${status.reason ?? status.status ?? 'no reason'}${status.message ? `: ${status.message}` : ''}`,
+  );
 }
 
 /** Why the WebSocket could not be opened, in words a person can act on. */
-function connectFault(error: unknown, target: ProbeTarget): string {
+function connectFault(error: unknown, target: ProbeTarget): Outcome {
   const ref = `${target.namespace}/${target.pod}`;
   const e = error as { message?: string; error?: { message?: string; code?: string }; code?: string };
   const message = e?.message ?? e?.error?.message ?? String(error);
   const status = /Unexpected server response: (\d+)/.exec(message)?.[1];
   switch (status) {
     case '403':
-      return `forbidden: the account may not exec into ${ref}; it needs the RBAC verb "create" on resource "pods/exec" in namespace ${target.namespace}`;
+      return unknown(
+        'Forbidden',
+        `forbidden: the account may not exec into ${ref}; it needs the RBAC verb "create" on resource "pods/exec" in namespace ${target.namespace}`,
+      );
     case '401':
-      return `the credentials were rejected (401) when exec-ing into ${ref}`;
+      return unknown('Unauthorized', `the credentials were rejected (401) when exec-ing into ${ref}`);
     case '404':
-      return `pod ${ref} was not found (deleted since it was listed?)`;
+      return unknown('NotFound', `pod ${ref} was not found (deleted since it was listed?)`);
     case '400':
-      return `the API server refused the exec into ${ref} (400): container ${target.container} missing or not running`;
+      return unknown(
+        'BadRequest',
+        `the API server refused the exec into ${ref} (400): container ${target.container} missing or not running`,
+      );
     case undefined:
       break;
     default:
-      return `exec into ${ref} failed: HTTP ${status}`;
+      return unknown('ExecFailed', `exec into ${ref} failed: HTTP ${status}`);
   }
   if (/handshake has timed out/i.test(message))
-    return `timeout: the exec connection to ${ref} was not opened in time (--request-timeout)`;
+    return unknown(
+      'Timeout',
+      `timeout: the exec connection to ${ref} was not opened in time (--request-timeout)`,
+    );
   const code = e?.code ?? e?.error?.code;
-  return `exec into ${ref} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`;
+  return unknown(
+    'ExecFailed',
+    `exec into ${ref} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
+  );
 }

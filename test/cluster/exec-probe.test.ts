@@ -78,9 +78,30 @@ describe('exec probe: which pods', () => {
       ['cozy-cp2', 'cozy-cp3'],
     );
     assert.equal(skipped['cozy-cp1']?.present, null);
+    assert.equal(skipped['cozy-cp1']?.reason, 'NotRunning');
     assert.match(skipped['cozy-cp1']!.detail, /ContainerCreating, not running/);
     assert.equal(skipped['cozy-w1']?.present, null);
     assert.match(skipped['cozy-w1']!.detail, /no cni-server container/);
+  });
+
+  it('prefers the live pod over a terminating one on the same node; a node with only a terminating pod is skipped', () => {
+    const cp2 = inventory.pods.find((p) => p.name === 'kube-ovn-cni-zhvjx')!;
+    const cp3 = inventory.pods.find((p) => p.name === 'kube-ovn-cni-xjpzd')!;
+    const leftover = { ...cp2, name: 'kube-ovn-cni-old00', deletedAt: '2025-10-24T10:00:00Z' };
+    const pods = [
+      leftover,
+      ...inventory.pods.map((p) => (p === cp3 ? { ...p, deletedAt: '2025-10-20T08:00:00Z' } : p)),
+    ];
+    const { targets, skipped } = probePlan({ ...inventory, pods });
+    assert.equal(targets.find((t) => t.node === 'cozy-cp2')?.pod, 'kube-ovn-cni-zhvjx');
+    assert.equal(
+      targets.find((t) => t.node === 'cozy-cp3'),
+      undefined,
+    );
+    assert.match(
+      skipped['cozy-cp3']!.detail,
+      /kube-ovn-cni-xjpzd is being deleted \(since 2025-10-20T08:00:00Z\)/,
+    );
   });
 });
 
@@ -94,6 +115,10 @@ describe('exec probe against the fake API server (HTTPS, client-node Exec)', () 
       'cozy-cp3': null,
       'cozy-w1': false,
     });
+    assert.deepEqual(
+      Object.values(results).map((r) => r.reason),
+      ['SocketPresent', 'SocketPresent', 'Timeout', 'SocketMissing'],
+    );
     assert.match(results['cozy-w1']!.detail, /exited 1 in cozy-kubeovn\/kube-ovn-cni-qw6sh: socket absent/);
     assert.match(results['cozy-cp1']!.detail, /exited 0 .*socket present/);
     assert.match(
@@ -123,6 +148,7 @@ describe('exec probe against the fake API server (HTTPS, client-node Exec)', () 
       const results = await runExecProbes(probePlan(inventory).targets.slice(0, 2), options());
       for (const result of Object.values(results)) {
         assert.equal(result.present, null);
+        assert.equal(result.reason, 'Forbidden');
         assert.match(
           result.detail,
           /^forbidden: .*"create" on resource "pods\/exec" in namespace cozy-kubeovn/,
@@ -140,6 +166,7 @@ describe('exec probe against the fake API server (HTTPS, client-node Exec)', () 
       const target = probePlan(inventory).targets.find((t) => t.node === 'cozy-cp1')!;
       const results = await runExecProbes([target], { ...options(), kubeconfig: other.kubeconfigPath });
       assert.equal(results['cozy-cp1']?.present, null);
+      assert.equal(results['cozy-cp1']?.reason, 'ExitCode127');
       assert.match(results['cozy-cp1']!.detail, /exited 127 .*could not run/);
     } finally {
       await other.close();

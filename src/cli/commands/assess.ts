@@ -31,6 +31,7 @@ import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js'
 import { exitCodeOf, renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
 import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
+import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal, type Terminal } from '../io.js';
 import { toolVersion } from '../main.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
@@ -70,11 +71,7 @@ export async function run(
   resolveTarget(catalog, target);
   const takeBackup = options.backup !== false;
   const flags = takeBackup ? await secretFlags(options) : undefined;
-  if (options.execProbes === true) {
-    terminal.info(
-      'warning: --exec-probes is not available in this version; the daemon socket is judged from pods and events',
-    );
-  }
+  const probeSockets = execProbesWanted(options, globals, terminal);
 
   const interrupts = watchInterrupts(globals.timeoutMs);
   let session: BackupSession | undefined;
@@ -109,8 +106,15 @@ export async function run(
     const plan = planUpgrade(inventory, catalog, target);
     pathPhase.succeed(pathSummary(plan));
 
+    const probes = probeSockets
+      ? await runKubeOvnProbes(inventory, globals, terminal, {
+          namespace: kubeOvnNamespace(config),
+          signal: interrupts.signal,
+        })
+      : undefined;
+
     const checksPhase = await terminal.phase('Running checks');
-    const checks = runAllChecks(inventory, { config, plugins, plan });
+    const checks = runAllChecks(inventory, { config, plugins, plan, execProbe: probes?.execProbe });
     checksPhase.succeed(`Ran ${checks.coverage.checksRun} of ${checks.coverage.checksTotal} checks`);
 
     let backup: BackupCommitResult | undefined;
@@ -145,7 +149,10 @@ export async function run(
       rootCauses: checks.rootCauses,
       backup: backup?.summary ?? null,
       coverage: checks.coverage,
-      notes: [...runNotes(globals, takeBackup, plan), ...modelNotes(config.decision, globals.config)],
+      notes: [
+        ...runNotes(globals, takeBackup, plan, probes?.note),
+        ...modelNotes(config.decision, globals.config),
+      ],
       model,
       failOn,
       // The backup already applied --allow-partial: its exit 4 means incomplete even so (a type failed).
@@ -194,11 +201,17 @@ function pathSummary(plan: UpgradePlan): string {
   return `Path ${from} → v${plan.target}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, ${plan.minorGap ?? '?'} minor versions`;
 }
 
-function runNotes(globals: GlobalOptions, takeBackup: boolean, plan: UpgradePlan): string[] {
+function runNotes(
+  globals: GlobalOptions,
+  takeBackup: boolean,
+  plan: UpgradePlan,
+  probeNote: string | undefined,
+): string[] {
   const notes = [...plan.notes];
   if (!takeBackup) notes.push('Run with --no-backup: no backup was taken.');
   if (globals.now) notes.push(`Clock fixed with --now ${globals.now}.`);
-  notes.push('Read-only: only GET requests were sent; the cluster was not changed.');
+  if (probeNote) notes.push(probeNote);
+  else notes.push('Read-only: only GET requests were sent; the cluster was not changed.');
   return notes;
 }
 

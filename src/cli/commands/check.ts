@@ -11,6 +11,7 @@ import { renderJunit } from '../../report/junit.js';
 import { renderCheckResults } from '../../report/terminal.js';
 import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
+import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal } from '../io.js';
 import { toolVersion } from '../main.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
@@ -40,11 +41,7 @@ export async function run(
     BUILTIN_CHECKS.map((c) => c.id),
   );
   const config = await readConfigFile(globals.config, [...BUILTIN_CHECKS, ...plugins]);
-  if (options.execProbes === true) {
-    terminal.info(
-      'warning: --exec-probes is not available in the check command of this version; the daemon socket is judged from pods and events',
-    );
-  }
+  const probeSockets = execProbesWanted(options, globals, terminal);
 
   // The upgrade-path check runs only with --target: `check` is about health, and a path to a release the
   // operator did not ask for would fail a healthy cluster. A bad target or catalog is found before reading.
@@ -53,12 +50,16 @@ export async function run(
   if (catalog && target) resolveTarget(catalog, target);
 
   const { inventory } = await gatherInventory(globals, { terminal });
+  const probes = probeSockets
+    ? await runKubeOvnProbes(inventory, globals, terminal, { namespace: kubeOvnNamespace(config) })
+    : undefined;
   const plan = catalog && target ? planUpgrade(inventory, catalog, target) : undefined;
   const result = runAllChecks(inventory, {
     config,
     plugins,
     plan,
     without: plan ? [] : [versionGapCheck.id],
+    execProbe: probes?.execProbe,
   });
   const exitCode = checkExitCode(result.findings, failOn);
 
@@ -71,6 +72,7 @@ export async function run(
       findings: result.findings,
       rootCauses: result.rootCauses,
       coverage: result.coverage,
+      ...(probes ? { execProbes: probes.results } : {}),
     };
     terminal.out(JSON.stringify(document, null, 2));
   } else if (globals.output === 'junit') {
