@@ -2,9 +2,13 @@
 // server over HTTPS: socket present (exit 0), absent (exit 1), another exit code, RBAC denial of pods/exec,
 // a command that never ends and an upgrade that never comes (both timeouts), and which pod each node gets.
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DAEMON_SOCKET, type ProbeTarget, probePlan, runExecProbes } from '../../src/cluster/exec-probe.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
@@ -201,5 +205,71 @@ describe('exec probe against the fake API server (HTTPS, client-node Exec)', () 
     server.requestLog.length = 0;
     assert.deepEqual(await runExecProbes([], options()), {});
     assert.deepEqual(server.requestLog, []);
+  });
+});
+
+describe('exec probe: credentials', () => {
+  it('a rejected token is unknown (Unauthorized), not absent', async () => {
+    const strict = await startFakeApiServer({
+      snapshotDir: HEALTHY,
+      token: 'right',
+      kubeconfigToken: 'wrong',
+    });
+    try {
+      const target = probePlan(inventory).targets[0]!;
+      const results = await runExecProbes([target], { ...options(), kubeconfig: strict.kubeconfigPath });
+      assert.equal(results[target.node]?.present, null);
+      assert.equal(results[target.node]?.reason, 'Unauthorized');
+      assert.deepEqual(
+        strict.requestLog.map((r) => [r.method, r.status]),
+        [['EXEC', 401]],
+      );
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+function kubectlAvailable(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// kubectl, a client nobody here wrote, checks that the fake speaks the exec protocol as a real API server does.
+describe('kubectl exec against the fake API server', {
+  skip: kubectlAvailable() ? false : 'kubectl is not on PATH',
+}, () => {
+  it('sees exit 0 where the socket is present and exit 1 where it is absent', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'cozy-kubectl-exec-'));
+    const kubectlExec = (pod: string) =>
+      promisify(execFile)('kubectl', [
+        '--kubeconfig',
+        server.kubeconfigPath,
+        '--cache-dir',
+        cache,
+        '-n',
+        'cozy-kubeovn',
+        'exec',
+        pod,
+        '-c',
+        'cni-server',
+        '--',
+        'test',
+        '-S',
+        DAEMON_SOCKET,
+      ]).then(
+        () => 0,
+        (error: { code?: number }) => error.code ?? -1,
+      );
+    try {
+      assert.equal(await kubectlExec('kube-ovn-cni-lsjx6'), 0); // cozy-cp1: default 0
+      assert.equal(await kubectlExec('kube-ovn-cni-qw6sh'), 1); // cozy-w1: 1
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });

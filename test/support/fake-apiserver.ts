@@ -162,8 +162,12 @@ interface ActiveFault {
   skip: number;
 }
 
-/** The exec subprotocols the fake speaks, best first: v4 carries the exit status as a Status on channel 3. */
-const EXEC_PROTOCOLS = ['v4.channel.k8s.io', 'channel.k8s.io'];
+/**
+ * The exec subprotocols the fake speaks, best first, as a real API server: v5 and v4 carry the exit status as a
+ * Status on channel 3 (v5 adds a close-stream message for stdin, which a probe never sends).
+ */
+const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'channel.k8s.io'];
+const STATUS_PROTOCOLS = new Set(['v5.channel.k8s.io', 'v4.channel.k8s.io']);
 const STATUS_CHANNEL = 3;
 
 class ServerState {
@@ -281,7 +285,8 @@ class ServerState {
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const entry: LoggedRequest = {
-      method: 'EXEC',
+      // Only a GET upgraded to a WebSocket is an exec here; any other upgrade (kubectl's SPDY fallback is a POST) is logged as sent.
+      method: req.method === 'GET' ? 'EXEC' : (req.method ?? ''),
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       status: 0,
@@ -295,6 +300,13 @@ class ServerState {
         `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
+    if (req.method !== 'GET') {
+      return refuse(
+        405,
+        'MethodNotAllowed',
+        `the fake serves exec over WebSocket (GET) only, not ${req.method}`,
+      );
+    }
     if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
       return refuse(401, 'Unauthorized', 'Unauthorized');
     }
@@ -329,7 +341,7 @@ class ServerState {
     const result = results[name] ?? results[node] ?? 0;
     this.execServer.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       entry.status = 101;
-      if (result === 'hang' || ws.protocol !== 'v4.channel.k8s.io') {
+      if (result === 'hang' || !STATUS_PROTOCOLS.has(ws.protocol)) {
         if (result !== 'hang') ws.close(1000);
         return;
       }
