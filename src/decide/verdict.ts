@@ -45,7 +45,8 @@ const v = (version: string) => `v${version.replace(/^v/, '')}`;
 /** Why the verdict cannot be GO: blocking findings, a backup that failed verification, warnings under --fail-on warn. */
 function noGoReasons(input: VerdictInput): string[] {
   const reasons: string[] = [];
-  if (input.backup && !input.backup.verified) {
+  // A backup left unfinished because a type could not be read is INCOMPLETE (below), not a failed verification.
+  if (input.backup && !input.backup.verified && unreadBackupTypes(input.backup).length === 0) {
     reasons.push(`Backup at ${input.backup.path} failed verification: it cannot be relied on for a rollback`);
   }
   const causes = blockingRootCauses(input.rootCauses, input.findings);
@@ -107,12 +108,23 @@ function incompleteReasons(input: VerdictInput): string[] {
     reasons.push(`No upgrade path: ${input.version.unknownReason}`);
   }
   if (input.version.target === null) reasons.push('The target version is not known');
-  if (input.backup && !input.backup.complete && !input.allowPartialBackup) {
+  const unread = input.backup ? unreadBackupTypes(input.backup) : [];
+  if (input.backup && !input.backup.verified && unread.length > 0) {
+    // --allow-partial accepts types the account may not read, never a backup whose reading failed.
+    reasons.push(
+      `Backup NOT finished: ${unread.join(', ')} could not be read (the partial folder ${input.backup.path} is marked INCOMPLETE): run it again`,
+    );
+  } else if (input.backup && !input.backup.complete && !input.allowPartialBackup) {
     reasons.push(
       `Backup is partial (skipped ${input.backup.skipped.map((s) => s.type).join(', ')}): re-run with the missing read access, or accept it with --allow-partial`,
     );
   }
   return reasons;
+}
+
+/** Types the backup skipped because reading them failed (not forbidden): such a backup was never finished. */
+function unreadBackupTypes(backup: NonNullable<Assessment['backup']>): string[] {
+  return backup.skipped.filter((s) => s.reason.startsWith('failed')).map((s) => s.type);
 }
 
 function pathReason(input: VerdictInput): string | undefined {
