@@ -19,6 +19,8 @@ export interface GlobalOptions {
   timeoutMs?: number;
   config?: string;
   catalog?: string;
+  /** Aborted on SIGINT/SIGTERM (set by main): the pipeline stops reading when it fires. */
+  signal?: AbortSignal;
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -16,13 +16,17 @@ export function toolVersion(): string {
 
 type Action = (options: Record<string, unknown>, globals: GlobalOptions, args: string[]) => Promise<number>;
 
+/** The run in progress, for the SIGINT/SIGTERM handler of main(): the command's name and the abort signal. */
+const current: { command?: string; signal?: AbortSignal } = {};
+
 /** Wraps a command module: resolves globals, runs it, turns its result into the process exit code. */
 function action(load: () => Promise<{ run: Action }>) {
   return async (...params: unknown[]) => {
     const command = params[params.length - 1] as Command;
     const args = params.slice(0, -2).filter((p): p is string => typeof p === 'string');
     const raw = command.optsWithGlobals();
-    const globals = resolveGlobals(raw);
+    const globals: GlobalOptions = { ...resolveGlobals(raw), signal: current.signal };
+    current.command = command.name();
     const module = await load();
     process.exitCode = await module.run(command.opts(), globals, args);
   };
@@ -177,6 +181,48 @@ export function exitCodeForError(error: unknown, verbose: boolean, write: (line:
   return ExitCode.INTERNAL;
 }
 
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.SIGINT, SIGTERM: ExitCode.SIGTERM };
+/** How long an interrupted run may take to stop by itself before the process ends anyway. */
+const STOP_GRACE_MS = 5000;
+
+/**
+ * SIGINT/SIGTERM abort the run's signal, which the pipeline and the live source listen to. Commands that
+ * clean up (backup, snapshot, assess) also listen themselves and return 130/143; for the others, main()
+ * turns the aborted run into the exit code and a line. A second signal, or a run still going after
+ * STOP_GRACE_MS (something that does not listen to the abort), ends the process at once.
+ */
+function watchSignals(write: (line: string) => void) {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (received) process.exit(SIGNAL_EXIT[name]);
+    received = name;
+    const ownHandler = process.listenerCount(name) > 1;
+    controller.abort(new Error(`interrupted by ${name}`));
+    if (!ownHandler) {
+      setTimeout(() => {
+        write(interruptedLine(name, current.command));
+        process.exit(SIGNAL_EXIT[name]);
+      }, STOP_GRACE_MS).unref();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    received: () => received,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function interruptedLine(signal: NodeJS.Signals, command: string | undefined): string {
+  const what = command ? `cozy-assess ${command}` : 'cozy-assess';
+  return `interrupted by ${signal}: ${what} stopped before it finished; no results were written`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   // Subcommands copy settings only when created, so exitOverride must reach each one (else `check --bogus`
@@ -187,10 +233,22 @@ export async function main(argv: string[]): Promise<number> {
   };
   override(program);
   const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const signals = watchSignals(write);
+  current.signal = signals.signal;
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.GO;
   } catch (error) {
-    return exitCodeForError(error, verbose, (line) => process.stderr.write(`${line}\n`));
+    const received = signals.received();
+    if (received) {
+      // The abort surfaced as an error of whatever was reading: that is the interruption, not a fault.
+      write(interruptedLine(received, current.command));
+      if (verbose && error instanceof Error && error.stack) write(error.stack);
+      return SIGNAL_EXIT[received]!;
+    }
+    return exitCodeForError(error, verbose, write);
+  } finally {
+    signals.dispose();
   }
 }

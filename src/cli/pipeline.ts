@@ -46,7 +46,7 @@ export function typesToList(
  * (a snapshot) left to the inventory builder, which takes the newest timestamp it saw.
  */
 export async function gatherInventory(globals: GlobalOptions, opts: GatherOptions): Promise<Gathered> {
-  const { signal, timedOut } = runSignal(globals.timeoutMs, opts.signal);
+  const { signal, timedOut } = runSignal(globals.timeoutMs, opts.signal ?? globals.signal);
   try {
     const source = await openSource(globals, signal);
     try {

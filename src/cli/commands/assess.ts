@@ -162,13 +162,14 @@ export async function run(
     await writeOutputs(assessment, options, globals, terminal);
     return exitCodeOf(assessment.verdict);
   } catch (error) {
-    if (session) {
-      const where = await session.abort(
-        interrupts.received() ? `was interrupted by ${interrupts.received()}` : 'was stopped',
-      );
-      terminal.error(`assessment stopped: removed the partial backup folder ${where}; no backup was written`);
-    }
     const signal = interrupts.received();
+    const stopped = signal ? `assessment interrupted by ${signal}` : 'assessment stopped';
+    if (session) {
+      const where = await session.abort(signal ? `was interrupted by ${signal}` : 'was stopped');
+      terminal.error(`${stopped}: removed the partial backup folder ${where}; no backup was written`);
+    } else if (signal) {
+      terminal.error(`${stopped} while reading the cluster: no report was written`);
+    }
     if (signal) return exitCodeForSignal(signal);
     if (interrupts.timedOut()) {
       throw new IncompleteError(
