@@ -94,7 +94,17 @@ function parseYaml(text: string, file: string): unknown {
       'fix the YAML syntax (indentation, colons, quotes)',
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (error) {
+    // An alias to an anchor defined later (or never) parses, then fails to resolve.
+    throw new BadInputError(
+      `${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      file,
+      undefined,
+      'fix the YAML syntax (indentation, colons, quotes)',
+    );
+  }
 }
 
 /** Check ids must exist (a typo would silently disable nothing), and params must fit the check's schema. */

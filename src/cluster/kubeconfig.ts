@@ -61,7 +61,25 @@ export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): Loa
       'fix the kubeconfig (kubectl config view), or choose another --context',
     );
   }
+  if (!isHttpUrl(cluster.server)) {
+    throw new BadInputError(
+      `${describe(files)}: cluster '${cluster.name}' has no usable server address ('${String(cluster.server ?? '')}')`,
+      files[0],
+      'clusters[].cluster.server',
+      'set server to the API server URL, e.g. https://10.0.0.1:6443 (kubectl config view shows it)',
+    );
+  }
   return { kc, files, context, server: cluster.server };
+}
+
+function isHttpUrl(server: unknown): server is string {
+  if (typeof server !== 'string') return false;
+  try {
+    const url = new URL(server);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 /** The kubeconfig files to read, in kubectl's order of precedence. */

@@ -48,7 +48,14 @@ function parseYaml(text: string, file: string): unknown[] {
       const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new BadInputError(`${file}:${where}: not valid YAML: ${what}`, file, undefined, FIX_HINT);
     }
-    const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: -1 }) as unknown;
+    } catch (error) {
+      // An alias to an anchor defined later (or never) parses, then fails to resolve.
+      const what = (error as Error).message.split('\n')[0];
+      throw new BadInputError(`${file}: not valid YAML: ${what}`, file, undefined, FIX_HINT);
+    }
     if (value !== null && value !== undefined) values.push(value);
   }
   return values;
@@ -140,10 +147,35 @@ function checkObject(value: Record<string, unknown>, origin: Origin): KubeObject
   if (!isRecord(metadata)) throw notAnObject(origin, 'metadata', 'is missing');
   if (typeof metadata.name !== 'string' || metadata.name === '')
     throw notAnObject(origin, 'metadata.name', 'is missing');
-  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
-    throw notAnObject(origin, 'metadata.namespace', 'is not a string');
-  }
+  checkMetadata(metadata, origin);
   return value as KubeObject;
+}
+
+/** The metadata fields ObjectMeta declares must have their declared types: readers rely on them. */
+function checkMetadata(metadata: Record<string, unknown>, origin: Origin): void {
+  for (const field of ['namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp']) {
+    const value = metadata[field];
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      throw notAnObject(origin, `metadata.${field}`, 'is not a string');
+  }
+  for (const field of ['labels', 'annotations']) {
+    const value = metadata[field];
+    if (value === undefined || value === null) continue;
+    if (!isRecord(value)) throw notAnObject(origin, `metadata.${field}`, 'is not a mapping');
+    for (const [key, item] of Object.entries(value))
+      if (typeof item !== 'string') throw notAnObject(origin, `metadata.${field}.${key}`, 'is not a string');
+  }
+  const owners = metadata.ownerReferences;
+  if (owners === undefined || owners === null) return;
+  if (!Array.isArray(owners)) throw notAnObject(origin, 'metadata.ownerReferences', 'is not a list');
+  owners.forEach((owner, index) => {
+    const where = `metadata.ownerReferences[${index}]`;
+    if (!isRecord(owner)) throw notAnObject(origin, where, 'is not a mapping');
+    if (typeof owner.kind !== 'string' || owner.kind === '')
+      throw notAnObject(origin, `${where}.kind`, 'is missing');
+    if (typeof owner.name !== 'string' || owner.name === '')
+      throw notAnObject(origin, `${where}.name`, 'is missing');
+  });
 }
 
 function notAnObject(origin: Origin, field: string, fault: string): BadInputError {
