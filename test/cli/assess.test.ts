@@ -11,7 +11,7 @@ import { untracedNumbers } from '../report/numbers.js';
 import { parseXml } from '../report/xml.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { fixture, runCli } from './run-cli.js';
+import { fixture, runCli } from '../support/cli.js';
 
 let dir: string;
 before(async () => {

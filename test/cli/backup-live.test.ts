@@ -1,47 +1,23 @@
 // `cozy-assess backup` against the fake API server through the live source: RBAC denials and SIGTERM.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { readManifest } from '../../src/backup/manifest.js';
 import { backupWants } from '../../src/backup/select.js';
-import { openSnapshotSource } from '../../src/cluster/snapshot.js';
-import { type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
-import { tempDir } from '../backup/helpers.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { CLI_BIN as BIN, REPO_ROOT as ROOT } from '../support/cli.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
+import { readSnapshotObjects } from '../support/read-source.js';
+import { tempDirs } from '../support/temp.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function dir(): Promise<string> {
-  const d = await tempDir('cozy-cli-backup-live-');
-  cleanups.push(d);
-  return d;
-}
+const dir = tempDirs('cozy-cli-backup-live-');
 
 let snapshot: string;
 before(async () => {
   snapshot = await writeSampleCluster(join(await dir(), 'snapshot'));
 });
-
-async function readAll(
-  path: string,
-  keep: (type: ResourceType) => boolean = () => true,
-): Promise<Map<string, KubeObject[]>> {
-  const source = await openSnapshotSource(path);
-  const all = new Map<string, KubeObject[]>();
-  for (const type of (await source.discoverTypes()).filter(keep)) {
-    const objects: KubeObject[] = [];
-    for await (const page of source.listPages(type)) objects.push(...page);
-    all.set(typeKey(type), objects);
-  }
-  return all;
-}
 
 describe('cozy-assess backup against an API server', () => {
   it('backs up through the live source; the backup reads back as the objects the server holds', async () => {
@@ -54,8 +30,8 @@ describe('cozy-assess backup against an API server', () => {
       const manifest = await readManifest(join(out, name!));
       assert.equal(manifest.cluster.server, server.url);
       assert.equal(manifest.cluster.context, 'fake');
-      const original = await readAll(snapshot, (type) => backupWants(type, 'include'));
-      const restored = await readAll(join(out, name!));
+      const original = await readSnapshotObjects(snapshot, (type) => backupWants(type, 'include'));
+      const restored = await readSnapshotObjects(join(out, name!));
       for (const [key, objects] of original) assert.deepEqual(restored.get(key), objects, key);
       for (const [key, objects] of restored) if (!original.has(key)) assert.deepEqual(objects, [], key);
       assert.ok(server.requestLog.every((r) => r.method === 'GET'));
@@ -97,18 +73,19 @@ describe('cozy-assess backup against an API server', () => {
     });
     try {
       const out = await dir();
-      const child = spawn(
-        process.execPath,
-        [BIN, 'backup', '--kubeconfig', server.kubeconfigPath, '--out', out, '--concurrency', '1'],
+      let child: ChildProcess | undefined;
+      let stderr = '';
+      const run = runCli(
+        ['backup', '--kubeconfig', server.kubeconfigPath, '--out', out, '--concurrency', '1'],
         {
-          cwd: ROOT,
-          env: { ...process.env, NO_COLOR: '1', CI: '1' },
+          onSpawn: (spawned) => {
+            child = spawned;
+            spawned.stderr?.on('data', (chunk) => {
+              stderr += chunk;
+            });
+          },
         },
       );
-      let stderr = '';
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
       // Wait until the partial folder exists (the backup is under way), then interrupt.
       for (let i = 0; i < 200 && !(await readdir(out)).some((f) => f.includes('.partial-')); i++)
         await new Promise((r) => setTimeout(r, 50));
@@ -116,11 +93,11 @@ describe('cozy-assess backup against an API server', () => {
         (await readdir(out)).some((f) => f.includes('.partial-')),
         `the backup started: ${stderr}`,
       );
-      child.kill('SIGTERM');
-      const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
-      assert.equal(code, 143, stderr);
+      child?.kill('SIGTERM');
+      const result = await run;
+      assert.equal(result.code, 143, result.stderr);
       assert.match(
-        stderr,
+        result.stderr,
         /interrupted by SIGTERM: removed the partial backup folder .*; no backup was written/,
       );
       assert.deepEqual(await readdir(out), [], 'nothing left behind');

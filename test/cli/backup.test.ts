@@ -3,39 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { readManifest } from '../../src/backup/manifest.js';
 import { backupWants } from '../../src/backup/select.js';
-import { openSnapshotSource } from '../../src/cluster/snapshot.js';
-import { type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
 import { BackupSummarySchema } from '../../src/report/assessment-schema.js';
-import { tempDir } from '../backup/helpers.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { fixture, runCli } from './run-cli.js';
+import { fixture, runCli } from '../support/cli.js';
+import { readSnapshotObjects } from '../support/read-source.js';
+import { tempDirs } from '../support/temp.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function dir(): Promise<string> {
-  const d = await tempDir('cozy-cli-backup-');
-  cleanups.push(d);
-  return d;
-}
-
-async function readAll(
-  path: string,
-  keep: (type: ResourceType) => boolean = () => true,
-): Promise<Map<string, KubeObject[]>> {
-  const source = await openSnapshotSource(path);
-  const all = new Map<string, KubeObject[]>();
-  for (const type of (await source.discoverTypes()).filter(keep)) {
-    const objects: KubeObject[] = [];
-    for await (const page of source.listPages(type)) objects.push(...page);
-    all.set(typeKey(type), objects);
-  }
-  return all;
-}
+const dir = tempDirs('cozy-cli-backup-');
 
 let snapshot: string;
 before(async () => {
@@ -143,8 +120,10 @@ describe('cozy-assess backup', () => {
     const backup = join(out, name!);
     assert.equal((await runCli(['backup', 'verify', backup])).code, 0);
     // Every object of every type the fixture holds comes back identical from the backup folder.
-    const original = await readAll(fixture('seed-incident'), (type) => backupWants(type, 'include'));
-    const restored = await readAll(backup);
+    const original = await readSnapshotObjects(fixture('seed-incident'), (type) =>
+      backupWants(type, 'include'),
+    );
+    const restored = await readSnapshotObjects(backup);
     assert.deepEqual([...restored.keys()].sort(), [...original.keys()].sort());
     assert.ok(original.has('proxmoxclusters.infrastructure.cluster.x-k8s.io'));
     for (const [key, objects] of original) assert.deepEqual(restored.get(key), objects, key);

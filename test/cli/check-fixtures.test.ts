@@ -1,39 +1,16 @@
 // End to end through the built binary on the committed fixtures: the healthy cluster passes, the
 // seed-incident cluster (the reference report's state) blocks with the Kube-OVN root cause.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/checks/types.js';
+import { type CliResult, CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BIN = join(ROOT, 'dist/cli/bin.js');
 const PLUGIN = join(ROOT, 'examples/plugins/max-pods-per-node.js');
 const EXAMPLE_CONFIG = join(ROOT, 'examples/cozy-assess.yaml');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface CheckDocument {
   findings: Finding[];
@@ -52,12 +29,12 @@ function json(result: CliResult): CheckDocument {
 const onlyPlugin = (f: Finding[]) => f.filter((x) => x.check === 'max-pods-per-node');
 
 before(() => {
-  assert.ok(existsSync(BIN), 'build first: npx tsc -p tsconfig.json');
+  assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
 });
 
 describe('check: fixtures', () => {
   it('finds nothing failing on the healthy fixture (exit 0), also with the example config and plugin', async () => {
-    const plain = await cli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']);
+    const plain = await runCli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']);
     assert.equal(plain.code, 0, plain.stderr);
     const doc = json(plain);
     assert.deepEqual(
@@ -66,7 +43,7 @@ describe('check: fixtures', () => {
     );
     assert.equal(doc.coverage.checksRun, doc.coverage.checksTotal);
 
-    const example = await cli([
+    const example = await runCli([
       '--snapshot',
       'fixtures/healthy',
       '--config',
@@ -84,12 +61,12 @@ describe('check: fixtures', () => {
   });
 
   it('checks the upgrade path only when --target is given', async () => {
-    const without = json(await cli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']));
+    const without = json(await runCli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']));
     assert.equal(
       without.findings.some((f) => f.check === 'version-gap'),
       false,
     );
-    const withTarget = await cli([
+    const withTarget = await runCli([
       '--snapshot',
       'fixtures/healthy',
       'check',
@@ -100,13 +77,13 @@ describe('check: fixtures', () => {
     ]);
     assert.equal(withTarget.code, 0, withTarget.stderr);
     assert.ok(json(withTarget).findings.some((f) => f.check === 'version-gap'));
-    const bad = await cli(['--snapshot', 'fixtures/healthy', 'check', '--target', 'v9.9.9']);
+    const bad = await runCli(['--snapshot', 'fixtures/healthy', 'check', '--target', 'v9.9.9']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--target: v9\.9\.9 is not a release in the catalog/);
   });
 
   it('blocks on the seed-incident fixture (exit 3) with the Kube-OVN cascade on the two broken nodes', async () => {
-    const result = await cli(['--snapshot', 'fixtures/seed-incident', 'check', '-o', 'json']);
+    const result = await runCli(['--snapshot', 'fixtures/seed-incident', 'check', '-o', 'json']);
     assert.equal(result.code, 3, result.stderr);
     const doc = json(result);
     const kubeOvn = doc.findings.find((f) => f.check === 'kube-ovn' && f.status === 'fail');
@@ -118,7 +95,7 @@ describe('check: fixtures', () => {
     assert.deepEqual([...cascade.nodes].sort(), ['mgr-cozy2', 'mgr.cp.if.ua']);
     assert.match(cascade.chain.join(' → '), /sandbox.*image pull.*components down/i);
 
-    const table = await cli(['--snapshot', 'fixtures/seed-incident', 'check']);
+    const table = await runCli(['--snapshot', 'fixtures/seed-incident', 'check']);
     assert.equal(table.code, 3);
     assert.match(
       table.stdout,
@@ -127,7 +104,7 @@ describe('check: fixtures', () => {
     assert.match(table.stdout, /Root causes\n/);
     assert.match(table.stdout, /Result: blocking findings, exit 3/);
 
-    const junit = await cli(['--snapshot', 'fixtures/seed-incident', 'check', '-o', 'junit']);
+    const junit = await runCli(['--snapshot', 'fixtures/seed-incident', 'check', '-o', 'junit']);
     assert.equal(junit.code, 3);
     assert.match(
       junit.stdout,
@@ -144,7 +121,7 @@ describe('check: fixtures', () => {
         'suppressions:\n  - { check: kube-ovn, node: "mgr*", reason: "node rebuild booked", until: 2099-01-01 }\n',
       );
       const doc = json(
-        await cli(['--snapshot', 'fixtures/seed-incident', '--config', active, 'check', '-o', 'json']),
+        await runCli(['--snapshot', 'fixtures/seed-incident', '--config', active, 'check', '-o', 'json']),
       );
       const kubeOvn = doc.findings.filter((f) => f.check === 'kube-ovn' && f.status === 'fail');
       assert.ok(kubeOvn.length > 0);
@@ -156,7 +133,7 @@ describe('check: fixtures', () => {
         'suppressions:\n  - { check: kube-ovn, reason: "was booked", until: 2025-01-01 }\n',
       );
       const later = json(
-        await cli(['--snapshot', 'fixtures/seed-incident', '--config', expired, 'check', '-o', 'json']),
+        await runCli(['--snapshot', 'fixtures/seed-incident', '--config', expired, 'check', '-o', 'json']),
       );
       assert.equal(later.findings.filter((f) => f.check === 'kube-ovn' && f.suppressed).length, 0);
       assert.match(later.findings.find((f) => f.check === 'config')?.summary ?? '', /expired on 2025-01-01/);

@@ -2,43 +2,20 @@
 // and plugins. The framework tests switch the built-in checks off in their config so that their verdicts
 // depend only on the plugin under test and the small snapshot written here.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
 import { CoverageSchema } from '../../src/report/assessment-schema.js';
+import { type CliResult, CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BIN = join(ROOT, 'dist/cli/bin.js');
 const PLUGIN = join(ROOT, 'examples/plugins/max-pods-per-node.js');
 const EXAMPLE_CONFIG = join(ROOT, 'examples/cozy-assess.yaml');
 const NOW = '2026-11-20T12:00:00Z';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface CheckDocument {
   findings: Finding[];
@@ -122,7 +99,7 @@ async function plugin(name: string, source: string): Promise<string> {
 }
 
 before(async () => {
-  assert.ok(existsSync(BIN), 'build first: npx tsc -p tsconfig.json');
+  assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
   dir = await mkdtemp(join(tmpdir(), 'cozy-check-'));
   snapshot = join(dir, 'snapshot');
   await mkdir(snapshot);
@@ -153,14 +130,14 @@ describe('check: plugins', () => {
   it('loads the README example plugin and reports a crowded node (warning: exit 0, --fail-on warn: exit 3)', async () => {
     const cfg = await config('default-limit.yaml', '');
     const tuned = await config('tuned.yaml', '  max-pods-per-node: { params: { maxPods: 2 } }\n');
-    const result = await cli(['--config', tuned, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const result = await runCli(['--config', tuned, ...base(), '--plugin', PLUGIN, '-o', 'json']);
     assert.equal(result.code, 0, result.stderr);
     const findings = onlyPlugin(json(result).findings);
     assert.deepEqual(
       findings.map((f) => [f.id, f.status, f.nodes, f.counts]),
       [['max-pods-per-node:n1', 'warn', ['n1'], { pods: 3, maxPods: 2 }]],
     );
-    const strict = await cli([
+    const strict = await runCli([
       '--config',
       tuned,
       ...base(),
@@ -173,7 +150,7 @@ describe('check: plugins', () => {
     ]);
     assert.equal(strict.code, 3);
     // default limit (110): passes
-    const relaxed = await cli(['--config', cfg, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const relaxed = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN, '-o', 'json']);
     assert.equal(relaxed.code, 0);
     assert.deepEqual(
       onlyPlugin(json(relaxed).findings).map((f) => f.status),
@@ -193,7 +170,7 @@ describe('check: plugins', () => {
       ];\n`,
     );
     const cfg = await config('none.yaml', '');
-    const result = await cli(['--config', cfg, ...base(), '--plugin', file, '-o', 'json']);
+    const result = await runCli(['--config', cfg, ...base(), '--plugin', file, '-o', 'json']);
     assert.equal(result.code, 4, result.stderr);
     const doc = json(result);
     const explodes = doc.findings.find((f) => f.check === 'explodes');
@@ -217,7 +194,7 @@ describe('check: plugins', () => {
       `export default { id: 'needs-hr', title: 'Needs HelmReleases', description: '', defaultSeverity: 'critical',
         blocking: true, needs: ['helmreleases.helm.toolkit.fluxcd.io'], run() { return []; } };\n`,
     );
-    const result = await cli([
+    const result = await runCli([
       '--config',
       await config('none2.yaml', ''),
       ...base(),
@@ -240,7 +217,7 @@ describe('check: plugins', () => {
       'bad.mjs',
       `export default { id: 'bad', title: 'Bad', defaultSeverity: 'critical', blocking: true, needs: [] };\n`,
     );
-    const result = await cli([...base(), '--plugin', file]);
+    const result = await runCli([...base(), '--plugin', file]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /bad\.mjs: invalid plugin check.*run: expected a function/);
     assert.equal(result.stdout, '');
@@ -252,17 +229,17 @@ describe('check: plugins', () => {
       'clash.mjs',
       `export default { id: '${builtin}', title: 'X', description: '', defaultSeverity: 'info', blocking: false, needs: [], run() { return []; } };\n`,
     );
-    const clashed = await cli([...base(), '--plugin', clash]);
+    const clashed = await runCli([...base(), '--plugin', clash]);
     assert.equal(clashed.code, 2);
     assert.match(
       clashed.stderr,
       new RegExp(`clash\\.mjs: check id '${builtin}' is already used by a built-in check`),
     );
-    const missing = await cli([...base(), '--plugin', join(dir, 'nope.js')]);
+    const missing = await runCli([...base(), '--plugin', join(dir, 'nope.js')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.js: file does not exist/);
     const broken = await plugin('broken.mjs', 'export default {;\n');
-    const syntax = await cli([...base(), '--plugin', broken]);
+    const syntax = await runCli([...base(), '--plugin', broken]);
     assert.equal(syntax.code, 2);
     assert.match(syntax.stderr, /broken\.mjs: cannot be loaded: /);
   });
@@ -272,7 +249,7 @@ describe('check: config and suppressions', () => {
   it('names file and field for a bad threshold, and lists the known ids for an unknown check', async () => {
     const bad = join(dir, 'bad-param.yaml');
     await writeFile(bad, 'checks:\n  restarts:\n    params:\n      longTermDays: soon\n');
-    const result = await cli(['--config', bad, ...base()]);
+    const result = await runCli(['--config', bad, ...base()]);
     assert.equal(result.code, 2);
     assert.match(
       result.stderr,
@@ -282,12 +259,12 @@ describe('check: config and suppressions', () => {
 
     const unknown = join(dir, 'unknown-id.yaml');
     await writeFile(unknown, 'checks:\n  restart: { enabled: false }\n');
-    const named = await cli(['--config', unknown, ...base()]);
+    const named = await runCli(['--config', unknown, ...base()]);
     assert.equal(named.code, 2);
     assert.match(named.stderr, /unknown-id\.yaml: checks\.restart: unknown check 'restart'/);
     assert.match(named.stderr, /known checks: .*restarts/);
 
-    const missing = await cli(['--config', join(dir, 'absent.yaml'), ...base()]);
+    const missing = await runCli(['--config', join(dir, 'absent.yaml'), ...base()]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /absent\.yaml: config file does not exist/);
   });
@@ -298,7 +275,7 @@ describe('check: config and suppressions', () => {
       '  max-pods-per-node: { params: { maxPods: 2 } }\n' +
         'suppressions:\n  - { check: max-pods-per-node, node: "n*", reason: "big nodes", until: 2026-12-31 }\n',
     );
-    const result = await cli([
+    const result = await runCli([
       '--config',
       cfg,
       ...base(),
@@ -321,14 +298,14 @@ describe('check: config and suppressions', () => {
       '  max-pods-per-node: { params: { maxPods: 2 } }\n' +
         'suppressions:\n  - { check: max-pods-per-node, reason: "was fine", until: 2026-11-01 }\n',
     );
-    const result = await cli(['--config', cfg, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const result = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN, '-o', 'json']);
     assert.equal(result.code, 0, result.stderr);
     const doc = json(result);
     assert.equal(onlyPlugin(doc.findings)[0]?.suppressed, undefined);
     const expired = doc.findings.find((f) => f.check === 'config');
     assert.equal(expired?.status, 'warn');
     assert.match(expired?.summary ?? '', /expired on 2026-11-01/);
-    const strict = await cli(['--config', cfg, ...base(), '--plugin', PLUGIN, '--fail-on', 'warn']);
+    const strict = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN, '--fail-on', 'warn']);
     assert.equal(strict.code, 3);
     assert.match(strict.stdout, /Expired suppression/);
   });
@@ -336,14 +313,14 @@ describe('check: config and suppressions', () => {
 
 describe('check: the example config', () => {
   it('is accepted with the example plugin and tunes it (maxPods 110: the small snapshot passes)', async () => {
-    const result = await cli(['--config', EXAMPLE_CONFIG, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const result = await runCli(['--config', EXAMPLE_CONFIG, ...base(), '--plugin', PLUGIN, '-o', 'json']);
     assert.notEqual(result.code, 2, result.stderr);
     assert.deepEqual(
       onlyPlugin(json(result).findings).map((f) => [f.status, f.summary]),
       [['pass', 'Every node runs at most 110 pods (2 nodes).']],
     );
     // without the plugin, the config names a check that does not exist: bad input
-    const withoutPlugin = await cli(['--config', EXAMPLE_CONFIG, ...base()]);
+    const withoutPlugin = await runCli(['--config', EXAMPLE_CONFIG, ...base()]);
     assert.equal(withoutPlugin.code, 2);
     assert.match(withoutPlugin.stderr, /cozy-assess\.yaml: checks\.max-pods-per-node: unknown check/);
   });
@@ -352,7 +329,7 @@ describe('check: the example config', () => {
 describe('check: output formats', () => {
   it('prints a plain table without colour under NO_COLOR, and JUnit XML with -o junit', async () => {
     const cfg = await config('tbl.yaml', '  max-pods-per-node: { params: { maxPods: 2 } }\n');
-    const table = await cli(['--config', cfg, ...base(), '--plugin', PLUGIN]);
+    const table = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^STATUS\s+CHECK\s+TITLE\s+NODES\s+SUMMARY/m);
     assert.match(
@@ -362,7 +339,7 @@ describe('check: output formats', () => {
     assert.match(table.stdout, /Coverage: 1\/\d+ checks ran/);
     assert.doesNotMatch(table.stdout, /\u001b\[/);
 
-    const junit = await cli([
+    const junit = await runCli([
       '--config',
       cfg,
       ...base(),
@@ -385,7 +362,7 @@ describe('check: output formats', () => {
   });
 
   it('refuses an output format check cannot print', async () => {
-    const result = await cli([...base(), '-o', 'markdown']);
+    const result = await runCli([...base(), '-o', 'markdown']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /'check' prints table, json or junit/);
   });

@@ -5,33 +5,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { exitCodeForError } from '../../src/cli/main.js';
 import { BadInputError } from '../../src/errors.js';
+import { CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BIN = join(ROOT, 'dist/cli/bin.js');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(nodeArgs: string[], args: string[]): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...nodeArgs, BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' } },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-const cli = (...args: string[]) => run([], args);
+const cli = (...args: string[]) => runCli(args);
 
 let dir: string;
 /** `--import` this to make any import whose specifier contains one of `blocked` fail (a module-resolve hook). */
@@ -54,7 +35,7 @@ export async function resolve(specifier, context, next) {
 }
 
 before(async () => {
-  assert.ok(existsSync(BIN), 'build first: npx tsc -p tsconfig.json');
+  assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
   dir = await mkdtemp(join(tmpdir(), 'cozy-cli-'));
 });
 after(async () => {
@@ -74,7 +55,7 @@ describe('help and version', () => {
       ),
     );
     assert.equal(control, 1);
-    const result = await run(['--import', noKube], ['--help']);
+    const result = await runCli(['--help'], { nodeArgs: ['--import', noKube] });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Usage: cozy-assess \[options\] \[command\]/);
     assert.match(result.stdout, /Examples:\n\s+\$ cozy-assess assess --snapshot fixtures\/seed-incident/);
@@ -82,7 +63,7 @@ describe('help and version', () => {
     for (const command of ['assess', 'check', 'path', 'backup', 'snapshot', 'report']) {
       assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
     }
-    const sub = await run(['--import', noKube], ['check', '--help']);
+    const sub = await runCli(['check', '--help'], { nodeArgs: ['--import', noKube] });
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--fail-on <level>/);
     assert.match(sub.stdout, /--plugin <file>/);
@@ -160,14 +141,14 @@ describe('internal errors: exit 1, short, stack only with -v', () => {
       ['commands/report.js'],
       'simulated failure inside cozy-assess',
     );
-    const result = await run(['--import', broken], ['report', 'x.json']);
+    const result = await runCli(['report', 'x.json'], { nodeArgs: ['--import', broken] });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^internal error: .*simulated failure inside cozy-assess/);
     assert.match(result.stderr, /This is a bug in cozy-assess .*report it at .*with -v\./);
     assert.doesNotMatch(result.stderr, /^\s+at /m);
     assert.ok(result.stderr.trim().split('\n').length <= 2, result.stderr);
 
-    const verbose = await run(['--import', broken], ['-v', 'report', 'x.json']);
+    const verbose = await runCli(['-v', 'report', 'x.json'], { nodeArgs: ['--import', broken] });
     assert.equal(verbose.code, 1);
     assert.match(verbose.stderr, /^\s+at /m);
   });

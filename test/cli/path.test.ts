@@ -1,37 +1,14 @@
 // End to end through the built binary: `cozy-assess path` on small snapshot folders written here (kubectl
 // -o json shapes), with every output format, --catalog, and the exit codes 0 / 2 / 4.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { VersionSchema } from '../../src/report/assessment-schema.js';
+import { runCli } from '../support/cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BIN = join(ROOT, 'dist/cli/bin.js');
 const NOW = '2025-10-24T19:31:00Z';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2);
 
@@ -151,7 +128,7 @@ after(() => rm(base, { recursive: true, force: true }));
 
 describe('cozy-assess path', () => {
   it('prints the reference case as a table: 9 minor versions, 7 steps, exit 0', async () => {
-    const result = await cli(['path', '--snapshot', dirs.seed!, '--now', NOW, '--target', 'v0.37.2']);
+    const result = await runCli(['path', '--snapshot', dirs.seed!, '--now', NOW, '--target', 'v0.37.2']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout,
@@ -165,7 +142,7 @@ describe('cozy-assess path', () => {
   });
 
   it('-o json carries the assessment version section and breaking changes', async () => {
-    const result = await cli([
+    const result = await runCli([
       'path',
       '--snapshot',
       dirs.seed!,
@@ -193,7 +170,15 @@ describe('cozy-assess path', () => {
   });
 
   it('-o markdown marks a used FerretDB v1 as used, with its evidence', async () => {
-    const result = await cli(['path', '--snapshot', dirs.ferret!, '--target', 'v0.35.5', '-o', 'markdown']);
+    const result = await runCli([
+      'path',
+      '--snapshot',
+      dirs.ferret!,
+      '--target',
+      'v0.35.5',
+      '-o',
+      'markdown',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^# Upgrade path: v0\.33\.3 → v0\.35\.5/);
     assert.match(
@@ -204,7 +189,7 @@ describe('cozy-assess path', () => {
   });
 
   it('names a fork bundle and pending migrations', async () => {
-    const result = await cli(['path', '--snapshot', dirs.proxmox!, '--target', 'latest']);
+    const result = await runCli(['path', '--snapshot', dirs.proxmox!, '--target', 'latest']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /paas-proxmox \(NOT an upstream bundle/);
     assert.match(result.stdout, /counter 20 is below 21/);
@@ -218,14 +203,14 @@ describe('cozy-assess path', () => {
       ['next', /not a version/],
       ['v0.34.0', /release to avoid/],
     ] as const) {
-      const result = await cli(['path', '--snapshot', dirs.seed!, '--target', target]);
+      const result = await runCli(['path', '--snapshot', dirs.seed!, '--target', target]);
       assert.equal(result.code, 2, `${target}: ${result.stderr}`);
       assert.match(result.stderr, pattern);
     }
   });
 
   it('--catalog extends the catalog; a malformed one is exit 2 naming the field', async () => {
-    const extended = await cli([
+    const extended = await runCli([
       'path',
       '--snapshot',
       dirs.seed!,
@@ -238,13 +223,13 @@ describe('cozy-assess path', () => {
     ]);
     assert.equal(extended.code, 0, extended.stderr);
     assert.equal((JSON.parse(extended.stdout) as { version: { target: string } }).version.target, '1.7.0');
-    const bad = await cli(['path', '--snapshot', dirs.seed!, '--catalog', join(base, 'bad-catalog.yaml')]);
+    const bad = await runCli(['path', '--snapshot', dirs.seed!, '--catalog', join(base, 'bad-catalog.yaml')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /bad-catalog\.yaml: invalid release catalog: releases\[0\]\.date/);
   });
 
   it('exit 4 when the installed version cannot be detected', async () => {
-    const result = await cli(['path', '--snapshot', dirs.latest!, '--target', 'v0.37.2']);
+    const result = await runCli(['path', '--snapshot', dirs.latest!, '--target', 'v0.37.2']);
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /no upgrade path/);
     assert.match(result.stdout, /Installed\s+unknown/);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
 
 let dir: string;
 let files: { report: string; json: string; junit: string };

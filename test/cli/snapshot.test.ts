@@ -1,40 +1,18 @@
 // `cozy-assess snapshot DIR` end to end through the built binary: what it writes reads back, through the
 // snapshot source, as the objects it was given.
 import assert from 'node:assert/strict';
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { snapshotWants } from '../../src/backup/select.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
-import { type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
-import { tempDir } from '../backup/helpers.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
+import { readSnapshotObjects } from '../support/read-source.js';
+import { tempDirs } from '../support/temp.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function dir(): Promise<string> {
-  const d = await tempDir('cozy-cli-snapshot-');
-  cleanups.push(d);
-  return d;
-}
-
-async function readAll(
-  path: string,
-  keep: (type: ResourceType) => boolean = () => true,
-): Promise<Map<string, KubeObject[]>> {
-  const source = await openSnapshotSource(path);
-  const all = new Map<string, KubeObject[]>();
-  for (const type of (await source.discoverTypes()).filter(keep)) {
-    const objects: KubeObject[] = [];
-    for await (const page of source.listPages(type)) objects.push(...page);
-    all.set(typeKey(type), objects);
-  }
-  return all;
-}
+const dir = tempDirs('cozy-cli-snapshot-');
 
 let input: string;
 before(async () => {
@@ -56,8 +34,8 @@ describe('cozy-assess snapshot', () => {
     const result = await runCli(['snapshot', '--snapshot', input, target]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Snapshot: .*saved \(\d+ objects, \d+ files, /m);
-    const original = await readAll(input);
-    const saved = await readAll(target);
+    const original = await readSnapshotObjects(input);
+    const saved = await readSnapshotObjects(target);
     original.delete('secrets');
     // Types the tool does not read (example.com Widgets) are not captured.
     original.delete('widgets.example.com');
@@ -69,7 +47,7 @@ describe('cozy-assess snapshot', () => {
     const second = await runCli(['snapshot', '--snapshot', input, withSecrets, '--include-secrets']);
     assert.equal(second.code, 0, second.stderr);
     assert.equal((await stat(join(withSecrets, 'secrets.json'))).mode & 0o777, 0o600);
-    assert.equal((await readAll(withSecrets)).get('secrets')?.length, 1);
+    assert.equal((await readSnapshotObjects(withSecrets)).get('secrets')?.length, 1);
   });
 
   it('refuses a folder that has content (exit 2) and leaves it alone', async () => {
@@ -95,8 +73,8 @@ describe('cozy-assess snapshot from an API server', () => {
         '--include-secrets',
       ]);
       assert.equal(result.code, 0, result.stderr);
-      const original = await readAll(input, (type) => snapshotWants(type, true));
-      const saved = await readAll(target);
+      const original = await readSnapshotObjects(input, (type) => snapshotWants(type, true));
+      const saved = await readSnapshotObjects(target);
       for (const [key, objects] of original) assert.deepEqual(saved.get(key), objects, key);
       // Every other type the tool reads was listed too, and recorded as read and empty.
       for (const [key, objects] of saved) if (!original.has(key)) assert.deepEqual(objects, [], key);
