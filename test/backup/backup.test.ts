@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { startBackup } from '../../src/backup/backup.js';
 import { readManifest } from '../../src/backup/manifest.js';
 import { verifyBackup } from '../../src/backup/verify.js';
@@ -10,6 +10,7 @@ import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { type KubeObject, typeKey } from '../../src/cluster/types.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { BadInputError } from '../../src/errors.js';
+import { tempDirs } from '../support/temp.js';
 import {
   COZY_APPS,
   filesBelow,
@@ -19,19 +20,10 @@ import {
   PROXMOX_CLUSTERS,
   runBackup,
   smallCluster,
-  tempDir,
   WIDGETS,
 } from './helpers.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function outDir(): Promise<string> {
-  const dir = await tempDir();
-  cleanups.push(dir);
-  return dir;
-}
+const outDir = tempDirs('cozy-backup-test-');
 
 const byName = (a: KubeObject, b: KubeObject) =>
   `${a.metadata.namespace ?? ''}/${a.metadata.name}` < `${b.metadata.namespace ?? ''}/${b.metadata.name}`

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { createEncrypter, readPassphraseFile } from '../../src/backup/encrypt.js';
 import { readManifest } from '../../src/backup/manifest.js';
 import { verifyBackup } from '../../src/backup/verify.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { BadInputError } from '../../src/errors.js';
+import { tempDirs } from '../support/temp.js';
 import {
   filesBelow,
   memorySource,
@@ -16,18 +17,9 @@ import {
   PLANTED_SECRET_B64,
   runBackup,
   smallCluster,
-  tempDir,
 } from './helpers.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function outDir(): Promise<string> {
-  const dir = await tempDir();
-  cleanups.push(dir);
-  return dir;
-}
+const outDir = tempDirs('cozy-backup-test-');
 
 const originalSecrets = () =>
   (

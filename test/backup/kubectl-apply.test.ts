@@ -4,24 +4,20 @@
 // (`--validate=false`); parsing, kind mapping and the apply logic are kubectl's own. Skipped without kubectl.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, it } from 'node:test';
+import { it } from 'node:test';
 import { promisify } from 'node:util';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
-import { memorySource, runBackup, smallCluster, tempDir } from './helpers.js';
+import { tempDirs } from '../support/temp.js';
+import { memorySource, runBackup, smallCluster } from './helpers.js';
 
 const run = promisify(execFile);
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
+const outDir = tempDirs('cozy-backup-kubectl-');
 
 it('kubectl apply --dry-run=client accepts the clean view', async (t) => {
   if (spawnSync('kubectl', ['version', '--client'], { timeout: 20_000 }).status !== 0)
     return t.skip('kubectl not installed');
-  const out = await tempDir('cozy-backup-kubectl-');
-  cleanups.push(out);
+  const out = await outDir();
   const { summary } = await runBackup(memorySource(smallCluster()), { outDir: out });
   // The backup is itself a snapshot: the fake server serves its objects and the CRDs in it.
   const server = await startFakeApiServer({ snapshotDir: summary.path, token: 'test-token' });

@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { startSnapshot } from '../../src/backup/snapshot-writer.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { type ClusterSource, type KubeObject, typeKey } from '../../src/cluster/types.js';
 import { BadInputError } from '../../src/errors.js';
-import { memorySource, PLANTED_SECRET_B64, smallCluster, tempDir, WIDGETS } from './helpers.js';
+import { readAllObjects } from '../support/read-source.js';
+import { tempDirs } from '../support/temp.js';
+import { memorySource, PLANTED_SECRET_B64, smallCluster, WIDGETS } from './helpers.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function dir(): Promise<string> {
-  const d = await tempDir('cozy-snapshot-');
-  cleanups.push(d);
-  return d;
-}
+const dir = tempDirs('cozy-snapshot-');
 
 async function snapshot(source: ClusterSource, target: string, includeSecrets: boolean) {
   const session = await startSnapshot({
@@ -28,16 +22,6 @@ async function snapshot(source: ClusterSource, target: string, includeSecrets: b
   const types = session.types(await source.discoverTypes());
   const outcomes = await scanCluster(source, types, [session.sink], { concurrency: 2 });
   return session.commit(outcomes);
-}
-
-async function readAll(source: ClusterSource): Promise<Map<string, KubeObject[]>> {
-  const all = new Map<string, KubeObject[]>();
-  for (const type of await source.discoverTypes()) {
-    const objects: KubeObject[] = [];
-    for await (const page of source.listPages(type)) objects.push(...page);
-    all.set(typeKey(type), objects);
-  }
-  return all;
 }
 
 describe('snapshot DIR', () => {
@@ -54,7 +38,7 @@ describe('snapshot DIR', () => {
 
     const back = await openSnapshotSource(target);
     assert.equal(await back.serverVersion(), 'v1.30.2');
-    const readBack = await readAll(back);
+    const readBack = await readAllObjects(back);
     const expected = cluster.filter((c) => ![typeKey(WIDGETS), 'secrets'].includes(typeKey(c.type)));
     assert.deepEqual([...readBack.keys()].sort(), expected.map((c) => typeKey(c.type)).sort());
     const sorted = (objects: KubeObject[]) =>

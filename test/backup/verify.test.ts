@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { verifyBackup } from '../../src/backup/verify.js';
 import { BadInputError } from '../../src/errors.js';
-import { memorySource, runBackup, smallCluster, tempDir } from './helpers.js';
+import { tempDirs } from '../support/temp.js';
+import { memorySource, runBackup, smallCluster } from './helpers.js';
 
-const cleanups: string[] = [];
-after(async () => {
-  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
-});
-async function dir(): Promise<string> {
-  const d = await tempDir('cozy-verify-');
-  cleanups.push(d);
-  return d;
-}
+const dir = tempDirs('cozy-verify-');
 
 const HASH = 'a'.repeat(64);
 const isBadInput = (pattern: RegExp) => (e: unknown) =>
