@@ -65,10 +65,17 @@ export async function runGuarded(args: string[], options: GuardedOptions = {}): 
   return { code, signal, stdout, stderr, hung };
 }
 
-/** A temporary folder removed after the test file. */
+const folders: string[] = [];
+// Registered once at the top level, so it runs when the test file ends (an `after` registered inside a
+// `before` hook would run at once).
+after(async () => {
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder removed when the test file ends. */
 export async function tempFolder(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  after(() => rm(dir, { recursive: true, force: true }));
+  folders.push(dir);
   return dir;
 }
 
