@@ -10,6 +10,7 @@ import {
   type SourceInfo,
   typeKey,
 } from '../cluster/types.js';
+import { emptyFacts } from './empty.js';
 import { isHealthy, reducePod, type TimeSeen } from './pods.js';
 import {
   configMapData,
@@ -69,23 +70,7 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
       newest = new Date(ms).toISOString().replace('.000Z', 'Z');
     }
   };
-  const inv: Omit<Inventory, 'now' | 'outcomes'> = {
-    source: opts.source,
-    nodes: [],
-    namespaces: [],
-    pods: [],
-    events: [],
-    workloads: [],
-    helmReleases: [],
-    cozystackConfigMaps: {},
-    crds: [],
-    webhooks: [],
-    apiServices: [],
-    serviceReadyEndpoints: {},
-    pvcs: [],
-    customResources: {},
-    counts: {},
-  };
+  const inv: Omit<Inventory, 'now' | 'outcomes'> = { source: opts.source, ...emptyFacts() };
   const eventKeys = new Set<string>();
   /** `namespace/replicaset` → owning Deployment name. */
   const replicaSetOwners = new Map<string, string>();

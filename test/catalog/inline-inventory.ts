@@ -1,4 +1,5 @@
 // Small inline inventories for catalog tests: every listed type read fine unless a test says otherwise.
+import { emptyFacts } from '../../src/inventory/empty.js';
 import type { HelmReleaseFacts, Inventory, WorkloadFacts } from '../../src/inventory/types.js';
 
 export const READ_TYPES = [
@@ -19,20 +20,7 @@ export function inventory(overrides: Partial<Inventory> = {}): Inventory {
     source: { kind: 'snapshot' },
     serverVersion: 'v1.32.3',
     outcomes,
-    nodes: [],
-    namespaces: [],
-    pods: [],
-    events: [],
-    workloads: [],
-    helmReleases: [],
-    cozystackConfigMaps: {},
-    crds: [],
-    webhooks: [],
-    apiServices: [],
-    serviceReadyEndpoints: {},
-    pvcs: [],
-    customResources: {},
-    counts: {},
+    ...emptyFacts(),
     ...overrides,
   } as Inventory;
 }

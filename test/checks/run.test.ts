@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { ChecksConfig } from '../../src/checks/config.js';
 import { checkExitCode, runChecks, suppressionMatches } from '../../src/checks/run.js';
 import type { Check, CheckContext, Finding } from '../../src/checks/types.js';
+import { emptyFacts } from '../../src/inventory/empty.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import { finding } from '../support/findings.js';
 
 const NOW = '2026-11-20T12:00:00Z';
 
@@ -20,37 +22,7 @@ function inventory(
         { type, status, count: 1, ...(status === 'ok' ? {} : { reason: `${type} is ${status}` }) },
       ]),
     ),
-    nodes: [],
-    namespaces: [],
-    pods: [],
-    events: [],
-    workloads: [],
-    helmReleases: [],
-    cozystackConfigMaps: {},
-    crds: [],
-    webhooks: [],
-    apiServices: [],
-    serviceReadyEndpoints: {},
-    pvcs: [],
-    customResources: {},
-    counts: {},
-  };
-}
-
-function finding(check: string, over: Partial<Finding> = {}): Finding {
-  return {
-    check,
-    id: `${check}:x`,
-    title: `${check} title`,
-    status: 'fail',
-    severity: 'critical',
-    blocking: true,
-    scope: 'platform',
-    summary: `${check} is broken`,
-    nodes: [],
-    objects: [],
-    evidence: [],
-    ...over,
+    ...emptyFacts(),
   };
 }
 

@@ -2,23 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/checks/types.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
-
-function finding(check: string, over: Partial<Finding> = {}): Finding {
-  return {
-    check,
-    id: `${check}:x`,
-    title: `${check} title`,
-    status: 'fail',
-    severity: 'critical',
-    blocking: true,
-    scope: 'platform',
-    summary: `${check} summary`,
-    nodes: [],
-    objects: [],
-    evidence: [],
-    ...over,
-  };
-}
+import { finding } from '../support/findings.js';
 
 /** Tags open and close in order, attributes are quoted, and no raw `<` or `&` sits in text. */
 function assertWellFormed(xml: string): void {

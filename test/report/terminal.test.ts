@@ -9,26 +9,10 @@ import {
   renderTotals,
   sortFindings,
 } from '../../src/report/terminal.js';
+import { finding } from '../support/findings.js';
 
 const plain = new Chalk({ level: 0 });
 const coloured = new Chalk({ level: 1 });
-
-function finding(check: string, over: Partial<Finding> = {}): Finding {
-  return {
-    check,
-    id: `${check}:x`,
-    title: `${check} title`,
-    status: 'fail',
-    severity: 'critical',
-    blocking: true,
-    scope: 'platform',
-    summary: `${check} summary`,
-    nodes: [],
-    objects: [],
-    evidence: [],
-    ...over,
-  };
-}
 
 const findings: Finding[] = [
   finding('passing', { status: 'pass', blocking: false }),
