@@ -4,7 +4,15 @@ import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { findRootCauses } from '../../src/checks/root-cause.js';
 import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
 import type { Inventory } from '../../src/inventory/types.js';
-import { clock, ctx, inventoryFrom, miniIncident, readyNode, simplePod } from './support.js';
+import {
+  clock,
+  ctx,
+  HEALTH_CHECK_IDS,
+  inventoryFrom,
+  miniIncident,
+  readyNode,
+  simplePod,
+} from './support.js';
 
 function allFindings(inv: Inventory): Finding[] {
   return BUILTIN_CHECKS.flatMap((check) => check.run(inv, ctx()));
@@ -13,18 +21,7 @@ function allFindings(inv: Inventory): Finding[] {
 describe('BUILTIN_CHECKS', () => {
   it('holds the ten checks of issue 3 with unique public ids, each returning schema-valid findings', () => {
     const ids = BUILTIN_CHECKS.map((c) => c.id);
-    for (const id of [
-      'kube-ovn',
-      'cni-agent',
-      'pod-failures',
-      'restarts',
-      'image-pull-cause',
-      'node-health',
-      'helmreleases',
-      'workload-availability',
-      'webhooks-apiservices',
-      'resource-headroom',
-    ]) {
+    for (const id of HEALTH_CHECK_IDS) {
       assert.ok(ids.includes(id), id);
     }
     assert.equal(new Set(ids).size, ids.length);

@@ -6,30 +6,18 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { scanCluster } from '../../src/cluster/scan.js';
-import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { findRootCauses } from '../../src/checks/root-cause.js';
 import { runChecks } from '../../src/checks/run.js';
 import type { Finding, RootCause } from '../../src/checks/types.js';
-import { createInventoryBuilder, inventoryTypes } from '../../src/inventory/build.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import { snapshotInventory } from '../support/inventory.js';
+import { HEALTH_CHECK_IDS } from './support.js';
 
 const FIXTURES = resolve(fileURLToPath(new URL('../../fixtures', import.meta.url)));
 
 /** The checks this suite is about (plugins and the catalog's version-gap are tested elsewhere). */
-const HEALTH_CHECKS = new Set([
-  'kube-ovn',
-  'cni-agent',
-  'pod-failures',
-  'restarts',
-  'image-pull-cause',
-  'node-health',
-  'helmreleases',
-  'workload-availability',
-  'webhooks-apiservices',
-  'resource-headroom',
-]);
+const HEALTH_CHECKS = new Set<string>(HEALTH_CHECK_IDS);
 
 interface Scenario {
   inventory: Inventory;
@@ -39,19 +27,11 @@ interface Scenario {
 }
 
 async function scenario(name: string): Promise<Scenario> {
-  const source = await openSnapshotSource(join(FIXTURES, name));
-  try {
-    const types = inventoryTypes(await source.discoverTypes());
-    const builder = createInventoryBuilder({ source: source.info });
-    const outcomes = await scanCluster(source, types, [builder.sink], { concurrency: 2 });
-    const inventory = builder.finish(outcomes, await source.serverVersion());
-    const { findings } = runChecks(inventory, { checks: BUILTIN_CHECKS });
-    const expectedFile = join(FIXTURES, `${name}.expected.json`);
-    const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Record<string, unknown>;
-    return { inventory, findings, rootCauses: findRootCauses(inventory, findings), expected };
-  } finally {
-    await source.close();
-  }
+  const inventory = await snapshotInventory(join(FIXTURES, name));
+  const { findings } = runChecks(inventory, { checks: BUILTIN_CHECKS });
+  const expectedFile = join(FIXTURES, `${name}.expected.json`);
+  const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Record<string, unknown>;
+  return { inventory, findings, rootCauses: findRootCauses(inventory, findings), expected };
 }
 
 const find = (s: Scenario, id: string): Finding => {

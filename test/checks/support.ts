@@ -25,6 +25,20 @@ import {
 export const clock = new FixtureClock('2025-10-24T19:45:00Z');
 export const NOW = clock.now;
 
+/** The ten health checks of issue 3 (plugins and the catalog's version-gap are tested elsewhere). */
+export const HEALTH_CHECK_IDS = [
+  'kube-ovn',
+  'cni-agent',
+  'pod-failures',
+  'restarts',
+  'image-pull-cause',
+  'node-health',
+  'helmreleases',
+  'workload-availability',
+  'webhooks-apiservices',
+  'resource-headroom',
+] as const;
+
 function typeOf(obj: K8sObject): ResourceType {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   const type = BUILTIN_TYPE_LIST.find(

@@ -10,11 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DAEMON_SOCKET, type ProbeTarget, probePlan, runExecProbes } from '../../src/cluster/exec-probe.js';
-import { scanCluster } from '../../src/cluster/scan.js';
-import { openSnapshotSource } from '../../src/cluster/snapshot.js';
-import { createInventoryBuilder, inventoryTypes } from '../../src/inventory/build.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
+import { snapshotInventory } from '../support/inventory.js';
 
 const HEALTHY = resolve(fileURLToPath(new URL('../../fixtures/healthy', import.meta.url)));
 const TOKEN = 'exec-token';
@@ -22,21 +20,8 @@ const TOKEN = 'exec-token';
 let server: FakeApiServer;
 let inventory: Inventory;
 
-async function inventoryOf(dir: string): Promise<Inventory> {
-  const source = await openSnapshotSource(dir);
-  try {
-    const builder = createInventoryBuilder({ source: source.info });
-    const outcomes = await scanCluster(source, inventoryTypes(await source.discoverTypes()), [builder.sink], {
-      concurrency: 2,
-    });
-    return builder.finish(outcomes, await source.serverVersion());
-  } finally {
-    await source.close();
-  }
-}
-
 before(async () => {
-  inventory = await inventoryOf(HEALTHY);
+  inventory = await snapshotInventory(HEALTHY);
   server = await startFakeApiServer({
     snapshotDir: HEALTHY,
     token: TOKEN,
