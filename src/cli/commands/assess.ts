@@ -34,24 +34,17 @@ import type { GlobalOptions } from '../globals.js';
 import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal, type Terminal } from '../io.js';
 import { toolVersion } from '../main.js';
+import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
 import { secretFlags } from './backup.js';
-
-const FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
 
 export async function run(
   options: Record<string, unknown>,
   globals: GlobalOptions,
   _args: string[],
 ): Promise<number> {
-  if (!(FORMATS as readonly string[]).includes(globals.output)) {
-    throw new BadInputError(
-      `-o/--output: 'assess' prints table, json, markdown or junit, not ${globals.output}`,
-      undefined,
-      'output',
-    );
-  }
+  requireOutputFormat(globals, 'assess', ['table', 'json', 'markdown', 'junit']);
   const failOn: FailOn = options.failOn === 'warn' ? 'warn' : 'fail';
   const terminal = createTerminal(globals);
 

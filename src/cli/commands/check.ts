@@ -6,7 +6,6 @@ import { checkExitCode, type FailOn } from '../../checks/run.js';
 import { versionGapCheck } from '../../checks/version-gap.js';
 import { loadCatalog } from '../../catalog/load.js';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
-import { BadInputError } from '../../errors.js';
 import { renderJunit } from '../../report/junit.js';
 import { renderCheckResults } from '../../report/terminal.js';
 import { readConfigFile } from '../config-file.js';
@@ -14,24 +13,21 @@ import type { GlobalOptions } from '../globals.js';
 import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal } from '../io.js';
 import { toolVersion } from '../main.js';
+import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
-
-const FORMATS = ['table', 'json', 'junit'] as const;
 
 export async function run(
   options: Record<string, unknown>,
   globals: GlobalOptions,
   _args: string[],
 ): Promise<number> {
-  if (!(FORMATS as readonly string[]).includes(globals.output)) {
-    throw new BadInputError(
-      `-o/--output: 'check' prints table, json or junit, not ${globals.output}`,
-      undefined,
-      'output',
-      'for the Markdown go/no-go report run: cozy-assess assess',
-    );
-  }
+  requireOutputFormat(
+    globals,
+    'check',
+    ['table', 'json', 'junit'],
+    'for the Markdown go/no-go report run: cozy-assess assess',
+  );
   const failOn: FailOn = options.failOn === 'warn' ? 'warn' : 'fail';
   const terminal = createTerminal(globals);
 

@@ -5,26 +5,19 @@
 import { loadCatalog } from '../../catalog/load.js';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { planDocument, renderPlanMarkdown, renderPlanTable } from '../../catalog/render.js';
-import { BadInputError, ExitCode } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { createTerminal } from '../io.js';
 import { toolVersion } from '../main.js';
+import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory } from '../pipeline.js';
-
-const FORMATS = ['table', 'json', 'markdown'] as const;
 
 export async function run(
   options: Record<string, unknown>,
   globals: GlobalOptions,
   _args: string[],
 ): Promise<number> {
-  if (!(FORMATS as readonly string[]).includes(globals.output)) {
-    throw new BadInputError(
-      `-o/--output: 'path' prints table, json or markdown, not ${globals.output}`,
-      undefined,
-      'output',
-    );
-  }
+  requireOutputFormat(globals, 'path', ['table', 'json', 'markdown']);
   const target = typeof options.target === 'string' ? options.target : 'latest';
   // Bad input is found before the cluster is read.
   const catalog = loadCatalog(globals.catalog);

@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { exitCodeOf, renderAssessmentJunit, renderAssessmentTable } from '../../report/summary.js';
 import type { GlobalOptions } from '../globals.js';
 import { createTerminal } from '../io.js';
+import { requireOutputFormat } from '../output-format.js';
 
 export async function run(
   _options: Record<string, unknown>,
@@ -17,13 +18,7 @@ export async function run(
   const file = args[0];
   if (!file)
     throw new BadInputError('report: which assessment? pass the JSON file written by `assess --json FILE`');
-  if (globals.output === 'yaml') {
-    throw new BadInputError(
-      "-o/--output: 'report' renders markdown, json, junit or table, not yaml",
-      undefined,
-      'output',
-    );
-  }
+  requireOutputFormat(globals, 'report', ['markdown', 'json', 'junit', 'table']);
   const assessment = parseAssessment(await readText(file), file);
   switch (globals.output) {
     case 'markdown':
