@@ -10,6 +10,7 @@ import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { type KubeObject, typeKey } from '../../src/cluster/types.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { BadInputError } from '../../src/errors.js';
+import { readAllObjects } from '../support/read-source.js';
 import { tempDirs } from '../support/temp.js';
 import {
   COZY_APPS,
@@ -67,12 +68,7 @@ describe('backup', () => {
     // Round trip: the backup folder is a snapshot; every backed-up type comes back object for object.
     const snapshot = await openSnapshotSource(backup);
     assert.equal(await snapshot.serverVersion(), 'v1.31.4');
-    const readBack = new Map<string, KubeObject[]>();
-    for (const type of await snapshot.discoverTypes()) {
-      const objects: KubeObject[] = [];
-      for await (const page of snapshot.listPages(type)) objects.push(...page);
-      readBack.set(typeKey(type), objects);
-    }
+    const readBack = await readAllObjects(snapshot);
     const expectedKeys = cluster
       .map((c) => typeKey(c.type))
       .filter((k) => ![typeKey(COZY_APPS), typeKey(WIDGETS), 'events.events.k8s.io'].includes(k))

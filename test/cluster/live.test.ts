@@ -21,6 +21,7 @@ import {
 import { BadInputError, CozyError, ExitCode, IncompleteError } from '../../src/errors.js';
 import { type FakeApiServer, kubeconfigYaml, startFakeApiServer } from '../support/fake-apiserver.js';
 import { samplePods, writeSampleCluster } from '../support/sample-cluster.js';
+import { listType } from '../support/read-source.js';
 import { generateTls } from '../support/tls.js';
 
 const TOKEN = 'sample-token';
@@ -53,21 +54,8 @@ function open(
   });
 }
 
-async function listAll(
-  source: ClusterSource,
-  type: ResourceType,
-): Promise<{ pages: number; objects: KubeObject[] }> {
-  let pages = 0;
-  const objects: KubeObject[] = [];
-  for await (const page of source.listPages(type)) {
-    pages++;
-    objects.push(...page);
-  }
-  return { pages, objects };
-}
-
 async function listError(source: ClusterSource, type: ResourceType): Promise<SourceListError> {
-  const error = await listAll(source, type).then(
+  const error = await listType(source, type).then(
     () => assert.fail(`expected listing ${typeKey(type)} to fail`),
     (e: unknown) => e,
   );
@@ -100,8 +88,8 @@ describe('live source: reading', () => {
     const snapshotTypes = await snapshot.discoverTypes();
     assert.ok(snapshotTypes.length >= 8);
     for (const type of snapshotTypes) {
-      const fromLive = await listAll(live, type);
-      const fromSnapshot = await listAll(snapshot, type);
+      const fromLive = await listType(live, type);
+      const fromSnapshot = await listType(snapshot, type);
       assert.deepEqual(fromLive.objects, fromSnapshot.objects, `objects of ${typeKey(type)} differ`);
     }
     assert.equal(await live.serverVersion(), 'v1.31.4');
@@ -110,7 +98,7 @@ describe('live source: reading', () => {
 
   test('follows continue tokens over many pages, sending the page size as limit', async () => {
     const start = server.requestLog.length;
-    const { pages, objects } = await listAll(await open({ pageSize: 2 }), BUILTIN_TYPES.pods);
+    const { pages, objects } = await listType(await open({ pageSize: 2 }), BUILTIN_TYPES.pods);
     assert.equal(pages, 4);
     assert.equal(objects.length, samplePods().length);
     const requests = logSince(start, '/api/v1/pods');
@@ -124,7 +112,7 @@ describe('live source: reading', () => {
 
   test('uses limit=500 by default', async () => {
     const start = server.requestLog.length;
-    await listAll(await open(), BUILTIN_TYPES.nodes);
+    await listType(await open(), BUILTIN_TYPES.nodes);
     assert.deepEqual(
       logSince(start, '/api/v1/nodes').map((r) => r.query),
       [{ limit: '500' }],
@@ -143,7 +131,7 @@ describe('live source: reading', () => {
     const plain = await startFakeApiServer({ snapshotDir, tls: false });
     try {
       assert.match(plain.url, /^http:/);
-      const { objects } = await listAll(await open({}, plain), BUILTIN_TYPES.namespaces);
+      const { objects } = await listType(await open({}, plain), BUILTIN_TYPES.namespaces);
       assert.equal(objects.length, 4);
     } finally {
       await plain.close();
@@ -182,7 +170,7 @@ describe('live source: faults are retried or become outcomes', () => {
     const start = server.requestLog.length;
     const { objects } = await withFaults(
       [{ kind: 'expire-continue', target: 'pods', times: 1, skip: 1 }],
-      async () => listAll(await open({ pageSize: 2 }), BUILTIN_TYPES.pods),
+      async () => listType(await open({ pageSize: 2 }), BUILTIN_TYPES.pods),
     );
     const names = objects.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
     assert.equal(names.length, samplePods().length);
@@ -208,7 +196,7 @@ describe('live source: faults are retried or become outcomes', () => {
     const retries: RetryEvent[] = [];
     const { objects } = await withFaults(
       [{ kind: 'status', code: 429, retryAfterSeconds: 1, target: 'nodes', times: 1 }],
-      async () => listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.nodes),
+      async () => listType(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.nodes),
     );
     assert.equal(objects.length, 3);
     assert.equal(retries.length, 1);
@@ -223,7 +211,7 @@ describe('live source: faults are retried or become outcomes', () => {
         { kind: 'status', code: 500, target: 'namespaces', times: 2 },
         { kind: 'status', code: 503, target: 'namespaces', times: 2 },
       ],
-      async () => listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.namespaces),
+      async () => listType(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.namespaces),
     );
     assert.equal(objects.length, 4);
     assert.deepEqual(
@@ -247,7 +235,7 @@ describe('live source: faults are retried or become outcomes', () => {
   test('a connection reset in the middle of the body is retried', async () => {
     const retries: RetryEvent[] = [];
     const { objects } = await withFaults([{ kind: 'reset', target: 'pods', times: 1 }], async () =>
-      listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.pods),
+      listType(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.pods),
     );
     assert.equal(objects.length, samplePods().length);
     assert.equal(retries.length, 1);
@@ -257,7 +245,7 @@ describe('live source: faults are retried or become outcomes', () => {
   test('truncated JSON is retried', async () => {
     const retries: RetryEvent[] = [];
     const { objects } = await withFaults([{ kind: 'truncate', target: 'pods', times: 2 }], async () =>
-      listAll(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.pods),
+      listType(await open({ onRetry: (e) => retries.push(e) }), BUILTIN_TYPES.pods),
     );
     assert.equal(objects.length, samplePods().length);
     assert.equal(retries.length, 2);
@@ -266,7 +254,7 @@ describe('live source: faults are retried or become outcomes', () => {
 
   test('--request-timeout 0 means no timeout, as in kubectl', async () => {
     const { objects } = await withFaults([{ kind: 'latency', ms: 50, target: 'nodes' }], async () =>
-      listAll(await open({ requestTimeoutMs: 0 }), BUILTIN_TYPES.nodes),
+      listType(await open({ requestTimeoutMs: 0 }), BUILTIN_TYPES.nodes),
     );
     assert.equal(objects.length, 3);
   });
@@ -301,7 +289,7 @@ describe('live source: faults are retried or become outcomes', () => {
       const error = await listError(source, BUILTIN_TYPES.helmReleases);
       assert.equal(error.status, 'not-installed');
       assert.match(error.message, /helmreleases\.helm\.toolkit\.fluxcd\.io .*its CRD is not installed/);
-      assert.equal((await listAll(source, BUILTIN_TYPES.pods)).objects.length, samplePods().length);
+      assert.equal((await listType(source, BUILTIN_TYPES.pods)).objects.length, samplePods().length);
     } finally {
       await bare.close();
     }
@@ -414,7 +402,7 @@ describe('live source: whole-source failures are clear errors', () => {
     const env = { KUBECONFIG: [server.kubeconfigPath, join(root, 'missing'), second].join(':') };
     const source = await openLiveSource({ requestTimeoutMs: 5000, concurrency: 2, env });
     assert.deepEqual(source.info, { kind: 'live', server: server.url, context: 'fake' });
-    assert.equal((await listAll(source, BUILTIN_TYPES.nodes)).objects.length, 3);
+    assert.equal((await listType(source, BUILTIN_TYPES.nodes)).objects.length, 3);
     const other = await openLiveSource({ requestTimeoutMs: 5000, concurrency: 2, env, context: 'other' });
     assert.equal(other.info.server, server.url, "context 'other' uses the first file's fake-cluster");
   });

@@ -5,28 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openSnapshotSource, SNAPSHOT_PAGE_SIZE, SNAPSHOT_SKIP_MARKER } from '../../src/cluster/snapshot.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
-import {
-  type ClusterSource,
-  type KubeObject,
-  type ResourceType,
-  SourceListError,
-  typeKey,
-} from '../../src/cluster/types.js';
+import { SourceListError, typeKey } from '../../src/cluster/types.js';
 import { BadInputError, ExitCode } from '../../src/errors.js';
+import { listType } from '../support/read-source.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-
-async function collect(
-  source: ClusterSource,
-  type: ResourceType,
-): Promise<{ pages: number; objects: KubeObject[] }> {
-  let pages = 0;
-  const objects: KubeObject[] = [];
-  for await (const page of source.listPages(type)) {
-    pages++;
-    objects.push(...page);
-  }
-  return { pages, objects };
-}
 
 async function expectBadInput(path: string, pattern: RegExp): Promise<BadInputError> {
   const error = await openSnapshotSource(path).then(
@@ -72,14 +54,14 @@ describe('snapshot source: reading', () => {
       'helmreleases.helm.toolkit.fluxcd.io',
       'widgets.example.com',
     ]);
-    const pods = await collect(source, BUILTIN_TYPES.pods);
+    const pods = await listType(source, BUILTIN_TYPES.pods);
     assert.equal(pods.objects.length, 7);
     // Stable order: namespace, then name.
     assert.deepEqual(
       pods.objects.map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
       [...pods.objects.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)].sort(),
     );
-    const nodes = await collect(source, BUILTIN_TYPES.nodes);
+    const nodes = await listType(source, BUILTIN_TYPES.nodes);
     assert.deepEqual(
       nodes.objects.map((n) => n.metadata.name),
       ['node-a', 'node-b', 'node-c'],
@@ -95,7 +77,7 @@ describe('snapshot source: reading', () => {
       plural: 'widgets',
       namespaced: true,
     });
-    assert.equal((await collect(source, widgets)).objects.length, 2);
+    assert.equal((await listType(source, widgets)).objects.length, 2);
     assert.equal(await source.serverVersion(), 'v1.31.4');
     assert.deepEqual(source.info, { kind: 'snapshot', path: dir });
   });
@@ -109,7 +91,7 @@ describe('snapshot source: reading', () => {
     const dir = await folder('paged', {
       'cms.json': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMapList', items }),
     });
-    const result = await collect(await openSnapshotSource(dir), BUILTIN_TYPES.configmaps);
+    const result = await listType(await openSnapshotSource(dir), BUILTIN_TYPES.configmaps);
     assert.equal(result.pages, 3);
     assert.equal(result.objects.length, count);
     assert.equal(result.objects[count - 1]!.metadata.name, `cm-${String(count - 1).padStart(5, '0')}`);
@@ -124,7 +106,7 @@ describe('snapshot source: reading', () => {
       }),
     });
     const source = await openSnapshotSource(join(dir, 'state.json'));
-    assert.equal((await collect(source, BUILTIN_TYPES.pods)).objects.length, 1);
+    assert.equal((await listType(source, BUILTIN_TYPES.pods)).objects.length, 1);
     assert.equal(await source.serverVersion(), undefined);
   });
 
@@ -145,7 +127,7 @@ describe('snapshot source: reading', () => {
       'secrets.json.age': 'binary',
       'notes.txt': 'hello',
     });
-    const pods = await collect(await openSnapshotSource(dir), BUILTIN_TYPES.pods);
+    const pods = await listType(await openSnapshotSource(dir), BUILTIN_TYPES.pods);
     assert.deepEqual(
       pods.objects.map((p) => (p.spec as { image: string }).image),
       ['second'],
@@ -160,7 +142,7 @@ describe('snapshot source: reading', () => {
       'apply/00-pods.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod('only-in-apply')] }),
       [`apply/${SNAPSHOT_SKIP_MARKER}`]: '',
     });
-    const pods = await collect(await openSnapshotSource(dir), BUILTIN_TYPES.pods);
+    const pods = await listType(await openSnapshotSource(dir), BUILTIN_TYPES.pods);
     assert.deepEqual(
       pods.objects.map((p) => p.metadata.name),
       ['raw'],
@@ -174,8 +156,8 @@ describe('snapshot source: reading', () => {
     });
     const source = await openSnapshotSource(dir);
     assert.deepEqual((await source.discoverTypes()).map(typeKey), ['pods', 'jobs.batch']);
-    assert.equal((await collect(source, BUILTIN_TYPES.jobs)).objects.length, 0);
-    await assert.rejects(collect(source, BUILTIN_TYPES.deployments), (e: unknown) => {
+    assert.equal((await listType(source, BUILTIN_TYPES.jobs)).objects.length, 0);
+    await assert.rejects(listType(source, BUILTIN_TYPES.deployments), (e: unknown) => {
       assert.ok(e instanceof SourceListError);
       assert.equal(e.status, 'not-installed');
       assert.match(e.message, /deployments\.apps: not in the snapshot/);
@@ -206,7 +188,7 @@ describe('snapshot source: reading', () => {
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]),
     );
     await writeFile(join(dir, 'b.json'), `\ufeff${json.replace('ns1', 'ns2')}`);
-    const namespaces = await collect(await openSnapshotSource(dir), BUILTIN_TYPES.namespaces);
+    const namespaces = await listType(await openSnapshotSource(dir), BUILTIN_TYPES.namespaces);
     assert.deepEqual(
       namespaces.objects.map((n) => n.metadata.name),
       ['ns1', 'ns2'],

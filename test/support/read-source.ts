@@ -2,6 +2,20 @@
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { type ClusterSource, type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
 
+/** One type's listing: how many pages it came in, and its objects in order. */
+export async function listType(
+  source: ClusterSource,
+  type: ResourceType,
+): Promise<{ pages: number; objects: KubeObject[] }> {
+  let pages = 0;
+  const objects: KubeObject[] = [];
+  for await (const page of source.listPages(type)) {
+    pages++;
+    objects.push(...page);
+  }
+  return { pages, objects };
+}
+
 export async function readAllObjects(
   source: ClusterSource,
   keep: (type: ResourceType) => boolean = () => true,
