@@ -3,11 +3,12 @@
 // compute its patch). The fake server serves no OpenAPI document, so schema validation is off
 // (`--validate=false`); parsing, kind mapping and the apply logic are kubectl's own. Skipped without kubectl.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { promisify } from 'node:util';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
+import { kubectlAvailable } from '../support/kubectl.js';
 import { tempDirs } from '../support/temp.js';
 import { memorySource, runBackup, smallCluster } from './helpers.js';
 
@@ -15,8 +16,7 @@ const run = promisify(execFile);
 const outDir = tempDirs('cozy-backup-kubectl-');
 
 it('kubectl apply --dry-run=client accepts the clean view', async (t) => {
-  if (spawnSync('kubectl', ['version', '--client'], { timeout: 20_000 }).status !== 0)
-    return t.skip('kubectl not installed');
+  if (!kubectlAvailable()) return t.skip('kubectl not installed');
   const out = await outDir();
   const { summary } = await runBackup(memorySource(smallCluster()), { outDir: out });
   // The backup is itself a snapshot: the fake server serves its objects and the CRDs in it.

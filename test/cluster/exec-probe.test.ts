@@ -2,7 +2,7 @@
 // server over HTTPS: socket present (exit 0), absent (exit 1), another exit code, RBAC denial of pods/exec,
 // a command that never ends and an upgrade that never comes (both timeouts), and which pod each node gets.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { DAEMON_SOCKET, type ProbeTarget, probePlan, runExecProbes } from '../../src/cluster/exec-probe.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
+import { kubectlAvailable } from '../support/kubectl.js';
 import { snapshotInventory } from '../support/inventory.js';
 
 const HEALTHY = resolve(fileURLToPath(new URL('../../fixtures/healthy', import.meta.url)));
@@ -214,15 +215,6 @@ describe('exec probe: credentials', () => {
     }
   });
 });
-
-function kubectlAvailable(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // kubectl, a client nobody here wrote, checks that the fake speaks the exec protocol as a real API server does.
 describe('kubectl exec against the fake API server', {

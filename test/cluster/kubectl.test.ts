@@ -1,25 +1,17 @@
 // kubectl, a client nobody here wrote, lists from the fake API server over HTTPS with its generated
 // kubeconfig (CA data and bearer token). Skipped where kubectl is not installed.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
+import { kubectlAvailable } from '../support/kubectl.js';
 import { samplePods, writeSampleCluster } from '../support/sample-cluster.js';
 
 const run = promisify(execFile);
-
-function kubectlAvailable(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('kubectl against the fake API server (HTTPS)', {
   skip: kubectlAvailable() ? false : 'kubectl is not on PATH',
