@@ -180,16 +180,22 @@ export class ListFile {
     return this.count;
   }
 
-  /** Appends one page; the whole page is one write, so a page is the unit of memory. */
+  /** Appends one page; memory is bounded by the page (written a few objects at a time). */
   async add(objects: readonly KubeObject[]): Promise<void> {
     if (objects.length === 0) return;
-    let text = '';
-    for (const object of objects) {
-      const full = withTypeMeta(object, apiVersionOf(this.type), this.type.kind);
-      text += `${this.count === 0 ? '\n' : ',\n'}${indent(JSON.stringify(full, null, 4), '        ')}`;
-      this.count++;
+    // A few objects per write: a page of large objects (CRDs) never becomes one string of tens of MB, and
+    // JSON.stringify indents them at the List's depth itself (no second pass over the text to indent it).
+    for (let start = 0; start < objects.length; start += WRITE_BATCH) {
+      const batch = objects
+        .slice(start, start + WRITE_BATCH)
+        .map((object) => withTypeMeta(object, apiVersionOf(this.type), this.type.kind));
+      // `{\n    "items": [\n        {…},\n        {…}\n    ]\n}`: the items, already 8 spaces deep.
+      const json = JSON.stringify({ items: batch }, null, 4);
+      await this.emit(
+        `${this.count === 0 ? '\n' : ',\n'}${json.slice(ITEMS_HEAD.length, -ITEMS_TAIL.length)}`,
+      );
+      this.count += batch.length;
     }
-    await this.emit(text);
   }
 
   async close(): Promise<FileRecord> {
@@ -206,9 +212,9 @@ export class ListFile {
   }
 }
 
-function indent(text: string, prefix: string): string {
-  return prefix + text.replaceAll('\n', `\n${prefix}`);
-}
+const WRITE_BATCH = 32;
+const ITEMS_HEAD = '{\n    "items": [\n';
+const ITEMS_TAIL = '\n    ]\n}';
 
 /**
  * A folder written under a temporary name beside its target, holding an `INCOMPLETE` marker until it is

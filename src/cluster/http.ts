@@ -3,9 +3,9 @@
 // and jitter on 429 (honouring Retry-After), 5xx, connection resets and truncated bodies.
 // We send the request ourselves (node:http/https with the kubeconfig's agent and headers) so that the
 // objects we get are the exact JSON the server sent: the typed client turns timestamps into Dates.
-import type { Agent } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { Agent, AgentOptions } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -187,7 +187,7 @@ export class ApiClient {
         `the kubeconfig's settings for ${url.host} cannot be used: ${(error as Error).message}`,
       );
     }
-    this.agent ??= opts.agent;
+    this.agent ??= keepAliveAgent(opts.agent, this.options.concurrency);
     return opts;
   }
 
@@ -246,6 +246,18 @@ export class ApiClient {
       req.end();
     });
   }
+}
+
+/**
+ * The kubeconfig's agent, with the same TLS settings, keeping connections open: client-node's agent opens a
+ * new connection per request, and a TLS handshake (plus parsing the CA again) per page costs more than a
+ * small page itself (profiled: ~1 s of 12 at 50k pods). Proxy agents are left as they are.
+ */
+function keepAliveAgent(agent: Agent | undefined, sockets: number): Agent | undefined {
+  if (!agent || (agent.constructor !== HttpsAgent && agent.constructor !== HttpAgent)) return agent;
+  const options = (agent as Agent & { options?: AgentOptions }).options ?? {};
+  const Kind = agent.constructor as typeof HttpsAgent;
+  return new Kind({ ...options, keepAlive: true, maxSockets: Math.max(1, sockets) });
 }
 
 function statusError(

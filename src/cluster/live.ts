@@ -36,6 +36,11 @@ export interface LiveSourceOptions {
 }
 
 export const DEFAULT_PAGE_SIZE = 500;
+/**
+ * CRDs carry their OpenAPI schemas (~80 KB each on a real management cluster, 24 MB for 300): 500 of them
+ * would be one answer of tens of MB held three times over (bytes, text, objects). 50 keep a page near 4 MB.
+ */
+export const CRD_PAGE_SIZE = 50;
 const MAX_LIST_RESTARTS = 3;
 
 export async function openLiveSource(options: LiveSourceOptions): Promise<ClusterSource> {
@@ -151,15 +156,28 @@ class LiveSource implements ClusterSource {
     const signal = anySignal(this.options.signal, options.signal);
     const path =
       type.group === '' ? `/api/v1/${type.plural}` : `/apis/${type.group}/${type.version}/${type.plural}`;
-    const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const limit = Math.min(
+      this.options.pageSize ?? DEFAULT_PAGE_SIZE,
+      type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io'
+        ? CRD_PAGE_SIZE
+        : Number.POSITIVE_INFINITY,
+    );
     // Keys of objects already yielded, so a restarted list (410) does not yield them twice.
     const seen = new Set<string>();
     let restarts = 0;
     let token: string | undefined;
+    type Page = { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
+    const fetchPage = (from: string | undefined): Promise<Page> => {
+      const request = this.client.getJson(path, { limit, continue: from }, signal) as Promise<Page>;
+      // Awaited below; if the reader stops early the answer is dropped, never an unhandled rejection.
+      request.catch(() => undefined);
+      return request;
+    };
+    let next = fetchPage(undefined);
     for (;;) {
-      let page: { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
+      let page: Page;
       try {
-        page = (await this.client.getJson(path, { limit, continue: token }, signal)) as typeof page;
+        page = await next;
       } catch (error) {
         if (signal?.aborted) throw error;
         if (
@@ -170,6 +188,7 @@ class LiveSource implements ClusterSource {
         ) {
           restarts++;
           token = undefined;
+          next = fetchPage(undefined);
           continue;
         }
         throw listError(error, type, restarts);
@@ -184,6 +203,9 @@ class LiveSource implements ClusterSource {
         objects.push(object);
       }
       token = page.metadata?.continue || undefined;
+      // The next page is asked for before this one is handed over, so the server sends it while the
+      // reader parses, reduces and writes this one (one page ahead per list, within the concurrency cap).
+      if (token) next = fetchPage(token);
       if (objects.length > 0) yield objects;
       if (!token) return;
     }
