@@ -20,6 +20,8 @@ interface FaultRun extends GuardedResult {
 }
 
 interface Scenario {
+  /** null: serve only `objects` (default: fixtures/healthy plus `objects`). */
+  snapshotDir?: string | null;
   faults?: Fault[];
   forbidden?: string[];
   objects?: KubeObject[];
@@ -35,7 +37,7 @@ async function assessBoth(name: string, scenario: Scenario): Promise<[FaultRun, 
 async function assessOnce(name: string, scenario: Scenario, backup: boolean): Promise<FaultRun> {
   const dir = await tempFolder(`cozy-faults-${name}-`);
   const server = await startFakeApiServer({
-    snapshotDir: fixture('healthy'),
+    snapshotDir: scenario.snapshotDir === null ? undefined : (scenario.snapshotDir ?? fixture('healthy')),
     faults: scenario.faults,
     forbidden: scenario.forbidden,
     objects: scenario.objects,
@@ -182,6 +184,26 @@ describe('assess ends INCOMPLETE (exit 4), naming the type, when a fault does no
         run,
         /Check helmreleases could not run: could not read helmreleases\.helm\.toolkit\.fluxcd\.io/,
       );
+  });
+
+  it('404 for an absent CRD: the HelmRelease CRD is not installed, the list answers 404, never GO, the type named', async () => {
+    const healthy = await openSnapshotSource(fixture('healthy'));
+    const objects: KubeObject[] = [];
+    for (const type of await healthy.discoverTypes()) {
+      for await (const page of healthy.listPages(type)) objects.push(...page);
+    }
+    const withoutCrd = objects.filter(
+      (o) =>
+        !(o.kind === 'CustomResourceDefinition' && o.metadata.name === 'helmreleases.helm.toolkit.fluxcd.io'),
+    );
+    assert.equal(withoutCrd.length, objects.length - 1, 'the CRD was in the fixture');
+    const runs = await assessBoth('absent-crd', { snapshotDir: null, objects: withoutCrd });
+    for (const run of runs) {
+      assertIncomplete(run, /helmreleases\.helm\.toolkit\.fluxcd\.io/);
+      // The tool still asks for the type it needs; the server answers 404, as for a CRD that is not installed.
+      const asked = run.requests.filter((r) => r.path.includes('/helmreleases'));
+      assert.ok(asked.length > 0 && asked.every((r) => r.status === 404), 'the list was answered 404');
+    }
   });
 
   it('truncated JSON on every pods answer: retries give up, pods named', async () => {
