@@ -1,28 +1,21 @@
 // The cluster-source errors as a user sees them: the built binary's exit code and its stderr lines
 // (what failed, where, and a hint). Runs `node dist/cli/bin.js` (built by `npm test`, or once here if missing).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type FakeApiServer, kubeconfigYaml, startFakeApiServer } from '../support/fake-apiserver.js';
+import { describe, test } from 'node:test';
+import { type FakeApiServer, kubeconfigYaml } from '../support/fake-apiserver.js';
 import { runCli } from '../support/cli.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { generateTls } from '../support/tls.js';
+import { serveSampleCluster } from '../support/sample-server.js';
 
 let root: string;
-let snapshotDir: string;
 let server: FakeApiServer;
 
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cozy-cli-errors-'));
-  snapshotDir = await writeSampleCluster(join(root, 'snapshot'));
-  server = await startFakeApiServer({ snapshotDir, token: 'right', kubeconfigToken: 'wrong' });
-});
-after(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
+serveSampleCluster('cozy-cli-errors-', { token: 'right', kubeconfigToken: 'wrong' }, (sample) => {
+  ({ root, server } = sample);
 });
 
 /** `check` reads the cluster first, so its exit code and stderr show the source's errors. */

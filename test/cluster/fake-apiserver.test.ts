@@ -1,24 +1,14 @@
 // The fake API server itself: it must answer like a real one, or the live-source tests prove nothing.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
-import { writeSampleCluster } from '../support/sample-cluster.js';
+import { describe, test } from 'node:test';
+import type { FakeApiServer } from '../support/fake-apiserver.js';
+import { serveSampleCluster } from '../support/sample-server.js';
 
 const TOKEN = 'fake-token';
-let root: string;
 let server: FakeApiServer;
 
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cozy-fake-'));
-  const snapshotDir = await writeSampleCluster(join(root, 'snapshot'));
-  server = await startFakeApiServer({ snapshotDir, tls: false, token: TOKEN, forbidden: ['secrets'] });
-});
-after(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
+serveSampleCluster('cozy-fake-', { tls: false, token: TOKEN, forbidden: ['secrets'] }, (sample) => {
+  ({ server } = sample);
 });
 
 interface Answer {

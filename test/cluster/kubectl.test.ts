@@ -2,14 +2,13 @@
 // kubeconfig (CA data and bearer token). Skipped where kubectl is not installed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
+import type { FakeApiServer } from '../support/fake-apiserver.js';
 import { kubectlAvailable } from '../support/kubectl.js';
-import { samplePods, writeSampleCluster } from '../support/sample-cluster.js';
+import { samplePods } from '../support/sample-cluster.js';
+import { serveSampleCluster } from '../support/sample-server.js';
 
 const run = promisify(execFile);
 
@@ -18,14 +17,8 @@ describe('kubectl against the fake API server (HTTPS)', {
 }, () => {
   let root: string;
   let server: FakeApiServer;
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'cozy-kubectl-'));
-    const snapshot = await writeSampleCluster(join(root, 'snapshot'));
-    server = await startFakeApiServer({ snapshotDir: snapshot, tls: true, token: 'kubectl-token' });
-  });
-  after(async () => {
-    await server?.close();
-    await rm(root, { recursive: true, force: true });
+  serveSampleCluster('cozy-kubectl-', { tls: true, token: 'kubectl-token' }, (sample) => {
+    ({ root, server } = sample);
   });
 
   // Must not block the event loop: the server runs in this process.

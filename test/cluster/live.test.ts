@@ -2,10 +2,9 @@
 // agent) against the fake API server over HTTPS.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { type LiveSourceOptions, openLiveSource } from '../../src/cluster/live.js';
 import type { RetryEvent } from '../../src/cluster/http.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
@@ -20,23 +19,18 @@ import {
 } from '../../src/cluster/types.js';
 import { BadInputError, CozyError, ExitCode, IncompleteError } from '../../src/errors.js';
 import { type FakeApiServer, kubeconfigYaml, startFakeApiServer } from '../support/fake-apiserver.js';
-import { samplePods, writeSampleCluster } from '../support/sample-cluster.js';
+import { samplePods } from '../support/sample-cluster.js';
 import { listType } from '../support/read-source.js';
 import { generateTls } from '../support/tls.js';
+import { serveSampleCluster } from '../support/sample-server.js';
 
 const TOKEN = 'sample-token';
 let root: string;
 let snapshotDir: string;
 let server: FakeApiServer;
 
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cozy-live-'));
-  snapshotDir = await writeSampleCluster(join(root, 'snapshot'));
-  server = await startFakeApiServer({ snapshotDir, tls: true, token: TOKEN });
-});
-after(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
+serveSampleCluster('cozy-live-', { tls: true, token: TOKEN }, (sample) => {
+  ({ root, snapshotDir, server } = sample);
 });
 
 /** Fast retries so fault tests take milliseconds; everything else as the CLI sets it. */
