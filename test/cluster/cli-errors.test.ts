@@ -2,7 +2,6 @@
 // (what failed, where, and a hint). Runs `node dist/cli/bin.js` (built by `npm test`, or once here if missing).
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { type FakeApiServer, kubeconfigYaml } from '../support/fake-apiserver.js';
@@ -10,6 +9,7 @@ import { runCli } from '../support/cli.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { generateTls } from '../support/tls.js';
 import { serveSampleCluster } from '../support/sample-server.js';
+import { closedPort } from '../support/net.js';
 
 let root: string;
 let server: FakeApiServer;
@@ -86,13 +86,3 @@ describe('cluster source errors through the CLI', () => {
     assert.match(result.stderr, /kubectl get pods,nodes,events -A -o json > state\.json/);
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -1,7 +1,6 @@
 // The live source through the real client library (@kubernetes/client-node: kubeconfig, credentials, TLS
 // agent) against the fake API server over HTTPS.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -23,6 +22,7 @@ import { samplePods } from '../support/sample-cluster.js';
 import { listType } from '../support/read-source.js';
 import { generateTls } from '../support/tls.js';
 import { serveSampleCluster } from '../support/sample-server.js';
+import { closedPort } from '../support/net.js';
 
 const TOKEN = 'sample-token';
 let root: string;
@@ -438,13 +438,3 @@ test('the fake server answers anything but GET with 405 and logs it', async () =
     await plain.close();
   }
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
