@@ -11,6 +11,7 @@ import { untracedNumbers } from '../report/numbers.js';
 import { parseXml } from '../report/xml.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
+import { type AssessRun, assessInto } from '../support/assess.js';
 import { fixture, runCli } from '../support/cli.js';
 
 let dir: string;
@@ -21,41 +22,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  markdown: string;
-  json: ReturnType<typeof AssessmentSchema.parse>;
-  junit: string;
-}
-
-async function assess(name: string, snapshot: string, extra: string[] = []): Promise<Run> {
-  const out = join(dir, name);
-  const files = { report: `${out}.md`, json: `${out}.json`, junit: `${out}.xml` };
-  const result = await runCli([
-    'assess',
-    '--snapshot',
-    snapshot,
-    '--target',
-    'v0.37.2',
-    '--no-backup',
-    '--report',
-    files.report,
-    '--json',
-    files.json,
-    '--junit',
-    files.junit,
-    ...extra,
-  ]);
-  assert.ok(existsSync(files.json), `no JSON written (exit ${result.code}): ${result.stderr}`);
-  return {
-    ...result,
-    markdown: await readFile(files.report, 'utf8'),
-    json: AssessmentSchema.parse(JSON.parse(await readFile(files.json, 'utf8'))),
-    junit: await readFile(files.junit, 'utf8'),
-  };
-}
+type Run = AssessRun;
+const assess = (name: string, snapshot: string, extra?: string[]) => assessInto(dir, name, snapshot, extra);
 
 function assertTraced(run: Run): void {
   assert.deepEqual(
@@ -223,7 +191,11 @@ describe('assess outputs and inputs', () => {
     const markdown = await readFile(report, 'utf8');
     assert.match(markdown, /Checksums verified: ✅ yes/);
     for (const category of document.backup.categories)
-      assert.ok(markdown.includes(`| ${category.category} | ${category.objects} | ${category.size} | ${category.bytes} |`));
+      assert.ok(
+        markdown.includes(
+          `| ${category.category} | ${category.objects} | ${category.size} | ${category.bytes} |`,
+        ),
+      );
   });
 
   it('the config file tunes the decision table; a bad value is exit 2 naming decision.<row>.<field>', async () => {

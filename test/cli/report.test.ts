@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeSampleCluster } from '../support/sample-cluster.js';
+import { assessInto } from '../support/assess.js';
 import { runCli } from '../support/cli.js';
 
 let dir: string;
@@ -16,21 +17,8 @@ let assessCode: number;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cozy-report-'));
   const snapshot = await writeSampleCluster(join(dir, 'snapshot'));
-  files = { report: join(dir, 'r.md'), json: join(dir, 'a.json'), junit: join(dir, 'j.xml') };
-  const result = await runCli([
-    'assess',
-    '--snapshot',
-    snapshot,
-    '--no-backup',
-    '--target',
-    'v0.37.2',
-    '--report',
-    files.report,
-    '--json',
-    files.json,
-    '--junit',
-    files.junit,
-  ]);
+  const result = await assessInto(dir, 'saved', snapshot);
+  files = result.files;
   assessCode = result.code;
   assert.ok([0, 3, 4].includes(result.code), result.stderr);
 });
