@@ -14,7 +14,6 @@ import { loadCatalog } from '../../catalog/load.js';
 import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from '../../catalog/path.js';
 import type { UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
-import type { FailOn } from '../../checks/run.js';
 import { typeKey } from '../../cluster/types.js';
 import { buildAssessment, clusterFacts } from '../../decide/assessment.js';
 import {
@@ -36,6 +35,7 @@ import { createTerminal, type Terminal } from '../io.js';
 import { toolVersion } from '../main.js';
 import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
+import { failOnOption, stringListOption, stringOption } from '../options.js';
 import { loadPlugins } from '../plugins.js';
 import { secretFlags } from './backup.js';
 
@@ -45,12 +45,12 @@ export async function run(
   _args: string[],
 ): Promise<number> {
   requireOutputFormat(globals, 'assess', ['table', 'json', 'markdown', 'junit']);
-  const failOn: FailOn = options.failOn === 'warn' ? 'warn' : 'fail';
+  const failOn = failOnOption(options);
   const terminal = createTerminal(globals);
 
   // Every bad input is found before the cluster is read: plugins, config (with the decision model), catalog, target.
   const plugins = await loadPlugins(
-    stringList(options.plugin),
+    stringListOption(options, 'plugin'),
     BUILTIN_CHECKS.map((c) => c.id),
   );
   const config = await readConfigFile<DecisionConfig>(
@@ -60,7 +60,7 @@ export async function run(
   );
   const model = decisionModel(config.decision, globals.config);
   const catalog = loadCatalog(globals.catalog);
-  const target = typeof options.target === 'string' ? options.target : 'latest';
+  const target = stringOption(options, 'target') ?? 'latest';
   resolveTarget(catalog, target);
   const takeBackup = options.backup !== false;
   const flags = takeBackup ? await secretFlags(options) : undefined;
@@ -71,7 +71,7 @@ export async function run(
   try {
     // The backup learns the source and server version after the scan, before its commit writes the manifest.
     const backupOptions: BackupOptions | undefined = flags && {
-      outDir: typeof options.backupDir === 'string' ? options.backupDir : 'cozy-backup',
+      outDir: stringOption(options, 'backupDir') ?? 'cozy-backup',
       secrets: flags.secrets,
       recipients: flags.recipients,
       passphrase: flags.passphrase,
@@ -233,7 +233,7 @@ async function writeOutputs(
   globals: GlobalOptions,
   terminal: Terminal,
 ): Promise<void> {
-  const reportFile = typeof options.report === 'string' ? options.report : defaultReportFile(assessment);
+  const reportFile = stringOption(options, 'report') ?? defaultReportFile(assessment);
   const markdown = renderMarkdown(assessment);
   const json = renderJson(assessment);
   const junit = renderAssessmentJunit(assessment);
@@ -282,9 +282,4 @@ async function writeOutput(file: string, text: string, flag: string): Promise<vo
       'check that the folder exists and is writable',
     );
   }
-}
-
-function stringList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? [value] : [];
 }

@@ -12,6 +12,7 @@ import { BadInputError, IncompleteError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { createTerminal, type Terminal } from '../io.js';
 import { toolVersion } from '../main.js';
+import { stringOption } from '../options.js';
 import { openSource } from '../source.js';
 
 export interface SecretFlags {
@@ -25,7 +26,7 @@ export async function secretFlags(options: Record<string, unknown>): Promise<Sec
   const recipients = Array.isArray(options.recipient)
     ? options.recipient.filter((r): r is string => typeof r === 'string')
     : [];
-  const passphraseFile = typeof options.passphraseFile === 'string' ? options.passphraseFile : undefined;
+  const passphraseFile = stringOption(options, 'passphraseFile');
   const encrypt = options.encryptSecrets === true;
   if (options.secrets === false) {
     if (encrypt || recipients.length > 0 || passphraseFile) {
@@ -59,7 +60,7 @@ export async function run(
 ): Promise<number> {
   const terminal = createTerminal(globals);
   const flags = await secretFlags(options);
-  const outDir = typeof options.out === 'string' ? options.out : 'cozy-backup';
+  const outDir = stringOption(options, 'out') ?? 'cozy-backup';
   const interrupts = watchInterrupts(globals.timeoutMs);
   try {
     const source = await openSource(globals, interrupts.signal);

@@ -15,6 +15,7 @@ import { createTerminal } from '../io.js';
 import { toolVersion } from '../main.js';
 import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
+import { failOnOption, stringListOption, stringOption } from '../options.js';
 import { loadPlugins } from '../plugins.js';
 
 export async function run(
@@ -28,12 +29,12 @@ export async function run(
     ['table', 'json', 'junit'],
     'for the Markdown go/no-go report run: cozy-assess assess',
   );
-  const failOn: FailOn = options.failOn === 'warn' ? 'warn' : 'fail';
+  const failOn = failOnOption(options);
   const terminal = createTerminal(globals);
 
   // Bad input is found before the cluster is read: plugins first, since config may tune plugin checks.
   const plugins = await loadPlugins(
-    pluginFiles(options.plugin),
+    stringListOption(options, 'plugin'),
     BUILTIN_CHECKS.map((c) => c.id),
   );
   const config = await readConfigFile(globals.config, [...BUILTIN_CHECKS, ...plugins]);
@@ -41,7 +42,7 @@ export async function run(
 
   // The upgrade-path check runs only with --target: `check` is about health, and a path to a release the
   // operator did not ask for would fail a healthy cluster. A bad target or catalog is found before reading.
-  const target = typeof options.target === 'string' ? options.target : undefined;
+  const target = stringOption(options, 'target');
   const catalog = target === undefined ? undefined : loadCatalog(globals.catalog);
   if (catalog && target) resolveTarget(catalog, target);
 
@@ -87,11 +88,6 @@ export async function run(
     terminal.out(verdictLine(exitCode, failOn, terminal.color));
   }
   return exitCode;
-}
-
-function pluginFiles(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? [value] : [];
 }
 
 function verdictLine(

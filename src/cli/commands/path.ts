@@ -9,6 +9,7 @@ import { ExitCode } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { createTerminal } from '../io.js';
 import { toolVersion } from '../main.js';
+import { stringOption } from '../options.js';
 import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory } from '../pipeline.js';
 
@@ -18,7 +19,7 @@ export async function run(
   _args: string[],
 ): Promise<number> {
   requireOutputFormat(globals, 'path', ['table', 'json', 'markdown']);
-  const target = typeof options.target === 'string' ? options.target : 'latest';
+  const target = stringOption(options, 'target') ?? 'latest';
   // Bad input is found before the cluster is read.
   const catalog = loadCatalog(globals.catalog);
   resolveTarget(catalog, target);
