@@ -22,7 +22,15 @@ after(async () => {
   await server?.close();
 });
 
-const live = () => ['--kubeconfig', server.kubeconfigPath, '--now', NOW, 'check', '-o', 'json'];
+const live = (target: FakeApiServer = server) => [
+  '--kubeconfig',
+  target.kubeconfigPath,
+  '--now',
+  NOW,
+  'check',
+  '-o',
+  'json',
+];
 
 describe('check on a live cluster', () => {
   it('gives the snapshot verdict, lists each type once and sends only GETs', async () => {
@@ -53,15 +61,7 @@ describe('check on a live cluster', () => {
   it('exits 4 (INCOMPLETE) when pods are forbidden on a healthy cluster, naming the type and the checks it stopped', async () => {
     const healthy = await startFakeApiServer({ snapshotDir: 'fixtures/healthy', forbidden: ['pods'] });
     try {
-      const result = await runCli([
-        '--kubeconfig',
-        healthy.kubeconfigPath,
-        '--now',
-        NOW,
-        'check',
-        '-o',
-        'json',
-      ]);
+      const result = await runCli(live(healthy));
       assert.equal(result.code, 4, result.stderr);
       const doc = JSON.parse(result.stdout) as CheckDocument;
       assert.deepEqual(
@@ -75,15 +75,7 @@ describe('check on a live cluster', () => {
       );
       // and the same cluster, readable, is GO
       healthy.setForbidden([]);
-      const readable = await runCli([
-        '--kubeconfig',
-        healthy.kubeconfigPath,
-        '--now',
-        NOW,
-        'check',
-        '-o',
-        'json',
-      ]);
+      const readable = await runCli(live(healthy));
       assert.equal(readable.code, 0, readable.stderr);
     } finally {
       await healthy.close();
