@@ -8,6 +8,7 @@ import {
   ageMs,
   ageRange,
   countBy,
+  failOrWarn,
   formatCounts,
   isPlatformNamespace,
   objectRef,
@@ -89,9 +90,7 @@ function notReadyFinding(
     check: ID,
     id: `${ID}:not-ready:${scope}`,
     title: platform ? 'Platform HelmReleases not Ready' : 'Tenant HelmReleases not Ready',
-    status: platform ? 'fail' : 'warn',
-    severity: platform ? 'critical' : 'warning',
-    blocking: platform,
+    ...failOrWarn(platform),
     scope,
     summary:
       `${plural(releases.length, `${scope} HelmRelease`)} not Ready (${formatCounts(byReason)}): ` +

@@ -6,6 +6,7 @@ import type { Check, CheckContext, Evidence, Finding } from './types.js';
 import {
   ageDays,
   ageRange,
+  failOrWarn,
   objectRef,
   paramsOf,
   passFinding,
@@ -210,9 +211,7 @@ function controlPlaneFindings(inventory: Inventory, namespace: string): Finding[
       check: ID,
       id: `${ID}:control-plane`,
       title: down ? 'Kube-OVN control plane down' : 'Kube-OVN control plane degraded',
-      status: down ? 'fail' : 'warn',
-      severity: down ? 'critical' : 'warning',
-      blocking: down,
+      ...failOrWarn(down),
       scope: 'platform',
       summary:
         `${deployments.map((w) => `${w.name} ${w.ready}/${w.desired} ready`).join(', ')}` +

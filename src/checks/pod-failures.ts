@@ -9,6 +9,7 @@ import {
   ageRange,
   countBy,
   daysRange,
+  failOrWarn,
   formatCounts,
   isPlatformNamespace,
   isStaleOnLostNode,
@@ -109,9 +110,7 @@ function censusFinding(
     check: ID,
     id: `${ID}:${scope}`,
     title: platform ? 'Platform pods failing' : 'Tenant pods failing',
-    status: platform ? 'fail' : 'warn',
-    severity: platform ? 'critical' : 'warning',
-    blocking: platform,
+    ...failOrWarn(platform),
     scope,
     summary:
       `${plural(failed.length, `${scope} pod`)} failing${ages}: ${formatCounts(byReason, 10)}. ` +

@@ -6,6 +6,7 @@ import type { CrossedBreakingChange, UpgradePlan } from '../catalog/types.js';
 import { withV } from '../catalog/version.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import { failOrWarn } from './util/common.js';
 
 const ID = 'version-gap';
 const TITLE = 'Version gap and upgrade path';
@@ -137,9 +138,7 @@ function breakingFinding(change: CrossedBreakingChange): Finding | undefined {
   }
   return {
     ...shared,
-    status: blocker ? 'fail' : 'warn',
-    severity: blocker ? 'critical' : 'warning',
-    blocking: blocker,
+    ...failOrWarn(blocker),
     summary: `Used in this cluster, crossed on the way to ${withV(change.step)}: ${change.evidence}.`,
   };
 }

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import type { Inventory, WorkloadFacts } from '../inventory/types.js';
 import type { Check, CheckContext, Evidence, Finding } from './types.js';
 import {
+  failOrWarn,
   isPlatformNamespace,
   objectRef,
   paramsOf,
   passFinding,
   plural,
-  uniqueSorted,
   statusPhrase,
+  uniqueSorted,
 } from './util/common.js';
 import { isHealthy, podsOf } from './util/pods.js';
 
@@ -83,9 +84,7 @@ function finding(
     title: platform
       ? 'Platform components below desired replicas'
       : 'Tenant workloads below desired replicas',
-    status: platform ? 'fail' : 'warn',
-    severity: platform ? 'critical' : 'warning',
-    blocking: platform,
+    ...failOrWarn(platform),
     scope,
     summary:
       `${plural(workloads.length, `${scope} workload`)} below desired (${plural(missing, 'replica')} missing): ` +

@@ -162,6 +162,13 @@ export function paramsOf<S extends z.ZodType>(schema: S, params: Record<string, 
   return schema.parse(params ?? {});
 }
 
+/** The two grades of a problem: a critical failure that blocks the upgrade, or a warning that does not. */
+export function failOrWarn(blocks: boolean): Pick<Finding, 'status' | 'severity' | 'blocking'> {
+  return blocks
+    ? { status: 'fail', severity: 'critical', blocking: true }
+    : { status: 'warn', severity: 'warning', blocking: false };
+}
+
 type FindingBase = Pick<Finding, 'check' | 'title' | 'severity' | 'blocking'>;
 
 /** The one `pass` finding a check returns when nothing is wrong (so coverage and JUnit show it). */
