@@ -41,16 +41,22 @@ function ensureBuilt(): void {
   });
 }
 
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  ensureBuilt();
+/** The environment the CLI runs in: the test process's, no colour, CI, no job summary, then `overrides`. */
+export function cliEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NO_COLOR: '1',
     CI: '1',
     GITHUB_STEP_SUMMARY: undefined,
-    ...options.env,
+    ...overrides,
   };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  ensureBuilt();
+  const env = cliEnv(options.env);
   return new Promise((done) => {
     const child = execFile(
       process.execPath,
