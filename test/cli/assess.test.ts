@@ -2,10 +2,9 @@
 // with Option C and the reference's ranges; a healthy cluster and one with only tenant failures end GO.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { AssessmentSchema } from '../../src/report/assessment-schema.js';
 import { untracedNumbers } from '../report/numbers.js';
 import { parseXml } from '../report/xml.js';
@@ -13,13 +12,12 @@ import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { type AssessRun, assessInto } from '../support/assess.js';
 import { fixture, runCli } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
 
 let dir: string;
+const tempDir = tempDirs('cozy-assess-');
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cozy-assess-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = await tempDir();
 });
 
 type Run = AssessRun;

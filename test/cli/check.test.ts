@@ -3,15 +3,15 @@
 // depend only on the plugin under test and the small snapshot written here.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
 import { CoverageSchema } from '../../src/report/assessment-schema.js';
 import { type CliResult, CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
 
 const PLUGIN = join(ROOT, 'examples/plugins/max-pods-per-node.js');
 const EXAMPLE_CONFIG = join(ROOT, 'examples/cozy-assess.yaml');
@@ -98,9 +98,10 @@ async function plugin(name: string, source: string): Promise<string> {
   return file;
 }
 
+const tempDir = tempDirs('cozy-check-');
 before(async () => {
   assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
-  dir = await mkdtemp(join(tmpdir(), 'cozy-check-'));
+  dir = await tempDir();
   snapshot = join(dir, 'snapshot');
   await mkdir(snapshot);
   // n1 runs 3 pods (one finished, which holds no slot), n2 runs 1.
@@ -117,10 +118,6 @@ before(async () => {
       ]),
     ),
   );
-});
-
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const base = () => ['--snapshot', snapshot, '--now', NOW, 'check'];

@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { exitCodeForError } from '../../src/cli/main.js';
 import { BadInputError } from '../../src/errors.js';
 import { CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
 
 const cli = (...args: string[]) => runCli(args);
 
@@ -34,12 +34,10 @@ export async function resolve(specifier, context, next) {
   return register;
 }
 
+const tempDir = tempDirs('cozy-cli-');
 before(async () => {
   assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
-  dir = await mkdtemp(join(tmpdir(), 'cozy-cli-'));
-});
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = await tempDir();
 });
 
 describe('help and version', () => {

@@ -1,9 +1,8 @@
 // The shared pipeline on a small snapshot folder: one pass, extra sinks and types, the clock rules, --timeout.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import type { PageSink } from '../../src/cluster/scan.js';
 import { typeKey } from '../../src/cluster/types.js';
@@ -13,6 +12,7 @@ import { gatherInventory, runAllChecks } from '../../src/cli/pipeline.js';
 import type { Check } from '../../src/checks/types.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { IncompleteError } from '../../src/errors.js';
+import { tempDirs } from '../support/temp.js';
 
 let dir: string;
 
@@ -48,8 +48,9 @@ function terminal(): Terminal & { lines: string[] } {
   };
 }
 
+const tempDir = tempDirs('cozy-pipeline-');
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cozy-pipeline-'));
+  dir = await tempDir();
   const node = (name: string, at: string) => ({
     apiVersion: 'v1',
     kind: 'Node',
@@ -70,9 +71,6 @@ before(async () => {
       items: [node('n1', '2026-10-01T00:00:00Z'), node('n2', '2026-11-02T03:04:05Z'), secret],
     }),
   );
-});
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('gatherInventory', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadPlugins } from '../../src/cli/plugins.js';
 import { BadInputError } from '../../src/errors.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import { tempDirs } from '../support/temp.js';
 
 let dir: string;
 const check = (id: string, extra = '') =>
@@ -28,11 +28,9 @@ async function rejection(promise: Promise<unknown>): Promise<BadInputError> {
   assert.fail('expected a BadInputError');
 }
 
+const tempDir = tempDirs('cozy-plugins-');
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cozy-plugins-'));
-});
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = await tempDir();
 });
 
 describe('loadPlugins', () => {

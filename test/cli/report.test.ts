@@ -1,30 +1,26 @@
 // `cozy-assess report FILE` through the built binary: re-renders a saved assessment byte for byte as `assess`
 // wrote it, and rejects a bad file with exit 2 naming the file and the field.
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { assessInto } from '../support/assess.js';
 import { runCli } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
 
 let dir: string;
 let files: { report: string; json: string; junit: string };
 let assessCode: number;
 
+const tempDir = tempDirs('cozy-report-');
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cozy-report-'));
+  dir = await tempDir();
   const snapshot = await writeSampleCluster(join(dir, 'snapshot'));
   const result = await assessInto(dir, 'saved', snapshot);
   files = result.files;
   assessCode = result.code;
   assert.ok([0, 3, 4].includes(result.code), result.stderr);
-});
-
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('report re-renders a saved assessment', () => {

@@ -1,9 +1,8 @@
 // Finding and merging kubeconfig files as kubectl does, and the errors when that fails (no network here).
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { transportError } from '../../src/cluster/http.js';
@@ -11,13 +10,12 @@ import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
 import { connectionError } from '../../src/cluster/live.js';
 import { BadInputError, ExitCode, IncompleteError } from '../../src/errors.js';
 import { testTls } from '../support/tls.js';
+import { tempDirs } from '../support/temp.js';
 
 let root: string;
+const tempDir = tempDirs('cozy-kubeconfig-');
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cozy-kubeconfig-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir();
 });
 
 interface Entry {

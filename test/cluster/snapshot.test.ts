@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { openSnapshotSource, SNAPSHOT_PAGE_SIZE, SNAPSHOT_SKIP_MARKER } from '../../src/cluster/snapshot.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import { SourceListError, typeKey } from '../../src/cluster/types.js';
 import { BadInputError, ExitCode } from '../../src/errors.js';
 import { listType } from '../support/read-source.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
+import { tempDirs } from '../support/temp.js';
 
 async function expectBadInput(path: string, pattern: RegExp): Promise<BadInputError> {
   const error = await openSnapshotSource(path).then(
@@ -22,11 +22,9 @@ async function expectBadInput(path: string, pattern: RegExp): Promise<BadInputEr
 }
 
 let root: string;
+const tempDir = tempDirs('cozy-snapshot-');
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cozy-snapshot-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir();
 });
 
 async function folder(name: string, files: Record<string, string>): Promise<string> {
