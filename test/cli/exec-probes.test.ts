@@ -4,8 +4,7 @@
 // flag needs a live cluster and carries on; the assessment's notes say probes ran, where, and that they were
 // the only requests that are not GETs.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ProbeResults } from '../../src/cluster/exec-probe.js';
@@ -13,6 +12,7 @@ import type { Finding } from '../../src/checks/types.js';
 import { AssessmentSchema } from '../../src/report/assessment-schema.js';
 import { runCli } from '../support/cli.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
+import { tempDirs } from '../support/temp.js';
 
 const NOW = '2025-10-24T12:00:00Z';
 let server: FakeApiServer;
@@ -23,8 +23,9 @@ interface CheckDocument {
   execProbes?: ProbeResults;
 }
 
+const tempDir = tempDirs('cozy-exec-probes-');
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cozy-exec-probes-'));
+  dir = await tempDir();
   // fixtures/healthy: every Kube-OVN pod looks fine; only the probe can tell that cozy-w1 has no socket.
   server = await startFakeApiServer({
     snapshotDir: 'fixtures/healthy',
@@ -34,7 +35,6 @@ before(async () => {
 });
 after(async () => {
   await server?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const live = (...args: string[]) => ['--kubeconfig', server.kubeconfigPath, '--now', NOW, ...args];

@@ -1,12 +1,12 @@
 // End to end through the built binary: `cozy-assess path` on small snapshot folders written here (kubectl
 // -o json shapes), with every output format, --catalog, and the exit codes 0 / 2 / 4.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { VersionSchema } from '../../src/report/assessment-schema.js';
 import { runCli } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
 
 const NOW = '2025-10-24T19:31:00Z';
 
@@ -105,8 +105,9 @@ async function snapshot(
 let base: string;
 const dirs: Record<string, string> = {};
 
+const tempDir = tempDirs('cozy-path-');
 before(async () => {
-  base = await mkdtemp(join(tmpdir(), 'cozy-path-'));
+  base = await tempDir();
   const make = async (name: string, tag: string, options?: Parameters<typeof snapshot>[2]) => {
     dirs[name] = await mkdtemp(join(base, `${name}-`));
     await snapshot(dirs[name]!, tag, options);
@@ -124,7 +125,6 @@ before(async () => {
     "schemaVersion: 1\nreleases:\n  - version: 1.7.0\n    date: '2026-09-01'\n    migrationTarget: 60\n    source: docs/changelogs/v1.7.0.md\n",
   );
 });
-after(() => rm(base, { recursive: true, force: true }));
 
 describe('cozy-assess path', () => {
   it('prints the reference case as a table: 9 minor versions, 7 steps, exit 0', async () => {
