@@ -1,7 +1,6 @@
 // Test helpers for the backup: an in-memory ClusterSource (with forbidden types and mid-list failures),
 // a small cluster with a planted secret value, and a runner for startBackup + scanCluster.
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { type BackupCommitResult, type BackupOptions, startBackup } from '../../src/backup/backup.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
@@ -283,10 +282,6 @@ export function smallCluster(): MemoryType[] {
 
 function stripUndefined(object: KubeObject): KubeObject {
   return JSON.parse(JSON.stringify(object)) as KubeObject;
-}
-
-export async function tempDir(prefix = 'cozy-backup-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
 }
 
 /** startBackup + one scan + commit, as the backup command does. */

@@ -1,13 +1,13 @@
 // Memory stays flat while a generated cluster of 20 000 objects is backed up: objects are generated page
 // by page and must not be kept. Loose bound on purpose (no timing, no exact figures).
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { after, it } from 'node:test';
+import { it } from 'node:test';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import type { KubeObject } from '../../src/cluster/types.js';
-import { memorySource, runBackup, tempDir } from './helpers.js';
+import { tempDirs } from '../support/temp.js';
+import { memorySource, runBackup } from './helpers.js';
 
 const PODS = 15_000;
 const CONFIGMAPS = 5_000;
@@ -46,13 +46,10 @@ function* configMaps(): Iterable<KubeObject> {
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-let dir: string | undefined;
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('cozy-backup-memory-');
 
 it('memory stays flat while backing up 20k objects (peak heap growth well below the data written)', async () => {
-  dir = await tempDir('cozy-backup-memory-');
+  const dir = await tempDir();
   let peak = 0;
   const sample = async () => {
     gc();
