@@ -64,6 +64,7 @@ interface SizeResult {
   assessMs: number[];
   assessRssMb: number[];
   assessExit: number[];
+  assessPhases: Phases[];
   median: {
     floorMs: number;
     kubectlMs: number | null;
@@ -71,6 +72,7 @@ interface SizeResult {
     assessRssMb: number;
     assessOverFloor: number;
     assessOverKubectl: number | null;
+    assessPhases: Phases;
   };
 }
 
@@ -131,6 +133,8 @@ interface RunResult {
   stdout: string;
   stderr: string;
   ms: number;
+  /** Each stderr line with the milliseconds since start when it arrived (progress lines mark phases). */
+  lines: Array<{ ms: number; text: string }>;
 }
 
 function run(
@@ -148,11 +152,18 @@ function run(
     children.add(child);
     let stdout = '';
     let stderr = '';
+    let partial = '';
+    const lines: RunResult['lines'] = [];
     child.stdout.on('data', (chunk: Buffer) => {
       if (opts.keepStdout) stdout += chunk.toString();
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-20_000);
+      const text = chunk.toString();
+      stderr = (stderr + text).slice(-20_000);
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      const ms = performance.now() - started;
+      if (lines.length < 1000) for (const line of parts) lines.push({ ms, text: line });
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -166,7 +177,7 @@ function run(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       children.delete(child);
-      done({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started });
+      done({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started, lines });
     });
   });
 }
@@ -418,7 +429,7 @@ const hasGnuTime =
 async function assessPass(
   server: ServerInfo,
   concurrency: number,
-): Promise<{ ms: number; rssMb: number; exit: number }> {
+): Promise<{ ms: number; rssMb: number; exit: number; phases: Phases }> {
   const dir = await tempDir('cozy-bench-assess-');
   try {
     const rssFile = join(dir, 'maxrss');
@@ -458,10 +469,39 @@ async function assessPass(
       ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1] ?? Number.NaN)
       : Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
     // GNU time's wall clock includes its own fork/exec: negligible next to seconds.
-    return { ms: result.ms, rssMb: rssKb / 1024, exit: result.code };
+    return { ms: result.ms, rssMb: rssKb / 1024, exit: result.code, phases: phasesOf(result) };
   } finally {
     await removeTemp(dir);
   }
+}
+
+/** Where an assess run's time went, from the arrival of its progress lines on stderr. */
+interface Phases {
+  /** Start-up: modules, kubeconfig, /version, discovery (until the scan starts). */
+  startMs: number;
+  /** The one pass: every list read, reduced to facts and written to the backup. */
+  scanMs: number;
+  /** Path, checks, decision. */
+  checksMs: number;
+  /** Manifest, SHA256SUMS, fsync, re-reading every file to verify it, rename. */
+  backupCommitMs: number;
+  /** Report rendering and exit. */
+  restMs: number;
+}
+
+function phasesOf(result: RunResult): Phases {
+  const at = (pattern: RegExp) => result.lines.find((l) => pattern.test(l.text))?.ms ?? Number.NaN;
+  const scanStart = at(/Reading \d+ resource types/);
+  const scanEnd = at(/done: Read \d+ objects|types could not be read/);
+  const backupStart = at(/Writing and verifying the backup/);
+  const backupEnd = at(/done: Backup|Backup .*(INCOMPLETE|failed)/);
+  return {
+    startMs: scanStart,
+    scanMs: scanEnd - scanStart,
+    checksMs: backupStart - scanEnd,
+    backupCommitMs: backupEnd - backupStart,
+    restMs: result.ms - backupEnd,
+  };
 }
 
 async function helpStart(): Promise<number[]> {
@@ -482,6 +522,17 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function medianPhases(runs: readonly Phases[]): Phases {
+  const of = (key: keyof Phases) => median(runs.map((p) => p[key]));
+  return {
+    startMs: of('startMs'),
+    scanMs: of('scanMs'),
+    checksMs: of('checksMs'),
+    backupCommitMs: of('backupCommitMs'),
+    restMs: of('restMs'),
+  };
 }
 
 function log(line: string): void {
@@ -523,6 +574,13 @@ function table(results: SizeResult[], helpMs: number, kubectlNote: string): stri
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ];
+  lines.push('', 'where assess spends its time (medians):');
+  for (const r of results) {
+    const p = r.median.assessPhases;
+    lines.push(
+      `  ${r.size.pods} pods: start-up and discovery ${seconds(p.startMs)}, scan (lists → facts + backup files) ${seconds(p.scanMs)}, path and checks ${seconds(p.checksMs)}, backup commit and verification ${seconds(p.backupCommitMs)}, report ${seconds(p.restMs)}`,
+    );
+  }
   lines.push('', `cozy-assess --help: ${helpMs.toFixed(0)} ms (median of ${HELP_RUNS})`);
   if (kubectlNote) lines.push(kubectlNote);
   return lines.join('\n');
@@ -587,6 +645,7 @@ async function benchSize(
     const assessMs: number[] = [];
     const assessRssMb: number[] = [];
     const assessExit: number[] = [];
+    const assessPhases: Phases[] = [];
     for (let i = 1; i <= runs; i++) {
       // Interleaved, so drift in machine load touches all three alike.
       const floor = await floorPass(server.info, concurrency);
@@ -596,6 +655,7 @@ async function benchSize(
       assessMs.push(assess.ms);
       assessRssMb.push(assess.rssMb);
       assessExit.push(assess.exit);
+      assessPhases.push(assess.phases);
       log(
         `  run ${i}/${runs}: floor ${seconds(floor.ms)}, kubectl ${withKubectl ? seconds(kubectlMs[i - 1]!) : 'skipped'}, assess ${seconds(assess.ms)} (exit ${assess.exit}, peak RSS ${assess.rssMb.toFixed(0)} MB)`,
       );
@@ -616,8 +676,10 @@ async function benchSize(
       assessMs,
       assessRssMb,
       assessExit,
+      assessPhases,
       median: {
         ...m,
+        assessPhases: medianPhases(assessPhases),
         assessOverFloor: m.assessMs / m.floorMs,
         assessOverKubectl: m.kubectlMs === null ? null : m.assessMs / m.kubectlMs,
       },
@@ -669,27 +731,32 @@ async function main(): Promise<void> {
   const helpRuns = await helpStart();
   const helpMs = median(helpRuns);
 
-  const text = table(results, helpMs, kubectlNote);
-  const targetLines = verdicts(results, helpMs);
-  process.stdout.write(`\n${text}\n\n${targetLines.join('\n')}\n`);
-
   const kubectlVersion = withKubectl
     ? spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout
     : '';
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '',
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    kubectl: kubectlVersion
+      ? ((JSON.parse(kubectlVersion) as { clientVersion?: { gitVersion?: string } }).clientVersion
+          ?.gitVersion ?? null)
+      : null,
+    rssFrom: hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS',
+  };
+  const text = [
+    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, kubectl ${machine.kubectl ?? 'absent'}; medians of ${runs} runs, concurrency ${concurrency}, peak RSS from ${machine.rssFrom}`,
+    '',
+    table(results, helpMs, kubectlNote),
+  ].join('\n');
+  const targetLines = verdicts(results, helpMs);
+  process.stdout.write(`\n${text}\n\n${targetLines.join('\n')}\n`);
+
   const document = {
     startedAt: started.toISOString(),
     command: `npm run bench -- --sizes ${sizes.map((s) => s.pods).join(',')} --runs ${runs} --seed ${values.seed} --concurrency ${concurrency}`,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? '',
-      memoryGb: Math.round(totalmem() / 1024 ** 3),
-      node: process.version,
-      kubectl: kubectlVersion
-        ? (JSON.parse(kubectlVersion) as { clientVersion?: { gitVersion?: string } }).clientVersion
-            ?.gitVersion
-        : null,
-      rssFrom: hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS',
-    },
+    machine,
     runs,
     concurrency,
     pageSize: PAGE_SIZE,
