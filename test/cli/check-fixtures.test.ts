@@ -6,27 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { Finding } from '../../src/checks/types.js';
-import { type CliResult, CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
-
-const PLUGIN = join(ROOT, 'examples/plugins/max-pods-per-node.js');
-const EXAMPLE_CONFIG = join(ROOT, 'examples/cozy-assess.yaml');
-
-interface CheckDocument {
-  findings: Finding[];
-  rootCauses: Array<{ chain: string[]; nodes: string[] }>;
-  coverage: { checksRun: number; checksTotal: number };
-}
-
-function json(result: CliResult): CheckDocument {
-  try {
-    return JSON.parse(result.stdout) as CheckDocument;
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
-
-const onlyPlugin = (f: Finding[]) => f.filter((x) => x.check === 'max-pods-per-node');
+import { CLI_BIN, runCli } from '../support/cli.js';
+import { checkJson, EXAMPLE_CONFIG, EXAMPLE_PLUGIN, onlyPlugin } from '../support/check-output.js';
 
 before(() => {
   assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
@@ -36,7 +17,7 @@ describe('check: fixtures', () => {
   it('finds nothing failing on the healthy fixture (exit 0), also with the example config and plugin', async () => {
     const plain = await runCli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']);
     assert.equal(plain.code, 0, plain.stderr);
-    const doc = json(plain);
+    const doc = checkJson(plain);
     assert.deepEqual(
       doc.findings.filter((f) => f.status !== 'pass').map((f) => f.id),
       [],
@@ -50,18 +31,18 @@ describe('check: fixtures', () => {
       EXAMPLE_CONFIG,
       'check',
       '--plugin',
-      PLUGIN,
+      EXAMPLE_PLUGIN,
       '-o',
       'json',
     ]);
     assert.equal(example.code, 0, example.stderr);
-    const [maxPods] = onlyPlugin(json(example).findings);
+    const [maxPods] = onlyPlugin(checkJson(example).findings);
     assert.equal(maxPods?.status, 'pass');
     assert.match(maxPods?.summary ?? '', /at most 110 pods/);
   });
 
   it('checks the upgrade path only when --target is given', async () => {
-    const without = json(await runCli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']));
+    const without = checkJson(await runCli(['--snapshot', 'fixtures/healthy', 'check', '-o', 'json']));
     assert.equal(
       without.findings.some((f) => f.check === 'version-gap'),
       false,
@@ -76,7 +57,7 @@ describe('check: fixtures', () => {
       'json',
     ]);
     assert.equal(withTarget.code, 0, withTarget.stderr);
-    assert.ok(json(withTarget).findings.some((f) => f.check === 'version-gap'));
+    assert.ok(checkJson(withTarget).findings.some((f) => f.check === 'version-gap'));
     const bad = await runCli(['--snapshot', 'fixtures/healthy', 'check', '--target', 'v9.9.9']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--target: v9\.9\.9 is not a release in the catalog/);
@@ -85,7 +66,7 @@ describe('check: fixtures', () => {
   it('blocks on the seed-incident fixture (exit 3) with the Kube-OVN cascade on the two broken nodes', async () => {
     const result = await runCli(['--snapshot', 'fixtures/seed-incident', 'check', '-o', 'json']);
     assert.equal(result.code, 3, result.stderr);
-    const doc = json(result);
+    const doc = checkJson(result);
     const kubeOvn = doc.findings.find((f) => f.check === 'kube-ovn' && f.status === 'fail');
     assert.equal(kubeOvn?.blocking, true);
     assert.deepEqual([...(kubeOvn?.nodes ?? [])].sort(), ['mgr-cozy2', 'mgr.cp.if.ua']);
@@ -120,7 +101,7 @@ describe('check: fixtures', () => {
         active,
         'suppressions:\n  - { check: kube-ovn, node: "mgr*", reason: "node rebuild booked", until: 2099-01-01 }\n',
       );
-      const doc = json(
+      const doc = checkJson(
         await runCli(['--snapshot', 'fixtures/seed-incident', '--config', active, 'check', '-o', 'json']),
       );
       const kubeOvn = doc.findings.filter((f) => f.check === 'kube-ovn' && f.status === 'fail');
@@ -132,7 +113,7 @@ describe('check: fixtures', () => {
         expired,
         'suppressions:\n  - { check: kube-ovn, reason: "was booked", until: 2025-01-01 }\n',
       );
-      const later = json(
+      const later = checkJson(
         await runCli(['--snapshot', 'fixtures/seed-incident', '--config', expired, 'check', '-o', 'json']),
       );
       assert.equal(later.findings.filter((f) => f.check === 'kube-ovn' && f.suppressed).length, 0);

@@ -6,43 +6,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { z } from 'zod';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
-import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
-import { CoverageSchema } from '../../src/report/assessment-schema.js';
-import { type CliResult, CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
+import { CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
+import { checkJson, EXAMPLE_CONFIG, EXAMPLE_PLUGIN, onlyPlugin } from '../support/check-output.js';
 import { tempDirs } from '../support/temp.js';
 
-const PLUGIN = join(ROOT, 'examples/plugins/max-pods-per-node.js');
-const EXAMPLE_CONFIG = join(ROOT, 'examples/cozy-assess.yaml');
 const NOW = '2026-11-20T12:00:00Z';
-
-interface CheckDocument {
-  findings: Finding[];
-  rootCauses: Array<{ chain: string[]; nodes: string[] }>;
-  coverage: {
-    checksRun: number;
-    checksTotal: number;
-    unknown: Array<{ check: string; reason: string }>;
-    unreadable: Array<{ type: string }>;
-  };
-}
-
-function json(result: CliResult): CheckDocument {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(result.stdout);
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-  // the document holds what the assessment schema describes, so CI can rely on the same shapes
-  z.object({
-    findings: z.array(FindingSchema),
-    rootCauses: z.array(RootCauseSchema),
-    coverage: CoverageSchema,
-  }).parse(doc);
-  return doc as CheckDocument;
-}
 
 const t0 = '2026-06-01T00:00:00Z';
 const node = (name: string) => ({
@@ -121,15 +90,14 @@ before(async () => {
 });
 
 const base = () => ['--snapshot', snapshot, '--now', NOW, 'check'];
-const onlyPlugin = (f: Finding[]) => f.filter((x) => x.check === 'max-pods-per-node');
 
 describe('check: plugins', () => {
   it('loads the README example plugin and reports a crowded node (warning: exit 0, --fail-on warn: exit 3)', async () => {
     const cfg = await config('default-limit.yaml', '');
     const tuned = await config('tuned.yaml', '  max-pods-per-node: { params: { maxPods: 2 } }\n');
-    const result = await runCli(['--config', tuned, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const result = await runCli(['--config', tuned, ...base(), '--plugin', EXAMPLE_PLUGIN, '-o', 'json']);
     assert.equal(result.code, 0, result.stderr);
-    const findings = onlyPlugin(json(result).findings);
+    const findings = onlyPlugin(checkJson(result).findings);
     assert.deepEqual(
       findings.map((f) => [f.id, f.status, f.nodes, f.counts]),
       [['max-pods-per-node:n1', 'warn', ['n1'], { pods: 3, maxPods: 2 }]],
@@ -139,7 +107,7 @@ describe('check: plugins', () => {
       tuned,
       ...base(),
       '--plugin',
-      PLUGIN,
+      EXAMPLE_PLUGIN,
       '--fail-on',
       'warn',
       '-o',
@@ -147,10 +115,10 @@ describe('check: plugins', () => {
     ]);
     assert.equal(strict.code, 3);
     // default limit (110): passes
-    const relaxed = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const relaxed = await runCli(['--config', cfg, ...base(), '--plugin', EXAMPLE_PLUGIN, '-o', 'json']);
     assert.equal(relaxed.code, 0);
     assert.deepEqual(
-      onlyPlugin(json(relaxed).findings).map((f) => f.status),
+      onlyPlugin(checkJson(relaxed).findings).map((f) => f.status),
       ['pass'],
     );
   });
@@ -169,7 +137,7 @@ describe('check: plugins', () => {
     const cfg = await config('none.yaml', '');
     const result = await runCli(['--config', cfg, ...base(), '--plugin', file, '-o', 'json']);
     assert.equal(result.code, 4, result.stderr);
-    const doc = json(result);
+    const doc = checkJson(result);
     const explodes = doc.findings.find((f) => f.check === 'explodes');
     assert.equal(explodes?.status, 'unknown');
     assert.match(explodes?.unknownReason ?? '', /kaboom in plugin/);
@@ -201,7 +169,7 @@ describe('check: plugins', () => {
       'json',
     ]);
     assert.equal(result.code, 4, result.stderr);
-    const doc = json(result);
+    const doc = checkJson(result);
     assert.match(
       doc.findings.find((f) => f.check === 'needs-hr')?.unknownReason ?? '',
       /helmreleases\.helm\.toolkit\.fluxcd\.io/,
@@ -277,14 +245,14 @@ describe('check: config and suppressions', () => {
       cfg,
       ...base(),
       '--plugin',
-      PLUGIN,
+      EXAMPLE_PLUGIN,
       '--fail-on',
       'warn',
       '-o',
       'json',
     ]);
     assert.equal(result.code, 0, result.stderr);
-    const [warned] = onlyPlugin(json(result).findings);
+    const [warned] = onlyPlugin(checkJson(result).findings);
     assert.equal(warned?.status, 'warn');
     assert.deepEqual(warned?.suppressed, { reason: 'big nodes', until: '2026-12-31' });
   });
@@ -295,14 +263,22 @@ describe('check: config and suppressions', () => {
       '  max-pods-per-node: { params: { maxPods: 2 } }\n' +
         'suppressions:\n  - { check: max-pods-per-node, reason: "was fine", until: 2026-11-01 }\n',
     );
-    const result = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const result = await runCli(['--config', cfg, ...base(), '--plugin', EXAMPLE_PLUGIN, '-o', 'json']);
     assert.equal(result.code, 0, result.stderr);
-    const doc = json(result);
+    const doc = checkJson(result);
     assert.equal(onlyPlugin(doc.findings)[0]?.suppressed, undefined);
     const expired = doc.findings.find((f) => f.check === 'config');
     assert.equal(expired?.status, 'warn');
     assert.match(expired?.summary ?? '', /expired on 2026-11-01/);
-    const strict = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN, '--fail-on', 'warn']);
+    const strict = await runCli([
+      '--config',
+      cfg,
+      ...base(),
+      '--plugin',
+      EXAMPLE_PLUGIN,
+      '--fail-on',
+      'warn',
+    ]);
     assert.equal(strict.code, 3);
     assert.match(strict.stdout, /Expired suppression/);
   });
@@ -310,10 +286,18 @@ describe('check: config and suppressions', () => {
 
 describe('check: the example config', () => {
   it('is accepted with the example plugin and tunes it (maxPods 110: the small snapshot passes)', async () => {
-    const result = await runCli(['--config', EXAMPLE_CONFIG, ...base(), '--plugin', PLUGIN, '-o', 'json']);
+    const result = await runCli([
+      '--config',
+      EXAMPLE_CONFIG,
+      ...base(),
+      '--plugin',
+      EXAMPLE_PLUGIN,
+      '-o',
+      'json',
+    ]);
     assert.notEqual(result.code, 2, result.stderr);
     assert.deepEqual(
-      onlyPlugin(json(result).findings).map((f) => [f.status, f.summary]),
+      onlyPlugin(checkJson(result).findings).map((f) => [f.status, f.summary]),
       [['pass', 'Every node runs at most 110 pods (2 nodes).']],
     );
     // without the plugin, the config names a check that does not exist: bad input
@@ -326,7 +310,7 @@ describe('check: the example config', () => {
 describe('check: output formats', () => {
   it('prints a plain table without colour under NO_COLOR, and JUnit XML with -o junit', async () => {
     const cfg = await config('tbl.yaml', '  max-pods-per-node: { params: { maxPods: 2 } }\n');
-    const table = await runCli(['--config', cfg, ...base(), '--plugin', PLUGIN]);
+    const table = await runCli(['--config', cfg, ...base(), '--plugin', EXAMPLE_PLUGIN]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^STATUS\s+CHECK\s+TITLE\s+NODES\s+SUMMARY/m);
     assert.match(
@@ -341,7 +325,7 @@ describe('check: output formats', () => {
       cfg,
       ...base(),
       '--plugin',
-      PLUGIN,
+      EXAMPLE_PLUGIN,
       '-o',
       'junit',
       '--fail-on',
