@@ -26,11 +26,11 @@ import { backupWants, selectTypes } from '../src/backup/select.js';
 import { typesToList } from '../src/cli/pipeline.js';
 import { discoverServedTypes } from '../src/cluster/discovery.js';
 import type { ApiClient } from '../src/cluster/http.js';
+import { CRD_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../src/cluster/live.js';
 import { type ResourceType, typeKey } from '../src/cluster/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
-const PAGE_SIZE = 500; // the live source's default page
 const MINUTE = 60_000;
 const TARGET = 'v0.37.2';
 const HELP_RUNS = 10;
@@ -345,6 +345,13 @@ async function typesAssessLists(client: PlainClient): Promise<ResourceType[]> {
   return typesToList(discovered, (d) => selectTypes(d, (type) => backupWants(type, 'include')));
 }
 
+/** The page size the live source asks for (CRDs, with their large schemas, come in smaller pages). */
+function pageSizeOf(type: ResourceType): number {
+  return type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition'
+    ? CRD_PAGE_SIZE
+    : DEFAULT_PAGE_SIZE;
+}
+
 function listPath(type: ResourceType): string {
   return type.group === '' ? `/api/v1/${type.plural}` : `/apis/${type.group}/${type.version}/${type.plural}`;
 }
@@ -358,10 +365,11 @@ async function floorPass(server: ServerInfo, concurrency: number): Promise<{ ms:
     let next = 0;
     const worker = async () => {
       while (next < types.length) {
-        const path = listPath(types[next++]!);
+        const type = types[next++]!;
+        const path = listPath(type);
         let token: string | undefined;
         for (let page = 0; page < 100_000; page++) {
-          const query = `?limit=${PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+          const query = `?limit=${pageSizeOf(type)}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
           const { status, head } = await client.get(`${path}${query}`);
           if (status !== 200) throw new Error(`floor: GET ${path} gave HTTP ${status}`);
           token = /"continue":"([^"]+)"/.exec(head)?.[1];
@@ -759,7 +767,7 @@ async function main(): Promise<void> {
     machine,
     runs,
     concurrency,
-    pageSize: PAGE_SIZE,
+    pageSize: DEFAULT_PAGE_SIZE,
     helpMs: { median: helpMs, runs: helpRuns },
     sizes: results,
     table: text,
