@@ -3,17 +3,12 @@
 // blocking check needs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Finding } from '../../src/checks/types.js';
 import { runCli } from '../support/cli.js';
+import { type CheckDocument, checkJson } from '../support/check-output.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 
 const NOW = '2025-10-24T12:00:00Z';
 let server: FakeApiServer;
-
-interface CheckDocument {
-  findings: Finding[];
-  coverage: { unreadable: Array<{ type: string; status: string }>; unknown: Array<{ check: string }> };
-}
 
 before(async () => {
   server = await startFakeApiServer({ snapshotDir: 'fixtures/seed-incident', token: 'secret-token' });
@@ -38,10 +33,10 @@ describe('check on a live cluster', () => {
     server.requestLog.length = 0;
     const result = await runCli(live());
     assert.equal(result.code, 3, result.stderr);
-    const doc = JSON.parse(result.stdout) as CheckDocument;
-    const fromSnapshot = JSON.parse(
-      (await runCli(['--snapshot', 'fixtures/seed-incident', '--now', NOW, 'check', '-o', 'json'])).stdout,
-    ) as CheckDocument;
+    const doc = checkJson(result);
+    const fromSnapshot = checkJson(
+      await runCli(['--snapshot', 'fixtures/seed-incident', '--now', NOW, 'check', '-o', 'json']),
+    );
     const verdicts = (d: CheckDocument) => d.findings.map((f) => `${f.id}:${f.status}:${f.blocking}`).sort();
     assert.deepEqual(verdicts(doc), verdicts(fromSnapshot));
 
@@ -63,7 +58,7 @@ describe('check on a live cluster', () => {
     try {
       const result = await runCli(live(healthy));
       assert.equal(result.code, 4, result.stderr);
-      const doc = JSON.parse(result.stdout) as CheckDocument;
+      const doc = checkJson(result);
       assert.deepEqual(
         doc.coverage.unreadable.filter((u) => u.type === 'pods').map((u) => u.status),
         ['forbidden'],

@@ -7,21 +7,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ProbeResults } from '../../src/cluster/exec-probe.js';
-import type { Finding } from '../../src/checks/types.js';
 import { AssessmentSchema } from '../../src/report/assessment-schema.js';
 import { runCli } from '../support/cli.js';
+import { checkJson } from '../support/check-output.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 import { tempDirs } from '../support/temp.js';
 
 const NOW = '2025-10-24T12:00:00Z';
 let server: FakeApiServer;
 let dir: string;
-
-interface CheckDocument {
-  findings: Finding[];
-  execProbes?: ProbeResults;
-}
 
 const tempDir = tempDirs('cozy-exec-probes-');
 before(async () => {
@@ -45,7 +39,7 @@ describe('check --exec-probes on a live cluster', () => {
     server.requestLog.length = 0;
     const result = await runCli(live('check', '--exec-probes', '-o', 'json'));
     assert.equal(result.code, 3, result.stderr);
-    const doc = JSON.parse(result.stdout) as CheckDocument;
+    const doc = checkJson(result);
     const daemon = doc.findings.find((f) => f.id === 'kube-ovn:daemon');
     assert.ok(daemon, doc.findings.map((f) => f.id).join(', '));
     assert.equal(daemon.status, 'fail');
@@ -83,7 +77,7 @@ describe('check --exec-probes on a live cluster', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.ok(server.requestLog.length > 0);
     assert.ok(server.requestLog.every((r) => r.method === 'GET'));
-    const doc = JSON.parse(result.stdout) as CheckDocument;
+    const doc = checkJson(result);
     assert.equal(doc.execProbes, undefined);
     assert.equal(doc.findings.find((f) => f.check === 'kube-ovn')?.status, 'pass');
   });
@@ -97,7 +91,7 @@ describe('check --exec-probes on a live cluster', () => {
         result.stderr,
         /cozy-w1: forbidden: .*"create" on resource "pods\/exec" in namespace cozy-kubeovn/,
       );
-      const doc = JSON.parse(result.stdout) as CheckDocument;
+      const doc = checkJson(result);
       assert.deepEqual(
         Object.values(doc.execProbes ?? {}).map((r) => r.present),
         [null, null, null, null],
@@ -125,7 +119,7 @@ describe('--exec-probes with a snapshot', () => {
     ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /--exec-probes needs a live cluster/);
-    const doc = JSON.parse(result.stdout) as CheckDocument;
+    const doc = checkJson(result);
     assert.equal(doc.execProbes, undefined);
     assert.equal(doc.findings.find((f) => f.check === 'kube-ovn')?.status, 'pass');
   });

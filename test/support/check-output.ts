@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
-import { CoverageSchema } from '../../src/report/assessment-schema.js';
+import type { ProbeResults } from '../../src/cluster/exec-probe.js';
+import { type Finding, FindingSchema, type RootCause, RootCauseSchema } from '../../src/checks/types.js';
+import { type Coverage, CoverageSchema } from '../../src/report/assessment-schema.js';
 import { type CliResult, REPO_ROOT } from './cli.js';
 
 export const EXAMPLE_PLUGIN = join(REPO_ROOT, 'examples/plugins/max-pods-per-node.js');
@@ -12,13 +13,10 @@ export const EXAMPLE_CONFIG = join(REPO_ROOT, 'examples/cozy-assess.yaml');
 
 export interface CheckDocument {
   findings: Finding[];
-  rootCauses: Array<{ chain: string[]; nodes: string[] }>;
-  coverage: {
-    checksRun: number;
-    checksTotal: number;
-    unknown: Array<{ check: string; reason: string }>;
-    unreadable: Array<{ type: string }>;
-  };
+  rootCauses: RootCause[];
+  coverage: Coverage;
+  /** Only with --exec-probes on a live cluster. */
+  execProbes?: ProbeResults;
 }
 
 /** stdout as one JSON document holding findings, root causes and coverage in the schema's shapes. */
