@@ -14,7 +14,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -201,6 +201,12 @@ async function ensureCluster(size: Size, seed: string): Promise<string> {
   if (existsSync(join(dir, '.complete'))) {
     log(`cluster ${size.pods} pods: cached in ${dir}`);
     return dir;
+  }
+  // Clusters of this size from an older generator or another seed: removed, so the cache stays one per size.
+  const prefix = `cozy-bench-cluster-${size.pods}-`;
+  for (const name of await readdir(tmpdir())) {
+    if (name.startsWith(prefix) && !name.includes('.partial-'))
+      await rm(join(tmpdir(), name), { recursive: true, force: true });
   }
   const partial = `${dir}.partial-${process.pid}`;
   tempDirs.add(partial);
