@@ -745,7 +745,7 @@ async function main(): Promise<void> {
   const helpRuns = await helpStart();
   const helpMs = median(helpRuns);
 
-  const kubectlVersion = withKubectl
+  const kubectlVersion = kubectlAvailable()
     ? spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout
     : '';
   const machine = {
