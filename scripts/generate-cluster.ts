@@ -71,7 +71,7 @@ export interface GenerateOptions {
   configmaps?: number;
   /** Default: one per 25 pods. */
   secrets?: number;
-  /** Default: 300. */
+  /** Default: 300. Never fewer than the 53 the generated objects need (Flux, cluster-API, Proxmox, …). */
   crds?: number;
   seed: string;
   out: string;
@@ -641,7 +641,7 @@ function addApp(b: ClusterBuilder, clock: FixtureClock, random: () => number, a:
   const plans: PodPlan[] = [];
   for (let i = 0; i < a.replicas; i++) {
     const node = pick(random, a.workers);
-    plans.push({ node, created: a.created, state: podState(clock, random, a, node), key: String(i) });
+    plans.push({ node, created: a.created, state: podState(clock, random, a), key: String(i) });
   }
   const selector = { 'app.kubernetes.io/instance': a.app, 'app.kubernetes.io/name': a.kind.chart };
   const first = b.snapshot('pods.json').length;
@@ -706,7 +706,7 @@ function addApp(b: ClusterBuilder, clock: FixtureClock, random: () => number, a:
   );
 }
 
-function podState(clock: FixtureClock, random: () => number, a: AppInput, node: string): PodState {
+function podState(clock: FixtureClock, random: () => number, a: AppInput): PodState {
   const since = clock.after(a.created, { seconds: 40 });
   if (random() >= FAILING_SHARE) return { kind: 'running', since };
   const roll = random();
@@ -737,7 +737,6 @@ function podState(clock: FixtureClock, random: () => number, a: AppInput, node: 
       message: `0/${a.workers.length + 3} nodes are available: 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, ${a.workers.length} Insufficient cpu. preemption: 0/${a.workers.length + 3} nodes are available: 3 Preemption is not helpful for scheduling, ${a.workers.length} No preemption victims found for incoming pod.`,
     };
   }
-  void node;
   return { kind: 'rejected', reason: 'OutOfcpu', message: outOfCpuMessage(250, 31_900, 32_000) };
 }
 
