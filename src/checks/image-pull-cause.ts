@@ -218,7 +218,8 @@ function causeFinding(
     check: ID,
     id: `${ID}:${cause}`,
     title: CAUSE_TEXT[cause].title,
-    status: serious ? 'fail' : 'warn',
+    // Tenant pull failures are the tenant's to fix: a warning, like every other tenant finding.
+    status: serious && platform ? 'fail' : 'warn',
     severity: serious && platform ? 'critical' : 'warning',
     blocking: serious && platform,
     scope: platform ? 'platform' : 'tenant',

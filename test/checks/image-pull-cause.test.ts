@@ -87,6 +87,7 @@ describe('image-pull-cause check', () => {
     assert.equal(f!.id, 'image-pull-cause:missing-image');
     assert.equal(f!.scope, 'tenant');
     assert.equal(f!.blocking, false);
+    assert.equal(f!.status, 'warn', 'a tenant pull failure warns, like other tenant findings');
     assert.match(f!.evidence[0]!.message!, /not found/);
   });
 
