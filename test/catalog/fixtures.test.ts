@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assessUsage } from '../../src/catalog/breaking.js';
-import { loadCatalog } from '../../src/catalog/load.js';
+import { loadCatalog } from '../../src/cli/catalog.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import { versionGapCheck } from '../../src/checks/version-gap.js';
 import { resolveGlobals } from '../../src/cli/globals.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, visit } from 'yaml';
-import { loadCatalog, parseCatalogText, SHIPPED_CATALOG_URL } from '../../src/catalog/load.js';
+import { parseCatalogText } from '../../src/catalog/parse.js';
+import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog.js';
 import { BadInputError, ExitCode } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cozy-catalog-'));

@@ -11,13 +11,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import fc from 'fast-check';
-import {
-  loadCatalog,
-  mergeCatalogs,
-  parseCatalogText,
-  SHIPPED_CATALOG_URL,
-  toCatalog,
-} from '../../src/catalog/load.js';
+import { mergeCatalogs, parseCatalogText, toCatalog } from '../../src/catalog/parse.js';
+import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import type { Catalog } from '../../src/catalog/types.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';

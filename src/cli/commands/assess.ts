@@ -10,7 +10,7 @@ import {
   startBackup,
 } from '../../backup/backup.js';
 import { exitCodeForSignal, watchInterrupts } from '../../backup/interrupt.js';
-import { loadCatalog } from '../../catalog/load.js';
+import { loadCatalog } from '../catalog.js';
 import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from '../../catalog/path.js';
 import type { UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';

@@ -4,7 +4,7 @@
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { checkExitCode, type FailOn } from '../../checks/run.js';
 import { versionGapCheck } from '../../checks/version-gap.js';
-import { loadCatalog } from '../../catalog/load.js';
+import { loadCatalog } from '../catalog.js';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { renderJunit } from '../../report/junit.js';
 import { renderCheckResults } from '../../report/terminal.js';

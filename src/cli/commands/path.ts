@@ -2,7 +2,7 @@
 // migrations and breaking changes of each step (used / not used / unknown in this cluster).
 // Exit: 0 a path was computed; 2 bad target, catalog or flags; 4 the installed version could not be
 // detected (or is not a catalog release), so no path.
-import { loadCatalog } from '../../catalog/load.js';
+import { loadCatalog } from '../catalog.js';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { planDocument, renderPlanMarkdown, renderPlanTable } from '../../catalog/render.js';
 import { ExitCode } from '../../errors.js';

@@ -1,14 +1,11 @@
-// Loads the shipped release catalog (releases.yaml next to this module, in src/ under tsx and in dist/ once
-// built) and merges an optional `--catalog FILE` over it. The only I/O in src/catalog.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The release catalog from text: YAML parsed and zod-validated (errors name the file and the field), a
+// `--catalog` file merged over the shipped one, releases ordered by semver. Pure: the files are read at the
+// CLI edge (src/cli/catalog.ts).
 import semver from 'semver';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { BadInputError, badInputFromZod } from '../errors.js';
 import { type CatalogFile, CatalogFileSchema } from './schema.js';
 import type { Catalog } from './types.js';
-
-export const SHIPPED_CATALOG_URL = new URL('./releases.yaml', import.meta.url);
 
 /** Parses and validates catalog text; `file` names it in errors (exit 2 with the field path). */
 export function parseCatalogText(text: string, file: string): CatalogFile {
@@ -53,29 +50,4 @@ export function toCatalog(file: CatalogFile, files: string[]): Catalog {
     bundles: file.bundles,
     files,
   };
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const fault =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(code ?? error);
-    throw new BadInputError(
-      `${path}: cannot read the ${what}: ${fault}`,
-      path,
-      undefined,
-      'pass a YAML or JSON file',
-    );
-  }
-}
-
-/** The shipped catalog, merged with `overridePath` when given. */
-export function loadCatalog(overridePath?: string): Catalog {
-  const shippedPath = fileURLToPath(SHIPPED_CATALOG_URL);
-  const shipped = parseCatalogText(readFileSync(shippedPath, 'utf8'), 'releases.yaml (shipped catalog)');
-  if (!overridePath) return toCatalog(shipped, ['releases.yaml']);
-  const override = parseCatalogText(readText(overridePath, 'release catalog'), overridePath);
-  return toCatalog(mergeCatalogs(shipped, override), ['releases.yaml', overridePath]);
 }
