@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { PageSink } from '../cluster/scan.js';
 import type { KubeObject, ListOutcome, ResourceType, SourceInfo } from '../cluster/types.js';
 import { ExitCode } from '../errors.js';
-import type { BackupSummary } from '../report/assessment-schema.js';
+import type { BackupSummary } from '../model/assessment.js';
 import { Capture, type TypeRecord } from './capture.js';
 import { inCleanView } from './clean.js';
 import { createEncrypter, type EncryptionSettings, type StreamEncrypter } from './encrypt.js';

@@ -1,6 +1,6 @@
 // The backup's figures, in the assessment's BackupSummary shape, and the table people read
 // (like the reference report: "All ConfigMaps (3.7M) … Checksums verified … Total: 6.1M").
-import type { BackupSummary } from '../report/assessment-schema.js';
+import type { BackupSummary } from '../model/assessment.js';
 import type { TypeRecord } from './capture.js';
 import { CATEGORIES, categoryOf } from './layout.js';
 import type { SecretsMode } from './select.js';

@@ -9,7 +9,7 @@
 import semver from 'semver';
 import { BadInputError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import type { VersionSchema } from '../report/assessment-schema.js';
+import type { VersionSchema } from '../model/assessment.js';
 import { assessUsage } from './breaking.js';
 import { detectInstalled } from './detect.js';
 import type {

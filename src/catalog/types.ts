@@ -1,10 +1,10 @@
 // What the catalog, detection and the path produce. UpgradePlan maps one-to-one onto the assessment's
-// `version` section and `breakingChanges` (src/report/assessment-schema.ts): see toVersionSection().
-import type { BreakingChangeUse, PathStep } from '../report/assessment-schema.js';
+// `version` section and `breakingChanges` (src/model/assessment.ts): see toVersionSection().
+import type { BreakingChangeUse, PathStep } from '../model/assessment.js';
 import type { BreakingChange, Bundle, Release, RequiredStop } from './schema.js';
 
 export type { BreakingChange, Bundle, Detector, Release, RequiredStop } from './schema.js';
-export type { BreakingChangeUse, PathStep } from '../report/assessment-schema.js';
+export type { BreakingChangeUse, PathStep } from '../model/assessment.js';
 
 /** The validated, merged catalog: releases in ascending semver order. */
 export interface Catalog {

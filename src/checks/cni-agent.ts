@@ -2,7 +2,8 @@
 // Unknown or crash-looping leaves its node without a working datapath.
 import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
-import type { Check, CheckContext, Finding } from './types.js';
+import type { Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import {
   ageDays,
   ageMs,

@@ -1,7 +1,7 @@
 // The `checks:` and `suppressions:` sections of the config file: which checks run, how they are tuned,
 // and which findings an operator has accepted for a while. Pure: reading the file is src/cli/config-file.ts.
 import { z } from 'zod';
-import { SeveritySchema } from './types.js';
+import { SeveritySchema } from '../model/finding.js';
 
 /** Settings of one check, keyed by check id under `checks:`. Every field is optional: absent = the check's default. */
 export const CheckConfigSchema = z.strictObject({

@@ -2,7 +2,8 @@
 // fix failed HelmReleases first. Not Ready (with Flux's reason and message), stalled, suspended.
 import { z } from 'zod';
 import type { HelmReleaseFacts, Inventory } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import {
   ageDays,
   ageMs,

@@ -3,7 +3,8 @@
 // insight "registries reachable from the host, pod networking broken" comes out of this evidence.
 import { z } from 'zod';
 import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import {
   isPlatformNamespace,
   keyPhrase,

@@ -2,7 +2,9 @@
 // /run/openvswitch/kube-ovn-daemon.sock on every node, or no pod sandbox can be created there (#452).
 import { z } from 'zod';
 import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { ProbeResults, ProbeTarget } from '../cluster/exec-probe.js';
+import type { Check, CheckContext } from './types.js';
 import {
   ageDays,
   ageRange,
@@ -20,11 +22,14 @@ import {
 import { isHealthy, isKubeOvnSocketFailure, podsOf } from './util/pods.js';
 
 const ID = 'kube-ovn';
+export const KUBE_OVN_NAMESPACE = 'cozy-kubeovn';
+const CNI_DAEMONSET = 'kube-ovn-cni';
+const CNI_CONTAINER = 'cni-server';
 const TITLE = 'Kube-OVN daemon per node';
 
 const paramsSchema = z
   .object({
-    namespace: z.string().min(1).default('cozy-kubeovn').describe('Namespace Kube-OVN runs in.'),
+    namespace: z.string().min(1).default(KUBE_OVN_NAMESPACE).describe('Namespace Kube-OVN runs in.'),
   })
   .strict();
 
@@ -280,3 +285,66 @@ export const kubeOvnCheck: Check = {
   paramsSchema,
   run,
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// --exec-probes: which pod of each node to exec the socket test in (src/cluster/exec-probe.ts sends it).
+
+/**
+ * The kube-ovn-cni pod to probe on each node (one per node: a running one first), and the nodes whose pod
+ * cannot be probed at all (not running, no cni-server container) with the reason, so nothing is sent for them.
+ */
+export function kubeOvnProbePlan(
+  inventory: Inventory,
+  namespace = KUBE_OVN_NAMESPACE,
+): { targets: ProbeTarget[]; skipped: ProbeResults } {
+  const byNode = new Map<string, PodFacts[]>();
+  for (const pod of inventory.pods) {
+    if (!isCniPod(pod, namespace) || !pod.node) continue;
+    byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), pod]);
+  }
+  const targets: ProbeTarget[] = [];
+  const skipped: ProbeResults = {};
+  for (const [node, pods] of [...byNode].sort(([a], [b]) => a.localeCompare(b))) {
+    const pod = [...pods].sort((a, b) => rank(a) - rank(b))[0]!;
+    const ref = `${pod.namespace}/${pod.name}`;
+    if (!pod.containers.some((c) => c.name === CNI_CONTAINER)) {
+      skipped[node] = {
+        present: null,
+        reason: 'NoContainer',
+        pod: ref,
+        detail: `pod ${ref} has no ${CNI_CONTAINER} container; nothing to probe`,
+      };
+    } else if (pod.deletedAt) {
+      skipped[node] = {
+        present: null,
+        reason: 'Terminating',
+        pod: ref,
+        detail: `pod ${ref} is being deleted (since ${pod.deletedAt}); nothing to exec into`,
+      };
+    } else if (pod.phase !== 'Running') {
+      skipped[node] = {
+        present: null,
+        reason: 'NotRunning',
+        pod: ref,
+        detail: `pod ${ref} is ${pod.displayStatus || pod.phase}, not running; nothing to exec into`,
+      };
+    } else {
+      targets.push({ node, namespace: pod.namespace, pod: pod.name, container: CNI_CONTAINER });
+    }
+  }
+  return { targets, skipped };
+}
+
+function isCniPod(pod: PodFacts, namespace: string): boolean {
+  if (pod.namespace !== namespace) return false;
+  if (pod.owner) return pod.owner.kind === 'DaemonSet' && pod.owner.name === CNI_DAEMONSET;
+  return new RegExp(`^${CNI_DAEMONSET}-[a-z0-9]{5}$`).test(pod.name);
+}
+
+/** Running pods before others, terminating ones last, so a rollout's leftover pod is not the one probed. */
+function rank(pod: PodFacts): number {
+  if (pod.deletedAt) return 3;
+  const cni = pod.containers.find((c) => c.name === CNI_CONTAINER);
+  if (pod.phase === 'Running' && cni?.state === 'running') return 0;
+  return pod.phase === 'Running' ? 1 : 2;
+}

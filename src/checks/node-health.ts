@@ -2,7 +2,8 @@
 import semver from 'semver';
 import { z } from 'zod';
 import type { Inventory, NodeFacts } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import { ageDays, objectRef, paramsOf, passFinding, plural } from './util/common.js';
 
 const ID = 'node-health';

@@ -2,7 +2,8 @@
 // of resources (OutOfcpu, OutOfmemory). An upgrade starts new pods next to the old ones: it needs room.
 import { z } from 'zod';
 import type { Inventory, NodeFacts, PodFacts } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import {
   countBy,
   formatCounts,

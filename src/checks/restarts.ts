@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import { censusReason } from './pod-failures.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import {
   ageDays,
   ageRange,

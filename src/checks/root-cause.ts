@@ -4,7 +4,7 @@
 // (same node, same pod, sandbox events, network-class pull errors), and every effect names its objects.
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import { diagnosePullFailures } from './image-pull-cause.js';
-import type { Finding, RootCause } from './types.js';
+import type { Finding, RootCause } from '../model/finding.js';
 import { isPlatformNamespace, isStaleOnLostNode, notReadyNodes, objectRef, podRef } from './util/common.js';
 import { isHealthy, isSandboxFailure, KUBE_OVN_SOCKET } from './util/pods.js';
 

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Inventory } from '../inventory/types.js';
 import { equivalentTypeKey } from '../cluster/resource-types.js';
-import type { CoverageSchema } from '../report/assessment-schema.js';
+import type { CoverageSchema } from '../model/assessment.js';
 import {
   type ChecksConfig,
   globMatch,
@@ -21,7 +21,8 @@ import {
   type SuppressionRule,
   suppressionExpiry,
 } from './config.js';
-import { type Check, type CheckContext, type CheckSettings, type Finding, FindingSchema } from './types.js';
+import { type Finding, FindingSchema } from '../model/finding.js';
+import type { Check, CheckContext, CheckSettings } from './types.js';
 
 export type Coverage = z.infer<typeof CoverageSchema>;
 
@@ -287,35 +288,4 @@ function expiredSuppressionFinding(rule: SuppressionRule, index: number, finding
     remediation:
       'Fix the findings it covered, or renew the suppression with a new `until` date and a current reason.',
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Verdicts over findings (shared by `check` and the reporters)
-
-/** A finding that counts against the run: not suppressed. */
-export function isActive(finding: Finding): boolean {
-  return finding.suppressed === undefined;
-}
-
-export function isBlockingFail(finding: Finding): boolean {
-  return isActive(finding) && finding.status === 'fail' && finding.blocking;
-}
-
-/** An unknown that the verdict needs: a blocking check could not be evaluated. */
-export function isBlockingUnknown(finding: Finding): boolean {
-  return isActive(finding) && finding.status === 'unknown' && finding.blocking;
-}
-
-export type FailOn = 'fail' | 'warn';
-
-/**
- * Exit code of `check` (DESIGN.md): 3 when a blocking finding fails (with `--fail-on warn`, also any warning
- * or non-blocking failure), else 4 when a blocking check could not be evaluated, else 0.
- */
-export function checkExitCode(findings: readonly Finding[], failOn: FailOn): 0 | 3 | 4 {
-  if (findings.some(isBlockingFail)) return 3;
-  if (failOn === 'warn' && findings.some((f) => isActive(f) && (f.status === 'warn' || f.status === 'fail')))
-    return 3;
-  if (findings.some(isBlockingUnknown)) return 4;
-  return 0;
 }

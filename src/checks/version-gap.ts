@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { CrossedBreakingChange, UpgradePlan } from '../catalog/types.js';
 import { withV } from '../catalog/version.js';
 import type { Inventory } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import { failOrWarn } from './util/common.js';
 
 const ID = 'version-gap';

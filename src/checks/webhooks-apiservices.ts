@@ -3,7 +3,8 @@
 // unavailable APIService (v1alpha1.apps.cozystack.io) breaks discovery and every client of its group.
 import { z } from 'zod';
 import type { Inventory } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import { listed, objectRef, paramsOf, passFinding, plural } from './util/common.js';
 
 const ID = 'webhooks-apiservices';

@@ -2,7 +2,8 @@
 // components down; an upgrade waits for them and fails when they never become ready.
 import { z } from 'zod';
 import type { Inventory, WorkloadFacts } from '../inventory/types.js';
-import type { Check, CheckContext, Evidence, Finding } from './types.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Check, CheckContext } from './types.js';
 import {
   failOrWarn,
   isPlatformNamespace,

@@ -1,6 +1,7 @@
 // `--exec-probes` for `check` and `assess`: after the inventory pass, exec `test -S` of the Kube-OVN daemon
 // socket in each node's kube-ovn-cni pod (src/cluster/exec-probe.ts), report what it found on stderr, and hand
 // the definite answers to the checks. Only a live cluster can be probed; with a snapshot the flag is a warning.
+import { kubeOvnProbePlan } from '../checks/kube-ovn.js';
 import type { ProbeResult, ProbeResults } from '../cluster/exec-probe.js';
 import type { Inventory } from '../inventory/types.js';
 import type { GlobalOptions } from './globals.js';
@@ -46,8 +47,8 @@ export async function runKubeOvnProbes(
   terminal: Terminal,
   options: { namespace?: string; signal?: AbortSignal } = {},
 ): Promise<ExecProbeRun> {
-  const { probePlan, runExecProbes, PROBE_COMMAND } = await import('../cluster/exec-probe.js');
-  const { targets, skipped } = probePlan(inventory, options.namespace);
+  const { runExecProbes, PROBE_COMMAND } = await import('../cluster/exec-probe.js');
+  const { targets, skipped } = kubeOvnProbePlan(inventory, options.namespace);
   const phase = await terminal.phase(
     `Exec probe: ${PROBE_COMMAND.join(' ')} in ${targets.length} kube-ovn-cni pod${targets.length === 1 ? '' : 's'}`,
   );

@@ -1,18 +1,11 @@
 // The command line: commands, options, exit codes. Command modules are loaded lazily so that
 // `--help` does not pay for the Kubernetes client (about 0.5 s).
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CozyError, ExitCode } from '../errors.js';
 import { type GlobalOptions, resolveGlobals } from './globals.js';
+import { toolVersion } from './version.js';
 
 const ISSUES_URL = 'https://github.com/cozystack/cozy-assess/issues';
-
-export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 type Action = (options: Record<string, unknown>, globals: GlobalOptions, args: string[]) => Promise<number>;
 

@@ -1,5 +1,5 @@
 // Reading a command's own options as commander hands them over (`Record<string, unknown>`), one way for all.
-import type { FailOn } from '../checks/run.js';
+import type { FailOn } from '../model/policy.js';
 
 /** The option's value when it is a string (a flag given a value), else undefined. */
 export function stringOption(options: Record<string, unknown>, name: string): string | undefined {

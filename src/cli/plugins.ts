@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { CONFIG_CHECK_ID } from '../checks/run.js';
-import { type Check, SeveritySchema } from '../checks/types.js';
+import { SeveritySchema } from '../model/finding.js';
+import type { Check } from '../checks/types.js';
 import { BadInputError, badInputFromZod } from '../errors.js';
 
 const fn = (what: string) =>

@@ -5,16 +5,12 @@
 // `test -S` changes nothing in the pod: it only asks whether the socket exists.
 import { Writable } from 'node:stream';
 import type { KubeConfig, V1Status } from '@kubernetes/client-node';
-import type { Inventory, PodFacts } from '../inventory/types.js';
 import { loadKubeConfig } from './kubeconfig.js';
 
-export const KUBE_OVN_NAMESPACE = 'cozy-kubeovn';
-export const CNI_DAEMONSET = 'kube-ovn-cni';
-export const CNI_CONTAINER = 'cni-server';
 export const DAEMON_SOCKET = '/run/openvswitch/kube-ovn-daemon.sock';
 export const PROBE_COMMAND = ['test', '-S', DAEMON_SOCKET] as const;
 
-/** One pod to probe: the kube-ovn-cni pod of a node. */
+/** One pod to probe (the kube-ovn check picks the kube-ovn-cni pod of each node: kubeOvnProbePlan()). */
 export interface ProbeTarget {
   node: string;
   namespace: string;
@@ -47,66 +43,6 @@ export interface ExecProbeOptions {
   /** Probes in flight at once (--concurrency). */
   concurrency: number;
   signal?: AbortSignal;
-}
-
-/**
- * The kube-ovn-cni pod to probe on each node (one per node: a running one first), and the nodes whose pod
- * cannot be probed at all (not running, no cni-server container) with the reason, so nothing is sent for them.
- */
-export function probePlan(
-  inventory: Inventory,
-  namespace = KUBE_OVN_NAMESPACE,
-): { targets: ProbeTarget[]; skipped: ProbeResults } {
-  const byNode = new Map<string, PodFacts[]>();
-  for (const pod of inventory.pods) {
-    if (!isCniPod(pod, namespace) || !pod.node) continue;
-    byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), pod]);
-  }
-  const targets: ProbeTarget[] = [];
-  const skipped: ProbeResults = {};
-  for (const [node, pods] of [...byNode].sort(([a], [b]) => a.localeCompare(b))) {
-    const pod = [...pods].sort((a, b) => rank(a) - rank(b))[0]!;
-    const ref = `${pod.namespace}/${pod.name}`;
-    if (!pod.containers.some((c) => c.name === CNI_CONTAINER)) {
-      skipped[node] = {
-        present: null,
-        reason: 'NoContainer',
-        pod: ref,
-        detail: `pod ${ref} has no ${CNI_CONTAINER} container; nothing to probe`,
-      };
-    } else if (pod.deletedAt) {
-      skipped[node] = {
-        present: null,
-        reason: 'Terminating',
-        pod: ref,
-        detail: `pod ${ref} is being deleted (since ${pod.deletedAt}); nothing to exec into`,
-      };
-    } else if (pod.phase !== 'Running') {
-      skipped[node] = {
-        present: null,
-        reason: 'NotRunning',
-        pod: ref,
-        detail: `pod ${ref} is ${pod.displayStatus || pod.phase}, not running; nothing to exec into`,
-      };
-    } else {
-      targets.push({ node, namespace: pod.namespace, pod: pod.name, container: CNI_CONTAINER });
-    }
-  }
-  return { targets, skipped };
-}
-
-function isCniPod(pod: PodFacts, namespace: string): boolean {
-  if (pod.namespace !== namespace) return false;
-  if (pod.owner) return pod.owner.kind === 'DaemonSet' && pod.owner.name === CNI_DAEMONSET;
-  return new RegExp(`^${CNI_DAEMONSET}-[a-z0-9]{5}$`).test(pod.name);
-}
-
-/** Running pods before others, terminating ones last, so a rollout's leftover pod is not the one probed. */
-function rank(pod: PodFacts): number {
-  if (pod.deletedAt) return 3;
-  const cni = pod.containers.find((c) => c.name === CNI_CONTAINER);
-  if (pod.phase === 'Running' && cni?.state === 'running') return 0;
-  return pod.phase === 'Running' ? 1 : 2;
 }
 
 /** Probes every target (at most `concurrency` at once) and returns node → result. Never throws for one pod. */

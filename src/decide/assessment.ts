@@ -1,6 +1,6 @@
 // Builds the assessment document from what the other rooms produced: findings and root causes (checks), the
 // path (catalog), the backup summary, coverage and a few inventory facts. Pure: the CLI does the I/O.
-import type { Finding, RootCause } from '../checks/types.js';
+import type { Finding, RootCause } from '../model/finding.js';
 import type { Inventory } from '../inventory/types.js';
 import {
   type Assessment,
@@ -9,10 +9,11 @@ import {
   type BreakingChangeUse,
   type Coverage,
   SCHEMA_VERSION,
-} from '../report/assessment-schema.js';
+} from '../model/assessment.js';
 import type { DecisionModel } from './model.js';
 import { type DecisionFacts, scoreOptionA, scoreOptionC } from './options.js';
-import { decideVerdict, type FailOn } from './verdict.js';
+import type { FailOn } from '../model/policy.js';
+import { decideVerdict } from './verdict.js';
 
 export interface AssessmentParts {
   toolVersion: string;

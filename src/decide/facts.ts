@@ -1,37 +1,6 @@
 // What the decision reads from findings and root causes, in one place so the verdict, the option scores and
 // the reasons all agree on what "blocking", "warning" and "unknown" mean.
-import type { Finding, RootCause } from '../checks/types.js';
-
-/** A suppressed finding is kept in the report but neither blocks nor warns. */
-export const isActive = (finding: Finding): boolean => finding.suppressed === undefined;
-
-/** Failures confined to tenant workloads never block an in-place upgrade on their own. */
-export const isPlatformOrCluster = (finding: Finding): boolean => finding.scope !== 'tenant';
-
-export function blockingFindings(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.status === 'fail' && f.blocking && isActive(f) && isPlatformOrCluster(f));
-}
-
-/** Warnings, and failures their check does not consider blocking, on the platform or cluster. */
-export function warningFindings(findings: readonly Finding[]): Finding[] {
-  return findings.filter(
-    (f) =>
-      isActive(f) && isPlatformOrCluster(f) && (f.status === 'warn' || (f.status === 'fail' && !f.blocking)),
-  );
-}
-
-/** Checks that could not tell, and whose failure would have blocked: the verdict cannot be GO without them. */
-export function unknownBlockingFindings(findings: readonly Finding[]): Finding[] {
-  return findings.filter(
-    (f) => f.status === 'unknown' && f.blocking && isActive(f) && isPlatformOrCluster(f),
-  );
-}
-
-export function tenantFailures(findings: readonly Finding[]): Finding[] {
-  return findings.filter(
-    (f) => isActive(f) && f.scope === 'tenant' && (f.status === 'fail' || f.status === 'warn'),
-  );
-}
+import type { Finding, RootCause } from '../model/finding.js';
 
 /** Checks about the upgrade path itself: the path rows of the model price them (steps, breaking changes, migrations). */
 const PATH_CHECKS = new Set(['version-gap']);
@@ -67,34 +36,6 @@ export function rootCauseKind(rootCause: RootCause, findings: readonly Finding[]
   return 'other';
 }
 
-/**
- * Root causes to repair before an in-place upgrade: those whose own finding blocks. A root cause whose finding
- * is missing (a plugin's) counts when one of its effects blocks. A cause whose own finding does not block
- * (resource pressure) still explains its effects, but is priced as the warning it is.
- */
-export function blockingRootCauses(
-  rootCauses: readonly RootCause[],
-  findings: readonly Finding[],
-): RootCause[] {
-  const blocking = new Set(blockingFindings(findings).map((f) => f.id));
-  const known = new Set(findings.map((f) => f.id));
-  return rootCauses.filter((rc) =>
-    known.has(rc.finding)
-      ? blocking.has(rc.finding)
-      : rc.effects.some((effect) => effect.findings.some((id) => blocking.has(id))),
-  );
-}
-
-/** Finding ids a root cause accounts for: its own and those of its effects. */
-export function explainedFindingIds(rootCauses: readonly RootCause[]): Set<string> {
-  const ids = new Set<string>();
-  for (const rc of rootCauses) {
-    ids.add(rc.finding);
-    for (const effect of rc.effects) for (const id of effect.findings) ids.add(id);
-  }
-  return ids;
-}
-
 /** Objects downstream of a root cause: distinct named objects, or the largest effect count when fewer are named. */
 export function affectedObjectCount(rootCause: RootCause): number {
   const named = new Set(rootCause.effects.flatMap((effect) => effect.objects));
@@ -126,14 +67,4 @@ export function distinctPodRestarts(findings: readonly Finding[]): { restarts: n
   let restarts = 0;
   for (const value of byPod.values()) restarts += value;
   return { restarts, pods: byPod.size };
-}
-
-export function formatRange(min: number, max: number): string {
-  return min === max ? `${min}` : `${min}–${max}`;
-}
-
-/** A root cause's title naming its nodes once (titles from the checks often name them already). */
-export function titleWithNodes(title: string, nodes: readonly string[]): string {
-  if (nodes.length === 0 || nodes.every((node) => title.includes(node))) return title;
-  return `${title} on ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${nodes.join(', ')})`;
 }

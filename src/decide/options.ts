@@ -1,22 +1,10 @@
 // Option A (incremental in-place upgrade) and Option C (fresh install, then migrate), scored from the facts with
 // the rows of the decision table. Every row that applies becomes a factor, so the report shows what moved what.
-import type { Finding, RootCause } from '../checks/types.js';
-import type { BreakingChangeUse, Factor, OptionScore, PathStep, Risk } from '../report/assessment-schema.js';
-import {
-  affectedObjectCount,
-  blockingFindings,
-  blockingRootCauses,
-  distinctPodRestarts,
-  explainedFindingIds,
-  failureAges,
-  formatRange,
-  isDownstreamOfNetwork,
-  isNetworkingFinding,
-  isPathFinding,
-  type RootCauseKind,
-  rootCauseKind,
-  warningFindings,
-} from './facts.js';
+import type { Finding, RootCause } from '../model/finding.js';
+import type { BreakingChangeUse, Factor, OptionScore, PathStep, Risk } from '../model/assessment.js';
+import { blockingFindings, blockingRootCauses, explainedFindingIds, warningFindings } from '../model/policy.js';
+import { formatRange } from '../model/text.js';
+import { affectedObjectCount, distinctPodRestarts, failureAges, isDownstreamOfNetwork, isNetworkingFinding, isPathFinding, type RootCauseKind, rootCauseKind } from './facts.js';
 import type { CostRow, DecisionModel } from './model.js';
 
 export interface DecisionFacts {

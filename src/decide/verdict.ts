@@ -1,22 +1,11 @@
 // The verdict: GO, NO-GO or INCOMPLETE, the recommended option, and the numbered reasons a person reads first.
 // Never GO on missing data; a known NO-GO stays NO-GO even when something else could not be read.
-import type { Finding, RootCause } from '../checks/types.js';
-import type { Assessment, OptionScore, Verdict } from '../report/assessment-schema.js';
-import {
-  affectedObjectCount,
-  blockingFindings,
-  isPathFinding,
-  blockingRootCauses,
-  failureAges,
-  formatRange,
-  tenantFailures,
-  titleWithNodes,
-  unknownBlockingFindings,
-  warningFindings,
-} from './facts.js';
+import type { Finding, RootCause } from '../model/finding.js';
+import type { Assessment, OptionScore, Verdict } from '../model/assessment.js';
+import { type FailOn, blockingFindings, blockingRootCauses, tenantFailures, unknownBlockingFindings, warningFindings } from '../model/policy.js';
+import { formatRange, titleWithNodes } from '../model/text.js';
+import { affectedObjectCount, isPathFinding, failureAges } from './facts.js';
 import type { DecisionModel } from './model.js';
-
-export type FailOn = 'fail' | 'warn';
 
 export interface VerdictInput {
   findings: Finding[];

@@ -1,7 +1,7 @@
 // The assessment as JSON (the CI contract), its JSON Schema, and reading a saved assessment back. Pure.
 import { z } from 'zod';
 import { badInputFromZod, BadInputError } from '../errors.js';
-import { type Assessment, AssessmentSchema } from './assessment-schema.js';
+import { type Assessment, AssessmentSchema } from '../model/assessment.js';
 
 export function renderJson(assessment: Assessment): string {
   return `${JSON.stringify(assessment, null, 2)}\n`;

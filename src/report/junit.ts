@@ -1,8 +1,9 @@
 // JUnit XML for CI dashboards: one testcase per check. A check fails when it has a `fail` finding that is not
 // suppressed (and, with failOn 'warn', a `warn` one); it is skipped when it could only say `unknown`.
 // Evidence goes to system-out. Pure.
-import type { Evidence, Finding } from '../checks/types.js';
-import type { Assessment } from './assessment-schema.js';
+import type { Evidence, Finding } from '../model/finding.js';
+import type { Assessment } from '../model/assessment.js';
+import type { FailOn } from '../model/policy.js';
 
 type Coverage = Assessment['coverage'];
 
@@ -15,7 +16,7 @@ export interface JunitInput {
   name?: string;
   /** ISO time stamped on the suite (omitted when absent, to keep output reproducible). */
   timestamp?: string;
-  failOn?: 'fail' | 'warn';
+  failOn?: FailOn;
 }
 
 /** Escapes text for XML content and attributes, and drops characters XML 1.0 cannot carry at all. */
@@ -50,7 +51,7 @@ function casesOf(input: JunitInput): Case[] {
   return [...cases.values()];
 }
 
-function failing(finding: Finding, failOn: 'fail' | 'warn'): boolean {
+function failing(finding: Finding, failOn: FailOn): boolean {
   if (finding.suppressed) return false;
   return finding.status === 'fail' || (failOn === 'warn' && finding.status === 'warn');
 }

@@ -1,18 +1,10 @@
 // The go/no-go report as Markdown, section by section like the hand-written reference report, filled from the
 // assessment document and nothing else: every number printed here is a value of the assessment JSON (or the
 // length of one of its lists). Pure.
-import type { Evidence, Finding, RootCause } from '../checks/types.js';
-import {
-  blockingFindings,
-  blockingRootCauses,
-  explainedFindingIds,
-  formatRange,
-  tenantFailures,
-  titleWithNodes,
-  unknownBlockingFindings,
-  warningFindings,
-} from '../decide/facts.js';
-import type { Assessment, BreakingChangeUse, Factor, OptionScore } from './assessment-schema.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
+import { blockingFindings, blockingRootCauses, explainedFindingIds, tenantFailures, unknownBlockingFindings, warningFindings } from '../model/policy.js';
+import { formatRange, titleWithNodes } from '../model/text.js';
+import type { Assessment, BreakingChangeUse, Factor, OptionScore } from '../model/assessment.js';
 
 const STATUS: Record<Assessment['verdict'], string> = {
   GO: '✅ **GO: UPGRADE IN PLACE**',

@@ -1,15 +1,11 @@
 // The terminal view of an assessment: the verdict block (status, recommendation, reasons, the two options)
 // after the findings table of the check renderer. Pure: the caller passes the chalk instance.
 import type { ChalkInstance } from 'chalk';
-import { formatRange } from '../decide/facts.js';
-import type { Assessment, OptionScore } from './assessment-schema.js';
+import { exitCodeOf } from '../model/policy.js';
+import { formatRange } from '../model/text.js';
+import type { Assessment, OptionScore } from '../model/assessment.js';
 import { renderJunit } from './junit.js';
 import { renderCheckResults, renderTotals } from './terminal.js';
-
-/** Exit code of an assessment (DESIGN.md): 0 GO, 3 NO-GO, 4 INCOMPLETE. */
-export function exitCodeOf(verdict: Assessment['verdict']): 0 | 3 | 4 {
-  return verdict === 'GO' ? 0 : verdict === 'NO-GO' ? 3 : 4;
-}
 
 function verdictText(a: Assessment, chalk: ChalkInstance): string {
   const text = `Verdict: ${a.verdict} (exit ${exitCodeOf(a.verdict)})`;

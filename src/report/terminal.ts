@@ -1,8 +1,8 @@
 // The terminal view of findings: a table a person scans in a second (worst first), the root-cause chains,
 // and what could not be checked. Pure: the caller passes the chalk instance (level 0 = plain text).
 import type { ChalkInstance } from 'chalk';
-import type { Finding, RootCause } from '../checks/types.js';
-import type { Assessment } from './assessment-schema.js';
+import type { Finding, RootCause } from '../model/finding.js';
+import type { Assessment } from '../model/assessment.js';
 
 type Coverage = Assessment['coverage'];
 

@@ -9,7 +9,7 @@ import {
   toVersionSection,
 } from '../../src/catalog/path.js';
 import { BadInputError } from '../../src/errors.js';
-import { VersionSchema } from '../../src/report/assessment-schema.js';
+import { VersionSchema } from '../../src/model/assessment.js';
 import { helmRelease, installer, inventory } from './inline-inventory.js';
 
 const catalog = loadCatalog();

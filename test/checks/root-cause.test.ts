@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { findRootCauses } from '../../src/checks/root-cause.js';
-import { type Finding, FindingSchema, RootCauseSchema } from '../../src/checks/types.js';
+import { type Finding, FindingSchema, RootCauseSchema } from '../../src/model/finding.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import {
   clock,

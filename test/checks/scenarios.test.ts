@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { findRootCauses } from '../../src/checks/root-cause.js';
 import { runChecks } from '../../src/checks/run.js';
-import type { Finding, RootCause } from '../../src/checks/types.js';
+import type { Finding, RootCause } from '../../src/model/finding.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { snapshotInventory } from '../support/inventory.js';
 import { HEALTH_CHECK_IDS } from './support.js';

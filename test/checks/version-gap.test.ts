@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadCatalog } from '../../src/cli/catalog.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import type { CheckContext } from '../../src/checks/types.js';
-import { FindingSchema } from '../../src/checks/types.js';
+import { FindingSchema } from '../../src/model/finding.js';
 import { versionGapCheck } from '../../src/checks/version-gap.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { helmRelease, installer, inventory } from '../catalog/inline-inventory.js';

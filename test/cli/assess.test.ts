@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { AssessmentSchema } from '../../src/report/assessment-schema.js';
+import { AssessmentSchema } from '../../src/model/assessment.js';
 import { untracedNumbers } from '../report/numbers.js';
 import { parseXml } from '../report/xml.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';

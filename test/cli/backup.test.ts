@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readManifest } from '../../src/backup/manifest.js';
 import { backupWants } from '../../src/backup/select.js';
-import { BackupSummarySchema } from '../../src/report/assessment-schema.js';
+import { BackupSummarySchema } from '../../src/model/assessment.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { fixture, runCli } from '../support/cli.js';
 import { readSnapshotObjects } from '../support/read-source.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AssessmentSchema } from '../../src/report/assessment-schema.js';
+import { AssessmentSchema } from '../../src/model/assessment.js';
 import { runCli } from '../support/cli.js';
 import { checkJson } from '../support/check-output.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { VersionSchema } from '../../src/report/assessment-schema.js';
+import { VersionSchema } from '../../src/model/assessment.js';
 import { runCli } from '../support/cli.js';
 import { tempDirs } from '../support/temp.js';
 

@@ -1,9 +1,9 @@
 // Hand-built inputs for the decision and report tests: findings, root causes and paths shaped like what the
 // checks, catalog and backup rooms produce, so the model is tested on its own reasoning.
-import type { Evidence, Finding, RootCause } from '../../src/checks/types.js';
+import type { Evidence, Finding, RootCause } from '../../src/model/finding.js';
 import type { AssessmentParts } from '../../src/decide/assessment.js';
 import { DEFAULT_MODEL } from '../../src/decide/model.js';
-import type { Assessment, BackupSummary, PathStep } from '../../src/report/assessment-schema.js';
+import type { Assessment, BackupSummary, PathStep } from '../../src/model/assessment.js';
 
 export function finding(overrides: Partial<Finding> & Pick<Finding, 'check'>): Finding {
   return {

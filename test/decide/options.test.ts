@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding } from '../../src/checks/types.js';
+import type { Finding } from '../../src/model/finding.js';
 import { buildAssessment } from '../../src/decide/assessment.js';
 import { DEFAULT_MODEL } from '../../src/decide/model.js';
 import { riskOf } from '../../src/decide/options.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import type { KubeObject } from '../../src/cluster/types.js';
-import { AssessmentSchema } from '../../src/report/assessment-schema.js';
+import { AssessmentSchema } from '../../src/model/assessment.js';
 import { type Fault, startFakeApiServer } from '../support/fake-apiserver.js';
 import { describeRun, fixture, type GuardedResult, runGuarded, tempFolder } from './guard.js';
 

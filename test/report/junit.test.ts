@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding } from '../../src/checks/types.js';
+import type { Finding } from '../../src/model/finding.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
 import { finding } from '../support/findings.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
-import type { Finding, RootCause } from '../../src/checks/types.js';
+import type { Finding, RootCause } from '../../src/model/finding.js';
 import {
   renderCheckResults,
   renderCoverage,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Assessment, AssessmentSchema } from '../../src/report/assessment-schema.js';
+import { type Assessment, AssessmentSchema } from '../../src/model/assessment.js';
 import { type CliResult, runCli } from './cli.js';
 
 export interface AssessRun extends CliResult {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ProbeResults } from '../../src/cluster/exec-probe.js';
-import { type Finding, FindingSchema, type RootCause, RootCauseSchema } from '../../src/checks/types.js';
-import { type Coverage, CoverageSchema } from '../../src/report/assessment-schema.js';
+import { type Finding, FindingSchema, type RootCause, RootCauseSchema } from '../../src/model/finding.js';
+import { type Coverage, CoverageSchema } from '../../src/model/assessment.js';
 import { type CliResult, REPO_ROOT } from './cli.js';
 
 export const EXAMPLE_PLUGIN = join(REPO_ROOT, 'examples/plugins/max-pods-per-node.js');

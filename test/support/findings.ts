@@ -1,6 +1,6 @@
 // A Finding for tests of what consumes findings (runner, renderers): a blocking critical failure of a platform
 // check unless the test says otherwise.
-import type { Finding } from '../../src/checks/types.js';
+import type { Finding } from '../../src/model/finding.js';
 
 export function finding(check: string, over: Partial<Finding> = {}): Finding {
   return {

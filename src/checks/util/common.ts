@@ -2,7 +2,7 @@
 // evidence and object references in the one format the findings use.
 import type { z } from 'zod';
 import type { Inventory, PodFacts } from '../../inventory/types.js';
-import type { Evidence, Finding, Scope } from '../types.js';
+import type { Evidence, Finding, Scope } from '../../model/finding.js';
 
 const DAY_MS = 86_400_000;
 

@@ -24,20 +24,21 @@ import {
 } from '../../decide/model.js';
 import { BadInputError, badInputFromZod, IncompleteError } from '../../errors.js';
 import { inventoryTypes } from '../../inventory/build.js';
-import type { Assessment } from '../../report/assessment-schema.js';
+import type { Assessment } from '../../model/assessment.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
-import { exitCodeOf, renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
+import { exitCodeOf } from '../../model/policy.js';
+import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
 import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
 import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal, type Terminal } from '../io.js';
-import { toolVersion } from '../main.js';
+import { toolVersion } from '../version.js';
 import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
 import { failOnOption, stringListOption, stringOption } from '../options.js';
 import { loadPlugins } from '../plugins.js';
-import { secretFlags } from './backup.js';
+import { secretFlags } from '../secret-flags.js';
 
 export async function run(
   options: Record<string, unknown>,

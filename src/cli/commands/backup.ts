@@ -3,55 +3,16 @@
 // not be read; forbidden types are accepted with --allow-partial); 130/143 interrupted (nothing kept).
 import { stringify } from 'yaml';
 import { type BackupCommitResult, startBackup } from '../../backup/backup.js';
-import { readPassphraseFile } from '../../backup/encrypt.js';
 import { exitCodeForSignal, watchInterrupts } from '../../backup/interrupt.js';
-import type { SecretsMode } from '../../backup/select.js';
 import { renderSummaryTable } from '../../backup/summary.js';
 import { scanCluster } from '../../cluster/scan.js';
-import { BadInputError, IncompleteError } from '../../errors.js';
+import { IncompleteError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { createTerminal, type Terminal } from '../io.js';
-import { toolVersion } from '../main.js';
+import { secretFlags } from '../secret-flags.js';
+import { toolVersion } from '../version.js';
 import { stringOption } from '../options.js';
 import { openSource } from '../source.js';
-
-export interface SecretFlags {
-  secrets: SecretsMode;
-  recipients: string[];
-  passphrase?: string;
-}
-
-/** Reads --no-secrets / --encrypt-secrets / --recipient / --passphrase-file (shared with `assess`). */
-export async function secretFlags(options: Record<string, unknown>): Promise<SecretFlags> {
-  const recipients = Array.isArray(options.recipient)
-    ? options.recipient.filter((r): r is string => typeof r === 'string')
-    : [];
-  const passphraseFile = stringOption(options, 'passphraseFile');
-  const encrypt = options.encryptSecrets === true;
-  if (options.secrets === false) {
-    if (encrypt || recipients.length > 0 || passphraseFile) {
-      throw new BadInputError(
-        '--no-secrets leaves Secrets out; it cannot be combined with --encrypt-secrets, --recipient or --passphrase-file',
-        undefined,
-        '--no-secrets',
-      );
-    }
-    return { secrets: 'exclude', recipients: [] };
-  }
-  if (!encrypt) {
-    if (recipients.length > 0 || passphraseFile) {
-      throw new BadInputError(
-        '--recipient and --passphrase-file only apply with --encrypt-secrets',
-        undefined,
-        '--encrypt-secrets',
-        'add --encrypt-secrets',
-      );
-    }
-    return { secrets: 'include', recipients: [] };
-  }
-  const passphrase = passphraseFile ? await readPassphraseFile(passphraseFile) : undefined;
-  return { secrets: 'encrypt', recipients, passphrase };
-}
 
 export async function run(
   options: Record<string, unknown>,

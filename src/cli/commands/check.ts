@@ -2,7 +2,7 @@
 // Exit: 0 nothing blocking, 3 a blocking failure (or any warning with --fail-on warn), 4 a blocking check
 // could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
-import { checkExitCode, type FailOn } from '../../checks/run.js';
+import { type FailOn, findingsExitCode } from '../../model/policy.js';
 import { versionGapCheck } from '../../checks/version-gap.js';
 import { loadCatalog } from '../catalog.js';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
@@ -12,7 +12,7 @@ import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
 import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal } from '../io.js';
-import { toolVersion } from '../main.js';
+import { toolVersion } from '../version.js';
 import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
 import { failOnOption, stringListOption, stringOption } from '../options.js';
@@ -58,7 +58,7 @@ export async function run(
     without: plan ? [] : [versionGapCheck.id],
     execProbe: probes?.execProbe,
   });
-  const exitCode = checkExitCode(result.findings, failOn);
+  const exitCode = findingsExitCode(result.findings, failOn);
 
   if (globals.output === 'json') {
     const document = {

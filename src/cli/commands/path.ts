@@ -8,7 +8,7 @@ import { planDocument, renderPlanMarkdown, renderPlanTable } from '../../catalog
 import { ExitCode } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { createTerminal } from '../io.js';
-import { toolVersion } from '../main.js';
+import { toolVersion } from '../version.js';
 import { stringOption } from '../options.js';
 import { requireOutputFormat } from '../output-format.js';
 import { gatherInventory } from '../pipeline.js';

@@ -1,7 +1,7 @@
 // The assessment document: the contract CI users build on. Versioned; renderers read only this.
 // Published as JSON Schema in schema/assessment.schema.json (kept in sync by a test).
 import { z } from 'zod';
-import { FindingSchema, RootCauseSchema } from '../checks/types.js';
+import { FindingSchema, RootCauseSchema } from './finding.js';
 
 export const SCHEMA_VERSION = 1 as const;
 
