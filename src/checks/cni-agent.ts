@@ -2,13 +2,15 @@
 // Unknown or crash-looping leaves its node without a working datapath.
 import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
-import type { Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import type { Finding, RootCause } from '../model/finding.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
+import { KUBE_OVN_FINDINGS } from './kube-ovn.js';
+import type { RootCauseInput } from './types.js';
+import { failingFinding, networkRootCause } from './util/cascade.js';
 import {
   ageDays,
   ageMs,
   ageRange,
-  paramsOf,
   passFinding,
   plural,
   podEvidence,
@@ -20,6 +22,11 @@ import { isHealthy, podsOf } from './util/pods.js';
 
 const ID = 'cni-agent';
 const TITLE = 'CNI agent (Cilium) per node';
+
+export const CNI_AGENT_FINDINGS = {
+  /** Agents not working on some nodes: a broken-network root cause unless Kube-OVN already is one. */
+  agents: `${ID}:agents`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -43,8 +50,10 @@ function describe(pod: PodFacts, now: string): string {
   return `${pod.node ?? '(unscheduled)'}: ${statusPhrase(pod)}${stuck}${restarts}`;
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const base = { check: ID, title: TITLE, severity: 'critical' as const, blocking: true };
   const namespace = params.namespaces.find((ns) => podsOf(inventory, ns, params.daemonSet).length > 0);
   if (!namespace) {
@@ -92,7 +101,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return [
     {
       ...base,
-      id: `${ID}:agents`,
+      id: CNI_AGENT_FINDINGS.agents,
       status: 'fail',
       scope: 'platform',
       summary: `${params.daemonSet} agent not working on ${plural(nodes.length, 'node')}: ${parts.join('; ')}.`,
@@ -111,14 +120,25 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   ];
 }
 
-export const cniAgentCheck: Check = {
+function agentsRootCause(input: RootCauseInput): RootCause | undefined {
+  // Cilium is chained after Kube-OVN: with the Kube-OVN daemon broken, failing agents are its effect.
+  if (failingFinding(input.findings, KUBE_OVN_FINDINGS.daemon)) return undefined;
+  const cause = failingFinding(input.findings, CNI_AGENT_FINDINGS.agents);
+  if (!cause) return undefined;
+  const title = 'CNI agent (Cilium) down';
+  return networkRootCause(input, cause, { id: 'cni-agent', title, head: title });
+}
+
+export const cniAgentCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'Cilium agent pods per node: stuck in Init (e.g. Init:0/5 for weeks), Unknown, crash-looping, or missing.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'networking',
   needs: ['pods', 'nodes'],
   paramsSchema,
+  rootCause: agentsRootCause,
   run,
-};
+});

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { HelmReleaseFacts, Inventory } from '../inventory/types.js';
 import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
 import {
   ageDays,
   ageMs,
@@ -13,13 +13,17 @@ import {
   formatCounts,
   isPlatformNamespace,
   objectRef,
-  paramsOf,
   passFinding,
   plural,
 } from './util/common.js';
 
 const ID = 'helmreleases';
 const TITLE = 'Flux HelmReleases';
+
+export const HELMRELEASES_FINDINGS = {
+  notReady: { platform: `${ID}:not-ready:platform`, tenant: `${ID}:not-ready:tenant` },
+  suspended: `${ID}:suspended`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -89,7 +93,7 @@ function notReadyFinding(
   const first = releases[0]!;
   return {
     check: ID,
-    id: `${ID}:not-ready:${scope}`,
+    id: HELMRELEASES_FINDINGS.notReady[scope],
     title: platform ? 'Platform HelmReleases not Ready' : 'Tenant HelmReleases not Ready',
     ...failOrWarn(platform),
     scope,
@@ -112,8 +116,10 @@ function notReadyFinding(
   };
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const graceMs = params.progressingGraceMinutes * 60_000;
   const active = inventory.helmReleases.filter((hr) => !hr.suspended);
   const notReady = active
@@ -135,7 +141,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
     const anyPlatform = suspended.some((hr) => isPlatformNamespace(hr.namespace));
     findings.push({
       check: ID,
-      id: `${ID}:suspended`,
+      id: HELMRELEASES_FINDINGS.suspended,
       title: 'Suspended HelmReleases',
       status: 'warn',
       severity: 'warning',
@@ -161,14 +167,15 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const helmReleasesCheck: Check = {
+export const helmReleasesCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'HelmReleases not Ready (reason and message), stalled or suspended; platform releases block, tenant releases warn.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'workload',
   needs: ['helmreleases.helm.toolkit.fluxcd.io'],
   paramsSchema,
   run,
-};
+});

@@ -4,12 +4,11 @@
 import { z } from 'zod';
 import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
 import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
 import {
   isPlatformNamespace,
   keyPhrase,
   listed,
-  paramsOf,
   passFinding,
   plural,
   podEvidence,
@@ -39,6 +38,11 @@ const paramsSchema = z
   .strict();
 
 export type PullCause = 'pod-network' | 'registry-auth' | 'missing-image' | 'rate-limit' | 'unknown';
+
+/** One finding per cause of pull failures: `image-pull-cause:pod-network`, `image-pull-cause:rate-limit`, ... */
+export const IMAGE_PULL_CAUSE_FINDINGS = {
+  ofCause: (cause: PullCause) => `${ID}:${cause}` as const,
+} as const;
 
 const CAUSE_PATTERNS: ReadonlyArray<[PullCause, RegExp]> = [
   ['rate-limit', /\b429\b|toomanyrequests|too many requests|rate limit/i],
@@ -217,7 +221,7 @@ function causeFinding(
   }
   return {
     check: ID,
-    id: `${ID}:${cause}`,
+    id: IMAGE_PULL_CAUSE_FINDINGS.ofCause(cause),
     title: CAUSE_TEXT[cause].title,
     // Tenant pull failures are the tenant's to fix: a warning, like every other tenant finding.
     status: serious && platform ? 'fail' : 'warn',
@@ -233,8 +237,10 @@ function causeFinding(
   };
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const diagnoses = diagnosePullFailures(inventory);
   if (diagnoses.length === 0) {
     return [
@@ -251,15 +257,16 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
     .map((group) => causeFinding(inventory, group[0]!.cause, group, params.maxEvidence));
 }
 
-export const imagePullCauseCheck: Check = {
+export const imagePullCauseCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'Classifies ImagePullBackOff/ErrImagePull from messages and events: network (i/o timeout, no route, sandbox failures on the same node) vs registry auth (401/403) vs missing image (not found, manifest unknown) vs rate limit (429).',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'workload',
   // Events add evidence (pull errors, sandbox failures) but container messages alone can decide.
   needs: ['pods'],
   paramsSchema,
   run,
-};
+});

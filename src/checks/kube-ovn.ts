@@ -2,15 +2,17 @@
 // /run/openvswitch/kube-ovn-daemon.sock on every node, or no pod sandbox can be created there (#452).
 import { z } from 'zod';
 import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
-import type { Evidence, Finding } from '../model/finding.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
 import type { ProbeResults, ProbeTarget } from '../cluster/exec-probe.js';
-import type { Check, CheckContext } from './types.js';
+import type { ChecksConfig } from './config.js';
+import { type DefinedCheckContext, defineCheck, paramsFromConfig } from './define.js';
+import type { RootCauseInput } from './types.js';
+import { failingFinding, networkRootCause } from './util/cascade.js';
 import {
   ageDays,
   ageRange,
   failOrWarn,
   objectRef,
-  paramsOf,
   passFinding,
   plural,
   podEvidence,
@@ -19,9 +21,18 @@ import {
   statusPhrase,
   uniqueSorted,
 } from './util/common.js';
-import { isHealthy, isKubeOvnSocketFailure, podsOf } from './util/pods.js';
+import { isHealthy, isKubeOvnSocketFailure, KUBE_OVN_SOCKET, podsOf } from './util/pods.js';
 
 const ID = 'kube-ovn';
+
+export const KUBE_OVN_FINDINGS = {
+  /** The CNI daemon is broken on some nodes: the root cause of the broken-network cascade. */
+  daemon: `${ID}:daemon`,
+  /** Degraded but not broken (the pinger). */
+  pinger: `${ID}:pinger`,
+  controlPlane: `${ID}:control-plane`,
+} as const;
+
 export const KUBE_OVN_NAMESPACE = 'cozy-kubeovn';
 const CNI_DAEMONSET = 'kube-ovn-cni';
 const CNI_CONTAINER = 'cni-server';
@@ -32,6 +43,8 @@ const paramsSchema = z
     namespace: z.string().min(1).default(KUBE_OVN_NAMESPACE).describe('Namespace Kube-OVN runs in.'),
   })
   .strict();
+type Params = z.output<typeof paramsSchema>;
+type Context = DefinedCheckContext<Params>;
 
 /** Per-node DaemonSets of Kube-OVN; `critical` ones break pod networking on their node. */
 const COMPONENTS = [
@@ -134,8 +147,8 @@ function nodeReport(
   return report;
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(inventory: Inventory, context: Context): Finding[] {
+  const { params } = context;
   const base = { check: ID, title: TITLE, severity: 'critical' as const, blocking: true };
   const podsByComponent = new Map(
     COMPONENTS.map((c) => [c.name, podsOf(inventory, params.namespace, c.name)] as const),
@@ -171,7 +184,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (degraded.length > 0) {
     findings.push({
       ...base,
-      id: `${ID}:pinger`,
+      id: KUBE_OVN_FINDINGS.pinger,
       status: 'warn',
       severity: 'warning',
       blocking: false,
@@ -214,7 +227,7 @@ function controlPlaneFindings(inventory: Inventory, namespace: string): Finding[
   return [
     {
       check: ID,
-      id: `${ID}:control-plane`,
+      id: KUBE_OVN_FINDINGS.controlPlane,
       title: down ? 'Kube-OVN control plane down' : 'Kube-OVN control plane degraded',
       ...failOrWarn(down),
       scope: 'platform',
@@ -243,7 +256,7 @@ function brokenFinding(
   base: { check: string; title: string; severity: 'critical'; blocking: boolean },
   broken: NodeReport[],
   totalNodes: number,
-  context: CheckContext,
+  context: Context,
 ): Finding {
   const sandboxFailures = broken.reduce((sum, r) => sum + r.sandboxFailures, 0);
   const pods = broken.flatMap((r) => r.pods);
@@ -251,7 +264,7 @@ function brokenFinding(
   const range = ageRange(pods.map((p) => ageDays(p.failingSince, inventory.now)));
   return {
     ...base,
-    id: `${ID}:daemon`,
+    id: KUBE_OVN_FINDINGS.daemon,
     status: 'fail',
     scope: 'platform',
     summary:
@@ -274,17 +287,37 @@ function brokenFinding(
   };
 }
 
-export const kubeOvnCheck: Check = {
+/** The broken daemon is the cause of a broken-network cascade on its nodes. */
+function daemonRootCause(input: RootCauseInput): RootCause | undefined {
+  const cause = failingFinding(input.findings, KUBE_OVN_FINDINGS.daemon);
+  if (!cause) return undefined;
+  const socketMissing = cause.evidence.some(
+    (e) =>
+      (e.reason === 'FailedCreatePodSandBox' && (e.message ?? '').includes(KUBE_OVN_SOCKET)) ||
+      e.reason === 'SocketMissing',
+  );
+  const head = socketMissing ? 'Kube-OVN daemon socket missing' : 'Kube-OVN CNI daemon down';
+  return networkRootCause(input, cause, {
+    id: 'kube-ovn-daemon',
+    title: socketMissing ? `${head} (/run/openvswitch/${KUBE_OVN_SOCKET})` : head,
+    // The chain speaks of the daemon, as operators say it; the title names the socket path.
+    head: socketMissing ? 'Kube-OVN daemon missing' : head,
+  });
+}
+
+export const kubeOvnCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'kube-ovn-cni, ovs-ovn and kube-ovn-pinger running and ready on every node; FailedCreatePodSandBox events naming kube-ovn-daemon.sock; optional exec probe of the socket.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'networking',
   needs: ['pods', 'nodes'],
   paramsSchema,
+  rootCause: daemonRootCause,
   run,
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // --exec-probes: which pod of each node to exec the socket test in (src/cluster/exec-probe.ts sends it).
@@ -292,11 +325,13 @@ export const kubeOvnCheck: Check = {
 /**
  * The kube-ovn-cni pod to probe on each node (one per node: a running one first), and the nodes whose pod
  * cannot be probed at all (not running, no cni-server container) with the reason, so nothing is sent for them.
+ * The pods are looked for where the check looks: its `namespace` param in the config.
  */
 export function kubeOvnProbePlan(
   inventory: Inventory,
-  namespace = KUBE_OVN_NAMESPACE,
+  config?: ChecksConfig,
 ): { targets: ProbeTarget[]; skipped: ProbeResults } {
+  const { namespace } = paramsFromConfig(kubeOvnCheck, config);
   const byNode = new Map<string, PodFacts[]>();
   for (const pod of inventory.pods) {
     if (!isCniPod(pod, namespace) || !pod.node) continue;

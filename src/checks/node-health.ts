@@ -2,12 +2,23 @@
 import semver from 'semver';
 import { z } from 'zod';
 import type { Inventory, NodeFacts } from '../inventory/types.js';
-import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
-import { ageDays, objectRef, paramsOf, passFinding, plural } from './util/common.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
+import type { RootCauseInput } from './types.js';
+import { type EffectSet, earliest, failingFinding, ownerRef, rootCauseOf } from './util/cascade.js';
+import { ageDays, isPlatformNamespace, objectRef, passFinding, plural, podRef } from './util/common.js';
+import { isHealthy } from './util/pods.js';
 
 const ID = 'node-health';
 const TITLE = 'Node health';
+
+export const NODE_HEALTH_FINDINGS = {
+  /** Nodes not Ready: the root cause of their pods' failures. */
+  notReady: `${ID}:not-ready`,
+  pressure: `${ID}:pressure`,
+  cordoned: `${ID}:cordoned`,
+  versionSkew: `${ID}:version-skew`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -49,7 +60,9 @@ function notReadyEvidence(node: NodeFacts, now: string): Evidence {
   return evidence;
 }
 
-function skewFindings(inventory: Inventory, params: z.infer<typeof paramsSchema>): Finding[] {
+type Params = z.output<typeof paramsSchema>;
+
+function skewFindings(inventory: Inventory, params: Params): Finding[] {
   const versions = inventory.nodes
     .map((n) => ({ node: n, version: minorOf(n.kubeletVersion) }))
     .filter((v): v is { node: NodeFacts; version: semver.SemVer } => v.version !== undefined);
@@ -71,7 +84,7 @@ function skewFindings(inventory: Inventory, params: z.infer<typeof paramsSchema>
   return [
     {
       check: ID,
-      id: `${ID}:version-skew`,
+      id: NODE_HEALTH_FINDINGS.versionSkew,
       title: 'Kubelet version skew',
       status: 'warn',
       severity: 'warning',
@@ -97,8 +110,7 @@ function skewFindings(inventory: Inventory, params: z.infer<typeof paramsSchema>
   ];
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(inventory: Inventory, { params }: DefinedCheckContext<Params>): Finding[] {
   const now = inventory.now;
   const findings: Finding[] = [];
   const notReady = inventory.nodes.filter((n) => n.ready !== 'True');
@@ -107,7 +119,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
     const ages = evidence.map((e) => e.ageDays).filter((a): a is number => a !== undefined);
     findings.push({
       check: ID,
-      id: `${ID}:not-ready`,
+      id: NODE_HEALTH_FINDINGS.notReady,
       title: 'Nodes not Ready',
       status: 'fail',
       severity: 'critical',
@@ -132,7 +144,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (pressured.length > 0) {
     findings.push({
       check: ID,
-      id: `${ID}:pressure`,
+      id: NODE_HEALTH_FINDINGS.pressure,
       title: 'Node pressure conditions',
       status: 'warn',
       severity: 'warning',
@@ -152,7 +164,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (cordoned.length > 0) {
     findings.push({
       check: ID,
-      id: `${ID}:cordoned`,
+      id: NODE_HEALTH_FINDINGS.cordoned,
       title: 'Cordoned nodes',
       status: 'warn',
       severity: 'warning',
@@ -183,14 +195,42 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const nodeHealthCheck: Check = {
+/** Nodes not Ready lose their pods, and the components those pods belong to are down. */
+function notReadyRootCause({ inventory, findings, claims }: RootCauseInput): RootCause | undefined {
+  const cause = failingFinding(findings, NODE_HEALTH_FINDINGS.notReady);
+  if (!cause) return undefined;
+  const nodes = new Set(cause.nodes);
+  const onNodes = inventory.pods.filter((p) => p.node !== undefined && nodes.has(p.node) && !isHealthy(p));
+  const pods = claims.take(onNodes.map(podRef));
+  const downPods = onNodes.filter((p) => pods.has(podRef(p)) && isPlatformNamespace(p.namespace));
+  const stages: EffectSet[] = [
+    { title: 'pods on the node lost', objects: pods },
+    {
+      title: 'components down',
+      objects: new Set(downPods.map(ownerRef)),
+      related: new Set(downPods.map(podRef)),
+    },
+  ];
+  const shape = {
+    id: 'node-not-ready',
+    title: nodes.size === 1 ? 'Node not Ready' : 'Nodes not Ready',
+    head: 'node not Ready',
+    nodes: [...nodes].sort(),
+    since: earliest(cause.evidence.map((e) => e.since)),
+  };
+  return rootCauseOf(shape, cause, stages, findings);
+}
+
+export const nodeHealthCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'Nodes NotReady/Unknown and since when, memory/disk/PID pressure, cordoned nodes, kubelet version skew.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'node',
   needs: ['nodes'],
   paramsSchema,
+  rootCause: notReadyRootCause,
   run,
-};
+});

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import type { Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
 import {
   ageDays,
   ageMs,
@@ -15,7 +15,6 @@ import {
   isPlatformNamespace,
   isStaleOnLostNode,
   notReadyNodes,
-  paramsOf,
   passFinding,
   plural,
   podEvidence,
@@ -27,7 +26,12 @@ import { isHealthy } from './util/pods.js';
 const ID = 'pod-failures';
 const TITLE = 'Pod failure census';
 
-export const podFailuresParams = z
+export const POD_FAILURES_FINDINGS = {
+  platform: `${ID}:platform`,
+  tenant: `${ID}:tenant`,
+} as const;
+
+const paramsSchema = z
   .object({
     pendingGraceMinutes: z
       .number()
@@ -109,7 +113,7 @@ function censusFinding(
   const shown = failed.slice(0, maxEvidence);
   return {
     check: ID,
-    id: `${ID}:${scope}`,
+    id: POD_FAILURES_FINDINGS[scope],
     title: platform ? 'Platform pods failing' : 'Tenant pods failing',
     ...failOrWarn(platform),
     scope,
@@ -133,8 +137,10 @@ function censusFinding(
   };
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(podFailuresParams, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const graceMs = params.pendingGraceMinutes * 60_000;
   const failed: Failed[] = [];
   const lost = notReadyNodes(inventory);
@@ -162,14 +168,15 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const podFailuresCheck: Check = {
+export const podFailuresCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'CrashLoopBackOff, ImagePullBackOff/ErrImagePull, OutOfcpu/OutOfmemory, Unknown, Error and stuck Pending/ContainerCreating/Init pods, grouped by reason, namespace and node; platform pods block, tenant pods warn.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'workload',
   needs: ['pods'],
-  paramsSchema: podFailuresParams,
+  paramsSchema: paramsSchema,
   run,
-};
+});

@@ -2,13 +2,14 @@
 // of resources (OutOfcpu, OutOfmemory). An upgrade starts new pods next to the old ones: it needs room.
 import { z } from 'zod';
 import type { Inventory, NodeFacts, PodFacts } from '../inventory/types.js';
-import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
+import type { RootCauseInput } from './types.js';
+import { rootCauseOf } from './util/cascade.js';
 import {
   countBy,
   formatCounts,
   objectRef,
-  paramsOf,
   passFinding,
   plural,
   podEvidence,
@@ -18,6 +19,12 @@ import {
 
 const ID = 'resource-headroom';
 const TITLE = 'Resource headroom';
+
+export const RESOURCE_HEADROOM_FINDINGS = {
+  nodes: `${ID}:nodes`,
+  /** Pods the kubelet rejected: the root cause of their failures. */
+  rejections: `${ID}:rejections`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -68,8 +75,10 @@ function isRejected(pod: PodFacts): boolean {
   return /^OutOf/.test(pod.reason ?? '') || /^OutOf/.test(pod.displayStatus);
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const findings: Finding[] = [];
   const usage = nodeUsage(inventory);
   const tight = usage.filter((u) => Math.max(u.cpuPercent, u.memoryPercent) >= params.warnPercent);
@@ -84,7 +93,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
     }));
     findings.push({
       check: ID,
-      id: `${ID}:nodes`,
+      id: RESOURCE_HEADROOM_FINDINGS.nodes,
       title: 'Nodes without headroom',
       status: full ? 'fail' : 'warn',
       severity: 'warning',
@@ -106,7 +115,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
     const byReason = countBy(rejected, (p) => p.reason ?? p.displayStatus);
     findings.push({
       check: ID,
-      id: `${ID}:rejections`,
+      id: RESOURCE_HEADROOM_FINDINGS.rejections,
       title: 'Pods rejected for lack of resources',
       status: 'warn',
       severity: 'warning',
@@ -133,14 +142,30 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const resourceHeadroomCheck: Check = {
+/** Exhausted node resources explain the pods the kubelet rejected; the finding warns, so it does not block. */
+function exhaustionRootCause({ findings, claims }: RootCauseInput): RootCause | undefined {
+  const cause = findings.find((f) => f.id === RESOURCE_HEADROOM_FINDINGS.rejections && f.status !== 'pass');
+  if (!cause) return undefined;
+  const shape = {
+    id: 'resource-exhaustion',
+    title: 'Node resources exhausted',
+    head: 'node resources exhausted',
+    nodes: cause.nodes,
+  };
+  const stages = [{ title: 'pods rejected (OutOfcpu/OutOfmemory)', objects: claims.take(cause.objects) }];
+  return rootCauseOf(shape, cause, stages, findings);
+}
+
+export const resourceHeadroomCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'CPU and memory requests vs allocatable per node, and pods rejected with OutOfcpu/OutOfmemory.',
   defaultSeverity: 'warning',
   blocking: false,
+  role: 'standalone',
   needs: ['nodes', 'pods'],
   paramsSchema,
+  rootCause: exhaustionRootCause,
   run,
-};
+});

@@ -4,14 +4,13 @@ import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import { censusReason } from './pod-failures.js';
 import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
 import {
   ageDays,
   ageRange,
   daysRange,
   isPlatformNamespace,
   notReadyNodes,
-  paramsOf,
   passFinding,
   plural,
   podEvidence,
@@ -21,6 +20,11 @@ import {
 
 const ID = 'restarts';
 const TITLE = 'Restart history';
+
+export const RESTARTS_FINDINGS = {
+  longTerm: { platform: `${ID}:long-term:platform`, tenant: `${ID}:long-term:tenant` },
+  frequent: { platform: `${ID}:frequent:platform`, tenant: `${ID}:frequent:tenant` },
+} as const;
 
 const paramsSchema = z
   .object({
@@ -62,8 +66,10 @@ function evidenceOf(pod: PodFacts, now: string): Evidence {
   return podEvidence(pod, now, { message: `${plural(pod.restarts, 'restart')}${life}` });
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const now = inventory.now;
   const base = { check: ID, title: TITLE, severity: 'warning' as const, blocking: false };
   const findings: Finding[] = [];
@@ -85,7 +91,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
       const restarts = old.reduce((sum, p) => sum + p.restarts, 0);
       findings.push({
         ...base,
-        id: `${ID}:long-term:${scope}`,
+        id: RESTARTS_FINDINGS.longTerm[scope],
         title: `Long-term degradation (${scope})`,
         status: 'warn',
         scope,
@@ -111,7 +117,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
         .join(', ');
       findings.push({
         ...base,
-        id: `${ID}:frequent:${scope}`,
+        id: RESTARTS_FINDINGS.frequent[scope],
         title: `Pods restarting often (${scope})`,
         status: 'warn',
         scope,
@@ -136,14 +142,15 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const restartsCheck: Check = {
+export const restartsCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'Restart counts and restarts per day; failures older than a threshold reported as long-term degradation with their age range.',
   defaultSeverity: 'warning',
   blocking: false,
+  role: 'standalone',
   needs: ['pods'],
   paramsSchema,
   run,
-};
+});

@@ -1,15 +1,5 @@
 // The check runner: runs every enabled check against one inventory, tunes them from config, applies
 // suppressions, and turns a check that cannot run into an `unknown` finding. Pure: no I/O.
-//
-// Rules (documented in the README, "Checks, configuration and plugins"):
-// - A check whose `needs` types were not read (outcome missing or not ok) does not run: one `unknown` finding.
-// - A check that throws, or returns something that is not a valid finding, gives one `unknown` finding.
-//   Either way the other checks still run.
-// - Config: `enabled: false` skips a check; `severity` replaces the severity of its findings; `blocking: false`
-//   makes none of its findings block, `blocking: true` makes its `fail` findings block; `params` are parsed by
-//   the check's `paramsSchema` (defaults filled) and handed to it.
-// - An active suppression keeps the finding, sets `suppressed`, and from then on it neither blocks nor warns.
-//   An expired one is not applied and is itself reported as a `warn` finding of the `config` pseudo-check.
 import { z } from 'zod';
 import type { Inventory } from '../inventory/types.js';
 import { equivalentTypeKey } from '../cluster/resource-types.js';
@@ -22,6 +12,7 @@ import {
   suppressionExpiry,
 } from './config.js';
 import { type Finding, FindingSchema } from '../model/finding.js';
+import { parseCheckParams } from './define.js';
 import type { Check, CheckContext, CheckSettings } from './types.js';
 
 export type Coverage = z.infer<typeof CoverageSchema>;
@@ -100,7 +91,7 @@ function runOne(
   const missing = missingNeeds(check, inventory);
   if (missing.length > 0) return cannotRun(`could not read ${missing.join('; ')}`);
 
-  const params = parseParams(check, settings.params);
+  const params = parseCheckParams(check, settings.params);
   if (!params.ok) return cannotRun(params.reason);
 
   const context = {
@@ -136,17 +127,6 @@ function missingNeeds(check: Check, inventory: Inventory): string[] {
     // The outcome's own reason is in coverage.unreadable; here the type and how it failed are enough.
     return [`${type} (${outcome.status})`];
   });
-}
-
-function parseParams(
-  check: Check,
-  raw: Record<string, unknown>,
-): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
-  if (!check.paramsSchema) return { ok: true, value: raw };
-  const parsed = check.paramsSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  return { ok: false, reason: `invalid params: ${issue ? `${issue.path.join('.')}: ${issue.message}` : ''}` };
 }
 
 /** Applies config overrides; findings always carry the id of the check that produced them. */

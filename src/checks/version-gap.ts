@@ -6,11 +6,20 @@ import type { CrossedBreakingChange, UpgradePlan } from '../catalog/types.js';
 import { withV } from '../catalog/version.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
 import { failOrWarn } from './util/common.js';
 
 const ID = 'version-gap';
 const TITLE = 'Version gap and upgrade path';
+
+export const VERSION_GAP_FINDINGS = {
+  /** The gap and the steps (or why no path was computed). */
+  gap: ID,
+  /** A breaking change this cluster uses, or may use. */
+  breaking: (changeId: string) => `${ID}:breaking:${changeId}` as const,
+  migrations: `${ID}:migrations`,
+  bundle: `${ID}:bundle`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -37,7 +46,7 @@ function base(): Base {
 function unknown(summary: string, reason: string, blocking: boolean): Finding {
   return {
     ...base(),
-    id: ID,
+    id: VERSION_GAP_FINDINGS.gap,
     title: TITLE,
     status: 'unknown',
     severity: 'warning',
@@ -84,7 +93,7 @@ function gapFinding(plan: UpgradePlan, maxMinorGap: number | undefined): Finding
         (tooFar ? ` More than the ${maxMinorGap} minor versions allowed by config.` : '');
   return {
     ...base(),
-    id: ID,
+    id: VERSION_GAP_FINDINGS.gap,
     title: TITLE,
     status: tooFar ? 'warn' : 'pass',
     severity: tooFar ? 'warning' : 'info',
@@ -122,7 +131,7 @@ function breakingFinding(change: CrossedBreakingChange): Finding | undefined {
   };
   const shared = {
     ...base(),
-    id: `${ID}:breaking:${change.id}`,
+    id: VERSION_GAP_FINDINGS.breaking(change.id),
     title: `${change.title} (${withV(change.version)})`,
     evidence: [evidence],
     remediation: `${change.action} Source: ${change.source}.`,
@@ -149,7 +158,7 @@ function counterFinding(plan: UpgradePlan): Finding | undefined {
   if (counter.state !== 'pending' && counter.state !== 'ahead') return undefined;
   return {
     ...base(),
-    id: `${ID}:migrations`,
+    id: VERSION_GAP_FINDINGS.migrations,
     title:
       counter.state === 'pending'
         ? 'Platform migrations pending or stuck'
@@ -178,7 +187,7 @@ function bundleFinding(plan: UpgradePlan): Finding | undefined {
   if (plan.bundle.known !== false) return undefined;
   return {
     ...base(),
-    id: `${ID}:bundle`,
+    id: VERSION_GAP_FINDINGS.bundle,
     title: 'Bundle not shipped by upstream CozyStack',
     status: 'warn',
     severity: 'warning',
@@ -198,43 +207,45 @@ function bundleFinding(plan: UpgradePlan): Finding | undefined {
   };
 }
 
-export const versionGapCheck: Check = {
+function run(_inventory: Inventory, context: DefinedCheckContext<z.output<typeof paramsSchema>>): Finding[] {
+  const plan = context.plan;
+  if (!plan)
+    return [
+      unknown('No upgrade path was computed for this run.', 'no upgrade plan (no target given)', false),
+    ];
+  const findings: Finding[] = [];
+  if (plan.unknownReason || plan.installed.version === null) {
+    const reason = plan.unknownReason ?? 'the installed version could not be detected';
+    findings.push(
+      unknown(
+        `The installed CozyStack version is unknown, so no path to ${withV(plan.target ?? '?')} was computed: ${reason}.`,
+        reason,
+        true,
+      ),
+    );
+  } else {
+    findings.push(gapFinding(plan, context.params.maxMinorGap));
+    for (const change of plan.breakingChanges) {
+      const finding = breakingFinding(change);
+      if (finding) findings.push(finding);
+    }
+  }
+  const counter = counterFinding(plan);
+  if (counter) findings.push(counter);
+  const bundle = bundleFinding(plan);
+  if (bundle) findings.push(bundle);
+  return findings;
+}
+
+export const versionGapCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'Installed CozyStack version vs the target: minor-version gap, the releases to apply, breaking changes this cluster uses, pending migrations and non-upstream bundles.',
   defaultSeverity: 'warning',
   blocking: true,
+  role: 'path',
   needs: [],
   paramsSchema,
-  run(_inventory: Inventory, context: CheckContext): Finding[] {
-    const params = paramsSchema.parse(context.settings.params ?? {});
-    const plan = context.plan;
-    if (!plan)
-      return [
-        unknown('No upgrade path was computed for this run.', 'no upgrade plan (no target given)', false),
-      ];
-    const findings: Finding[] = [];
-    if (plan.unknownReason || plan.installed.version === null) {
-      const reason = plan.unknownReason ?? 'the installed version could not be detected';
-      findings.push(
-        unknown(
-          `The installed CozyStack version is unknown, so no path to ${withV(plan.target ?? '?')} was computed: ${reason}.`,
-          reason,
-          true,
-        ),
-      );
-    } else {
-      findings.push(gapFinding(plan, params.maxMinorGap));
-      for (const change of plan.breakingChanges) {
-        const finding = breakingFinding(change);
-        if (finding) findings.push(finding);
-      }
-    }
-    const counter = counterFinding(plan);
-    if (counter) findings.push(counter);
-    const bundle = bundleFinding(plan);
-    if (bundle) findings.push(bundle);
-    return findings;
-  },
-};
+  run,
+});

@@ -4,11 +4,20 @@
 import { z } from 'zod';
 import type { Inventory } from '../inventory/types.js';
 import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
-import { listed, objectRef, paramsOf, passFinding, plural } from './util/common.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
+import { listed, objectRef, passFinding, plural } from './util/common.js';
 
 const ID = 'webhooks-apiservices';
 const TITLE = 'Admission webhooks and aggregated APIs';
+
+export const WEBHOOKS_APISERVICES_FINDINGS = {
+  /** failurePolicy Fail and no ready endpoints: writes are rejected. */
+  webhooks: `${ID}:webhooks`,
+  webhooksIgnore: `${ID}:webhooks-ignore`,
+  apiServices: `${ID}:apiservices`,
+  /** Neither Endpoints nor EndpointSlices could be read. */
+  unknown: `${ID}:unknown`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -20,8 +29,10 @@ function serviceKey(service: { namespace: string; name: string }): string {
   return `${service.namespace}/${service.name}`;
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const endpointsKnown =
     listed(inventory, 'endpoints') || listed(inventory, 'endpointslices.discovery.k8s.io');
   const ready = (service: { namespace: string; name: string }) =>
@@ -58,7 +69,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (blockingHooks.length > 0) {
     findings.push({
       check: ID,
-      id: `${ID}:webhooks`,
+      id: WEBHOOKS_APISERVICES_FINDINGS.webhooks,
       title: 'Webhooks that reject writes (failurePolicy Fail, no endpoints)',
       status: 'fail',
       severity: 'critical',
@@ -76,7 +87,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (ignoredHooks.length > 0) {
     findings.push({
       check: ID,
-      id: `${ID}:webhooks-ignore`,
+      id: WEBHOOKS_APISERVICES_FINDINGS.webhooksIgnore,
       title: 'Webhooks without endpoints (failurePolicy Ignore)',
       status: 'warn',
       severity: 'warning',
@@ -97,7 +108,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (apis.length > 0) {
     findings.push({
       check: ID,
-      id: `${ID}:apiservices`,
+      id: WEBHOOKS_APISERVICES_FINDINGS.apiServices,
       title: 'Aggregated APIs unavailable',
       status: 'fail',
       severity: 'critical',
@@ -126,7 +137,7 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   if (!endpointsKnown && inventory.webhooks.some((c) => c.webhooks.some((h) => h.service))) {
     findings.push({
       check: ID,
-      id: `${ID}:unknown`,
+      id: WEBHOOKS_APISERVICES_FINDINGS.unknown,
       title: TITLE,
       status: 'unknown',
       severity: 'critical',
@@ -152,13 +163,14 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const webhooksApiServicesCheck: Check = {
+export const webhooksApiServicesCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'Validating/mutating webhooks and aggregated APIServices whose service has no ready endpoints (e.g. the lineage webhook, v1alpha1.apps.cozystack.io); failurePolicy Fail and unavailable APIs block.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'workload',
   needs: [
     'validatingwebhookconfigurations.admissionregistration.k8s.io',
     'mutatingwebhookconfigurations.admissionregistration.k8s.io',
@@ -166,4 +178,4 @@ export const webhooksApiServicesCheck: Check = {
   ],
   paramsSchema,
   run,
-};
+});

@@ -3,12 +3,11 @@
 import { z } from 'zod';
 import type { Inventory, WorkloadFacts } from '../inventory/types.js';
 import type { Evidence, Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
+import { type DefinedCheckContext, defineCheck } from './define.js';
 import {
   failOrWarn,
   isPlatformNamespace,
   objectRef,
-  paramsOf,
   passFinding,
   plural,
   statusPhrase,
@@ -18,6 +17,11 @@ import { isHealthy, podsOf } from './util/pods.js';
 
 const ID = 'workload-availability';
 const TITLE = 'Workload availability';
+
+export const WORKLOAD_AVAILABILITY_FINDINGS = {
+  platform: `${ID}:platform`,
+  tenant: `${ID}:tenant`,
+} as const;
 
 const paramsSchema = z
   .object({
@@ -81,7 +85,7 @@ function finding(
   const missing = workloads.reduce((sum, w) => sum + (w.desired - w.ready), 0);
   return {
     check: ID,
-    id: `${ID}:${scope}`,
+    id: WORKLOAD_AVAILABILITY_FINDINGS[scope],
     title: platform
       ? 'Platform components below desired replicas'
       : 'Tenant workloads below desired replicas',
@@ -112,8 +116,10 @@ function finding(
   };
 }
 
-function run(inventory: Inventory, context: CheckContext): Finding[] {
-  const params = paramsOf(paramsSchema, context.settings.params);
+function run(
+  inventory: Inventory,
+  { params }: DefinedCheckContext<z.output<typeof paramsSchema>>,
+): Finding[] {
   const down = unavailableWorkloads(inventory, params.kinds).sort((a, b) =>
     workloadRef(a).localeCompare(workloadRef(b)),
   );
@@ -134,14 +140,15 @@ function run(inventory: Inventory, context: CheckContext): Finding[] {
   return findings;
 }
 
-export const workloadAvailabilityCheck: Check = {
+export const workloadAvailabilityCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
     'DaemonSets, Deployments and StatefulSets below their desired ready count; platform (cozy-*, kube-system, tenant-root) blocks, tenant warns.',
   defaultSeverity: 'critical',
   blocking: true,
+  role: 'workload',
   needs: ['deployments.apps', 'daemonsets.apps'],
   paramsSchema,
   run,
-};
+});

@@ -1,6 +1,7 @@
 // `--exec-probes` for `check` and `assess`: after the inventory pass, exec `test -S` of the Kube-OVN daemon
 // socket in each node's kube-ovn-cni pod (src/cluster/exec-probe.ts), report what it found on stderr, and hand
 // the definite answers to the checks. Only a live cluster can be probed; with a snapshot the flag is a warning.
+import type { ChecksConfig } from '../checks/config.js';
 import { kubeOvnProbePlan } from '../checks/kube-ovn.js';
 import type { ProbeResult, ProbeResults } from '../cluster/exec-probe.js';
 import type { Inventory } from '../inventory/types.js';
@@ -35,20 +36,14 @@ export function execProbesWanted(
   return true;
 }
 
-/** The Kube-OVN namespace the kube-ovn check is configured for (its `namespace` param), else cozy-kubeovn. */
-export function kubeOvnNamespace(config: { checks?: Record<string, { params?: Record<string, unknown> }> }) {
-  const value = config.checks?.['kube-ovn']?.params?.namespace;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 export async function runKubeOvnProbes(
   inventory: Inventory,
   globals: GlobalOptions,
   terminal: Terminal,
-  options: { namespace?: string; signal?: AbortSignal } = {},
+  options: { config?: ChecksConfig; signal?: AbortSignal } = {},
 ): Promise<ExecProbeRun> {
   const { runExecProbes, PROBE_COMMAND } = await import('../cluster/exec-probe.js');
-  const { targets, skipped } = kubeOvnProbePlan(inventory, options.namespace);
+  const { targets, skipped } = kubeOvnProbePlan(inventory, options.config);
   const phase = await terminal.phase(
     `Exec probe: ${PROBE_COMMAND.join(' ')} in ${targets.length} kube-ovn-cni pod${targets.length === 1 ? '' : 's'}`,
   );

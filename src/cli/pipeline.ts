@@ -137,5 +137,5 @@ export function runAllChecks(inventory: Inventory, options: RunAllOptions = {}):
     execProbe: options.execProbe,
     plan: options.plan,
   });
-  return { findings, rootCauses: findRootCauses(inventory, findings), coverage, checks };
+  return { findings, rootCauses: findRootCauses(inventory, findings, checks), coverage, checks };
 }

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { CONFIG_CHECK_ID } from '../checks/run.js';
 import { SeveritySchema } from '../model/finding.js';
-import type { Check } from '../checks/types.js';
+import { type Check, CHECK_ROLES } from '../checks/types.js';
 import { BadInputError, badInputFromZod } from '../errors.js';
 
 const fn = (what: string) =>
@@ -25,6 +25,7 @@ export const PluginCheckSchema = z.object({
   description: z.string().default(''),
   defaultSeverity: SeveritySchema,
   blocking: z.boolean(),
+  role: z.enum(CHECK_ROLES).optional(),
   needs: z.array(z.string()),
   paramsSchema: z
     .custom<NonNullable<Check['paramsSchema']>>(

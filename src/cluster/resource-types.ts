@@ -2,26 +2,16 @@
 // the inventory, the backup and the fake API server all agree on names.
 import type { ResourceType } from './types.js';
 
-const core = (kind: string, plural: string, namespaced = true): ResourceType => ({
-  group: '',
-  version: 'v1',
-  kind,
-  plural,
-  namespaced,
-});
-const typed = (
-  group: string,
+// Generic so that each entry keeps its literal group and plural: the inventory derives its typed keys from them.
+const core = <K extends string, P extends string>(kind: K, plural: P, namespaced = true) =>
+  ({ group: '', version: 'v1', kind, plural, namespaced }) as const;
+const typed = <G extends string, K extends string, P extends string>(
+  group: G,
   version: string,
-  kind: string,
-  plural: string,
+  kind: K,
+  plural: P,
   namespaced = true,
-): ResourceType => ({
-  group,
-  version,
-  kind,
-  plural,
-  namespaced,
-});
+) => ({ group, version, kind, plural, namespaced }) as const;
 
 export const BUILTIN_TYPES = {
   nodes: core('Node', 'nodes', false),

@@ -11,7 +11,8 @@ import {
   SCHEMA_VERSION,
 } from '../model/assessment.js';
 import type { DecisionModel } from './model.js';
-import { type DecisionFacts, scoreOptionA, scoreOptionC } from './options.js';
+import { type CheckDeclaration, rolesOf } from './roles.js';
+import { type ScoringInput, scoreOptionA, scoreOptionC } from './score.js';
 import type { FailOn } from '../model/policy.js';
 import { decideVerdict } from './verdict.js';
 
@@ -25,7 +26,8 @@ export interface AssessmentParts {
   version: Assessment['version'];
   /** Breaking changes crossed by the path; when omitted, collected from the path steps. */
   breakingChanges?: BreakingChangeUse[];
-  checks: Array<{ id: string; title: string }>;
+  /** The checks configured to run (built-ins and plugins), with the role each declares for the decision. */
+  checks: ReadonlyArray<CheckDeclaration & { title: string }>;
   findings: Finding[];
   rootCauses: RootCause[];
   backup: BackupSummary | null;
@@ -40,7 +42,7 @@ export interface AssessmentParts {
 }
 
 /** The cluster section from the inventory: where it came from and how big it is. */
-export function clusterFacts(inventory: Inventory): Assessment['cluster'] {
+export function clusterSection(inventory: Inventory): Assessment['cluster'] {
   const isTenantNamespace = (name: string) => name.startsWith('tenant-');
   return {
     source: inventory.source.kind,
@@ -72,9 +74,11 @@ export function pendingMigrations(version: Assessment['version']): number {
 
 export function buildAssessment(parts: AssessmentParts): Assessment {
   const breakingChanges = parts.breakingChanges ?? breakingChangesOfPath(parts.version);
-  const facts: DecisionFacts = {
+  const roles = rolesOf(parts.checks);
+  const scoring: ScoringInput = {
     findings: parts.findings,
     rootCauses: parts.rootCauses,
+    roles,
     steps: parts.version.steps,
     breakingChanges,
     pendingMigrations: pendingMigrations(parts.version),
@@ -82,10 +86,11 @@ export function buildAssessment(parts: AssessmentParts): Assessment {
     installed: parts.version.installed,
     target: parts.version.target,
   };
-  const options = { A: scoreOptionA(facts, parts.model), C: scoreOptionC(facts, parts.model) };
+  const options = { A: scoreOptionA(scoring, parts.model), C: scoreOptionC(scoring, parts.model) };
   const { verdict, recommendation, reasons } = decideVerdict({
     findings: parts.findings,
     rootCauses: parts.rootCauses,
+    roles,
     version: parts.version,
     breakingChanges,
     backup: parts.backup,

@@ -2,14 +2,23 @@
 // Never GO on missing data; a known NO-GO stays NO-GO even when something else could not be read.
 import type { Finding, RootCause } from '../model/finding.js';
 import type { Assessment, OptionScore, Verdict } from '../model/assessment.js';
-import { type FailOn, blockingFindings, blockingRootCauses, tenantFailures, unknownBlockingFindings, warningFindings } from '../model/policy.js';
+import {
+  type FailOn,
+  blockingFindings,
+  blockingRootCauses,
+  tenantFailures,
+  unknownBlockingFindings,
+  warningFindings,
+} from '../model/policy.js';
 import { formatRange, titleWithNodes } from '../model/text.js';
-import { affectedObjectCount, isPathFinding, failureAges } from './facts.js';
+import { affectedObjectCount, failureAges } from './measures.js';
 import type { DecisionModel } from './model.js';
+import type { Roles } from './roles.js';
 
 export interface VerdictInput {
   findings: Finding[];
   rootCauses: RootCause[];
+  roles: Roles;
   version: Assessment['version'];
   breakingChanges: Assessment['breakingChanges'];
   backup: Assessment['backup'];
@@ -77,7 +86,7 @@ function incompleteReasons(input: VerdictInput): string[] {
   // Without a version there is no path: the path check's own "unknown" would say the same thing twice.
   const versionMissing = input.version.installed === null || input.version.unknownReason !== undefined;
   for (const finding of unknownBlockingFindings(input.findings)) {
-    if (versionMissing && isPathFinding(finding)) continue;
+    if (versionMissing && input.roles.isPath(finding)) continue;
     reasons.push(`Check ${finding.check} could not run: ${finding.unknownReason ?? finding.summary}`);
   }
   const needed = input.neededTypes ? new Set(input.neededTypes) : undefined;

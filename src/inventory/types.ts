@@ -1,6 +1,20 @@
 // Compact facts the checks need, reduced from whole objects as they stream past.
 // Times are RFC 3339 strings; ages are computed against `Inventory.now`, one clock for the whole run.
+import type { BUILTIN_TYPES, BuiltinTypeName } from '../cluster/resource-types.js';
 import type { ListOutcome, SourceInfo } from '../cluster/types.js';
+
+type KeyOfType<T> = T extends { group: ''; plural: infer P extends string }
+  ? P
+  : T extends { group: infer G extends string; plural: infer P extends string }
+    ? `${P}.${G}`
+    : never;
+
+/**
+ * The key of a built-in type the inventory reads (`pods`, `deployments.apps`,
+ * `helmreleases.helm.toolkit.fluxcd.io`), as `typeKey()` spells it: what a check names in `needs`, so a typo is
+ * a type error. Secrets are never read for the checks.
+ */
+export type InventoryTypeKey = KeyOfType<(typeof BUILTIN_TYPES)[Exclude<BuiltinTypeName, 'secrets'>]>;
 
 export interface OwnerRef {
   kind: string;

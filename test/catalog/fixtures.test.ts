@@ -13,6 +13,7 @@ import { resolveGlobals } from '../../src/cli/globals.js';
 import { createTerminal } from '../../src/cli/io.js';
 import { gatherInventory } from '../../src/cli/pipeline.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import { runCheck } from '../checks/support.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const catalog = loadCatalog();
@@ -67,7 +68,7 @@ describe('fixtures/seed-incident: the reference report', () => {
   it('the version-gap check: the gap passes, the paas-proxmox fork bundle warns, nothing blocks', async () => {
     const inventory = await inventoryOf('seed-incident');
     const plan = planUpgrade(inventory, catalog, 'v0.37.2');
-    const findings = versionGapCheck.run(inventory, { settings: { enabled: true, params: {} }, plan });
+    const findings = runCheck(versionGapCheck, inventory, { settings: { enabled: true, params: {} }, plan });
     assert.equal(findings.find((f) => f.id === 'version-gap')?.status, 'pass');
     assert.equal(findings.find((f) => f.id === 'version-gap:bundle')?.status, 'warn');
     assert.equal(findings.filter((f) => f.blocking).length, 0);
@@ -115,7 +116,7 @@ describe('fixtures/healthy: breaking changes used and not used', () => {
       plan.steps.map((s) => s.to),
       ['0.39.5', '0.41.11', '1.0.8'],
     );
-    const findings = versionGapCheck.run(inventory, { settings: { enabled: true, params: {} }, plan });
+    const findings = runCheck(versionGapCheck, inventory, { settings: { enabled: true, params: {} }, plan });
     const ferret = findings.find((f) => f.id === 'version-gap:breaking:ferretdb-removed')!;
     assert.equal(ferret.status, 'fail');
     assert.equal(ferret.blocking, true);

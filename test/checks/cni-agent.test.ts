@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cniAgentCheck } from '../../src/checks/cni-agent.js';
 import { pod, running, terminated, waiting } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, readyNode, runCheck, simplePod } from './support.js';
 import { controllerRef } from '../support/objects.js';
 
 function stuckAgent(node: string, days: number) {
@@ -61,7 +61,7 @@ describe('cni-agent check', () => {
         owner: { kind: 'DaemonSet', name: 'cilium' },
       }),
     ]);
-    const [f, ...rest] = cniAgentCheck.run(inv, ctx());
+    const [f, ...rest] = runCheck(cniAgentCheck, inv, ctx());
     assert.equal(rest.length, 0);
     assert.equal(f!.status, 'fail');
     assert.deepEqual(f!.nodes, ['mgr-cozy2', 'mgr.cp.if.ua']);
@@ -75,7 +75,7 @@ describe('cni-agent check', () => {
     const fresh = stuckAgent('a', 0);
     fresh.metadata.creationTimestamp = clock.minutesAgo(2);
     const inv = inventoryFrom([readyNode('a'), fresh]);
-    assert.equal(cniAgentCheck.run(inv, ctx()).at(0)?.status, 'pass');
+    assert.equal(runCheck(cniAgentCheck, inv, ctx()).at(0)?.status, 'pass');
     const t = clock.minutesAgo(30);
     const crash = inventoryFrom([
       readyNode('a'),
@@ -90,14 +90,14 @@ describe('cni-agent check', () => {
         readyTransition: clock.hoursAgo(5),
       }),
     ]);
-    const f = cniAgentCheck.run(crash, ctx()).at(0)!;
+    const f = runCheck(cniAgentCheck, crash, ctx()).at(0)!;
     assert.equal(f.status, 'fail');
     assert.equal(f.counts?.CrashLoopBackOff, 1);
   });
 
   it('passes when no agent is deployed', () => {
     assert.match(
-      cniAgentCheck.run(inventoryFrom([readyNode('a')]), ctx()).at(0)!.summary,
+      runCheck(cniAgentCheck, inventoryFrom([readyNode('a')]), ctx()).at(0)!.summary,
       /nothing to check/,
     );
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { helmReleasesCheck } from '../../src/checks/helmreleases.js';
 import { helmRelease, type HelmReleaseInput } from '../support/objects.js';
-import { clock, ctx, inventoryFrom } from './support.js';
+import { clock, ctx, inventoryFrom, runCheck } from './support.js';
 
 function hr(name: string, namespace: string, extra: Partial<HelmReleaseInput> = {}) {
   return helmRelease({
@@ -45,7 +45,7 @@ describe('helmreleases check', () => {
   ];
 
   it('fails on platform releases not Ready, quoting reason and message, with ages', () => {
-    const findings = helmReleasesCheck.run(inventoryFrom(objects), ctx());
+    const findings = runCheck(helmReleasesCheck, inventoryFrom(objects), ctx());
     const platform = findings.find((f) => f.id === 'helmreleases:not-ready:platform')!;
     assert.equal(platform.status, 'fail');
     assert.equal(platform.blocking, true);
@@ -62,7 +62,7 @@ describe('helmreleases check', () => {
   });
 
   it('warns on tenant releases without blocking, and on suspended releases', () => {
-    const findings = helmReleasesCheck.run(inventoryFrom(objects), ctx());
+    const findings = runCheck(helmReleasesCheck, inventoryFrom(objects), ctx());
     const tenant = findings.find((f) => f.id === 'helmreleases:not-ready:tenant')!;
     assert.deepEqual([tenant.status, tenant.blocking, tenant.scope], ['warn', false, 'tenant']);
     const suspended = findings.find((f) => f.id === 'helmreleases:suspended')!;
@@ -72,7 +72,7 @@ describe('helmreleases check', () => {
 
   it('passes when every release is Ready', () => {
     assert.deepEqual(
-      helmReleasesCheck.run(inventoryFrom([hr('cilium', 'cozy-cilium')]), ctx()).map((f) => f.status),
+      runCheck(helmReleasesCheck, inventoryFrom([hr('cilium', 'cozy-cilium')]), ctx()).map((f) => f.status),
       ['pass'],
     );
   });

@@ -8,7 +8,7 @@ import {
   pullTimeoutError,
   waiting,
 } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, miniIncident, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, miniIncident, readyNode, runCheck, simplePod } from './support.js';
 
 describe('classifyPullMessage', () => {
   it('tells network, auth, missing image and rate limit apart from kubelet/containerd messages', () => {
@@ -43,7 +43,7 @@ describe('classifyPullMessage', () => {
 
 describe('image-pull-cause check', () => {
   it('concludes pod network, not registry, when pulls time out on a node with sandbox failures and the registry serves other nodes', () => {
-    const findings = imagePullCauseCheck.run(inventoryFrom(miniIncident()), ctx());
+    const findings = runCheck(imagePullCauseCheck, inventoryFrom(miniIncident()), ctx());
     assert.equal(findings.length, 1);
     const f = findings[0]!;
     assert.equal(f.id, 'image-pull-cause:pod-network');
@@ -83,7 +83,7 @@ describe('image-pull-cause check', () => {
         lastTimestamp: clock.minutesAgo(1),
       }),
     ]);
-    const [f] = imagePullCauseCheck.run(inv, ctx());
+    const [f] = runCheck(imagePullCauseCheck, inv, ctx());
     assert.equal(f!.id, 'image-pull-cause:missing-image');
     assert.equal(f!.scope, 'tenant');
     assert.equal(f!.blocking, false);
@@ -93,7 +93,8 @@ describe('image-pull-cause check', () => {
 
   it('says unknown when nothing names a cause, and passes without pull failures', () => {
     const image = 'ghcr.io/x/y:1';
-    const unknown = imagePullCauseCheck.run(
+    const unknown = runCheck(
+      imagePullCauseCheck,
       inventoryFrom([
         readyNode('n1'),
         simplePod({
@@ -111,7 +112,7 @@ describe('image-pull-cause check', () => {
       [['image-pull-cause:unknown', 'warn']],
     );
     assert.deepEqual(
-      imagePullCauseCheck.run(inventoryFrom([readyNode('n1')]), ctx()).map((f) => f.status),
+      runCheck(imagePullCauseCheck, inventoryFrom([readyNode('n1')]), ctx()).map((f) => f.status),
       ['pass'],
     );
   });
@@ -138,7 +139,7 @@ describe('image-pull-cause without events', () => {
       missing: ['events', 'events.events.k8s.io'],
     });
     assert.deepEqual(imagePullCauseCheck.needs, ['pods']);
-    const findings = imagePullCauseCheck.run(inv, ctx());
+    const findings = runCheck(imagePullCauseCheck, inv, ctx());
     assert.deepEqual(
       findings.map((f) => f.id),
       ['image-pull-cause:pod-network', 'image-pull-cause:unknown'],

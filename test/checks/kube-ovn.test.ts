@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kubeOvnCheck } from '../../src/checks/kube-ovn.js';
+import { kubeOvnCheck, kubeOvnProbePlan } from '../../src/checks/kube-ovn.js';
 import { deployment } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, miniIncident, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, miniIncident, readyNode, runCheck, simplePod } from './support.js';
 
 describe('kube-ovn check', () => {
   it('fails naming the node whose kube-ovn-cni crash-loops, with restarts over days and the socket sandbox failures', () => {
-    const findings = kubeOvnCheck.run(inventoryFrom(miniIncident()), ctx());
+    const findings = runCheck(kubeOvnCheck, inventoryFrom(miniIncident()), ctx());
     assert.equal(findings.length, 1);
     const f = findings[0]!;
     assert.equal(f.id, 'kube-ovn:daemon');
@@ -40,8 +40,8 @@ describe('kube-ovn check', () => {
       }),
     );
     const inv = inventoryFrom(objects);
-    assert.equal(kubeOvnCheck.run(inv, ctx()).at(0)?.status, 'pass');
-    const probed = kubeOvnCheck.run(inv, ctx({}, { bad: false, good: true })).at(0)!;
+    assert.equal(runCheck(kubeOvnCheck, inv, ctx()).at(0)?.status, 'pass');
+    const probed = runCheck(kubeOvnCheck, inv, ctx({}, { bad: false, good: true })).at(0)!;
     assert.equal(probed.status, 'fail');
     assert.deepEqual(probed.nodes, ['bad']);
     assert.ok(probed.evidence.some((e) => e.reason === 'SocketMissing' && e.node === 'bad'));
@@ -67,7 +67,7 @@ describe('kube-ovn check', () => {
       ds('kube-ovn-pinger', 'b'),
       ds('kube-ovn-pinger', 'c', { ready: false, readyTransition: clock.hoursAgo(3) }),
     ]);
-    const findings = kubeOvnCheck.run(inv, ctx());
+    const findings = runCheck(kubeOvnCheck, inv, ctx());
     const daemon = findings.find((f) => f.id === 'kube-ovn:daemon')!;
     assert.deepEqual(daemon.nodes, ['c']);
     assert.match(daemon.summary, /no kube-ovn-cni pod/);
@@ -81,7 +81,7 @@ describe('kube-ovn check', () => {
       ds('kube-ovn-cni', 'a'),
       ds('kube-ovn-pinger', 'a', { ready: false, readyTransition: clock.hoursAgo(3) }),
     ]);
-    const warn = kubeOvnCheck.run(onlyPinger, ctx());
+    const warn = runCheck(kubeOvnCheck, onlyPinger, ctx());
     assert.deepEqual(
       warn.map((f) => [f.id, f.status, f.blocking]),
       [['kube-ovn:pinger', 'warn', false]],
@@ -96,7 +96,8 @@ describe('kube-ovn check', () => {
         node,
         owner: { kind: 'DaemonSet', name },
       });
-    const healthy = kubeOvnCheck.run(
+    const healthy = runCheck(
+      kubeOvnCheck,
       inventoryFrom([readyNode('a'), ds('kube-ovn-cni', 'a'), ds('ovs-ovn', 'a')]),
       ctx(),
     );
@@ -104,7 +105,7 @@ describe('kube-ovn check', () => {
       healthy.map((f) => f.status),
       ['pass'],
     );
-    const absent = kubeOvnCheck.run(inventoryFrom([readyNode('a')]), ctx());
+    const absent = runCheck(kubeOvnCheck, inventoryFrom([readyNode('a')]), ctx());
     assert.deepEqual(
       absent.map((f) => f.status),
       ['pass'],
@@ -112,8 +113,32 @@ describe('kube-ovn check', () => {
     assert.match(absent[0]!.summary, /not deployed/);
   });
 
+  it('plans its exec probes where it looks for Kube-OVN: its namespace param', () => {
+    const cni = (namespace: string, node: string) =>
+      simplePod({
+        name: `kube-ovn-cni-${node}`,
+        namespace,
+        node,
+        owner: { kind: 'DaemonSet', name: 'kube-ovn-cni' },
+      });
+    const inv = inventoryFrom([
+      readyNode('a'),
+      readyNode('b'),
+      cni('kube-ovn-alt', 'a'),
+      cni('cozy-kubeovn', 'b'),
+    ]);
+    const podsOf = (plan: ReturnType<typeof kubeOvnProbePlan>) =>
+      [
+        ...plan.targets.map((t) => `${t.namespace}/${t.pod}`),
+        ...Object.values(plan.skipped).map((r) => r.pod),
+      ].sort();
+    assert.deepEqual(podsOf(kubeOvnProbePlan(inv, undefined)), ['cozy-kubeovn/kube-ovn-cni-b']);
+    const config = { checks: { 'kube-ovn': { params: { namespace: 'kube-ovn-alt' } } } };
+    assert.deepEqual(podsOf(kubeOvnProbePlan(inv, config)), ['kube-ovn-alt/kube-ovn-cni-a']);
+  });
+
   it('validates its params', () => {
-    assert.throws(() => kubeOvnCheck.run(inventoryFrom([]), ctx({ namespace: 3 })));
+    assert.throws(() => runCheck(kubeOvnCheck, inventoryFrom([]), ctx({ namespace: 3 })));
     assert.equal(kubeOvnCheck.paramsSchema?.safeParse({ bogus: 1 }).success, false);
   });
 });
@@ -143,7 +168,8 @@ describe('kube-ovn check: control plane', () => {
   });
 
   it('warns when ovn-central runs below its replicas and fails when kube-ovn-controller has none ready', () => {
-    const degraded = kubeOvnCheck.run(
+    const degraded = runCheck(
+      kubeOvnCheck,
       inventoryFrom([readyNode('a'), cni, deploy('ovn-central', 3, 2), deploy('kube-ovn-controller', 3, 3)]),
       ctx(),
     );
@@ -152,7 +178,8 @@ describe('kube-ovn check: control plane', () => {
       [['kube-ovn:control-plane', 'warn', false]],
     );
     assert.match(degraded[0]!.summary, /ovn-central 2\/3 ready/);
-    const down = kubeOvnCheck.run(
+    const down = runCheck(
+      kubeOvnCheck,
       inventoryFrom([readyNode('a'), cni, deploy('ovn-central', 3, 3), deploy('kube-ovn-controller', 3, 0)]),
       ctx(),
     );

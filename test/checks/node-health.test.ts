@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeHealthCheck } from '../../src/checks/node-health.js';
-import { clock, ctx, inventoryFrom, readyNode } from './support.js';
+import { clock, ctx, inventoryFrom, readyNode, runCheck } from './support.js';
 
 describe('node-health check', () => {
   it('fails on nodes whose Ready is Unknown, saying since when and why', () => {
@@ -11,7 +11,7 @@ describe('node-health check', () => {
         statusUnknown: { since: clock.daysAgo(12), lastHeartbeat: clock.daysAgo(12, 0, 1) },
       }),
     ]);
-    const [f] = nodeHealthCheck.run(inv, ctx());
+    const [f] = runCheck(nodeHealthCheck, inv, ctx());
     assert.equal(f!.id, 'node-health:not-ready');
     assert.equal(f!.status, 'fail');
     assert.equal(f!.blocking, true);
@@ -28,7 +28,7 @@ describe('node-health check', () => {
       readyNode('a', { kubeletVersion: 'v1.31.4' }),
       readyNode('b', { kubeletVersion: 'v1.29.10', unschedulable: true }),
     ]);
-    const findings = nodeHealthCheck.run(inv, ctx());
+    const findings = runCheck(nodeHealthCheck, inv, ctx());
     assert.deepEqual(
       findings.map((f) => [f.id, f.status, f.blocking]),
       [
@@ -38,7 +38,7 @@ describe('node-health check', () => {
     );
     assert.match(findings[1]!.summary, /differ by 2 minor versions \(v1\.31\.4: a; v1\.29\.10: b\)/);
     assert.deepEqual(
-      nodeHealthCheck.run(inv, ctx({ maxKubeletSkew: 2 })).map((f) => f.id),
+      runCheck(nodeHealthCheck, inv, ctx({ maxKubeletSkew: 2 })).map((f) => f.id),
       ['node-health:cordoned'],
     );
   });
@@ -50,14 +50,14 @@ describe('node-health check', () => {
       status: 'True',
       reason: 'KubeletHasDiskPressure',
     });
-    const [f] = nodeHealthCheck.run(inventoryFrom([pressured, readyNode('ok')]), ctx());
+    const [f] = runCheck(nodeHealthCheck, inventoryFrom([pressured, readyNode('ok')]), ctx());
     assert.deepEqual([f!.id, f!.status, f!.blocking], ['node-health:pressure', 'warn', false]);
     assert.match(f!.summary, /disk \(DiskPressure\)/);
   });
 
   it('passes a healthy cluster', () => {
     assert.deepEqual(
-      nodeHealthCheck.run(inventoryFrom([readyNode('a'), readyNode('b')]), ctx()).map((f) => f.status),
+      runCheck(nodeHealthCheck, inventoryFrom([readyNode('a'), readyNode('b')]), ctx()).map((f) => f.status),
       ['pass'],
     );
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { podFailuresCheck } from '../../src/checks/pod-failures.js';
 import { terminated, waiting } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, readyNode, runCheck, simplePod } from './support.js';
 
 describe('pod-failures check', () => {
   const t = clock.daysAgo(200);
@@ -87,7 +87,7 @@ describe('pod-failures check', () => {
   ];
 
   it('counts platform failures by reason, names namespaces and nodes, and gives the age range', () => {
-    const findings = podFailuresCheck.run(inventoryFrom(objects), ctx());
+    const findings = runCheck(podFailuresCheck, inventoryFrom(objects), ctx());
     const platform = findings.find((f) => f.id === 'pod-failures:platform')!;
     assert.equal(platform.status, 'fail');
     assert.equal(platform.blocking, true);
@@ -110,7 +110,9 @@ describe('pod-failures check', () => {
   });
 
   it('reports tenant failures separately as a non-blocking warning', () => {
-    const tenant = podFailuresCheck.run(inventoryFrom(objects), ctx()).find((f) => f.scope === 'tenant')!;
+    const tenant = runCheck(podFailuresCheck, inventoryFrom(objects), ctx()).find(
+      (f) => f.scope === 'tenant',
+    )!;
     assert.equal(tenant.id, 'pod-failures:tenant');
     assert.equal(tenant.status, 'warn');
     assert.equal(tenant.blocking, false);
@@ -140,16 +142,17 @@ describe('pod-failures check', () => {
         readyTransition: clock.daysAgo(7),
       }),
     ]);
-    const platform = podFailuresCheck.run(inv, ctx()).find((f) => f.id === 'pod-failures:platform')!;
+    const platform = runCheck(podFailuresCheck, inv, ctx()).find((f) => f.id === 'pod-failures:platform')!;
     assert.deepEqual(platform.counts, { Unknown: 1, total: 1 });
   });
 
   it('uses the pendingGraceMinutes param, and passes a healthy cluster', () => {
-    const strict = podFailuresCheck
-      .run(inventoryFrom(objects), ctx({ pendingGraceMinutes: 1 }))
-      .find((f) => f.id === 'pod-failures:platform')!;
+    const strict = runCheck(podFailuresCheck, inventoryFrom(objects), ctx({ pendingGraceMinutes: 1 })).find(
+      (f) => f.id === 'pod-failures:platform',
+    )!;
     assert.equal(strict.counts?.ContainerCreating, 2);
-    const healthy = podFailuresCheck.run(
+    const healthy = runCheck(
+      podFailuresCheck,
       inventoryFrom([readyNode('n1'), simplePod({ name: 'a', namespace: 'cozy-system', node: 'n1' })]),
       ctx(),
     );

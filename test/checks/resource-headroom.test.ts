@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resourceHeadroomCheck } from '../../src/checks/resource-headroom.js';
 import { outOfCpuMessage } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, readyNode, runCheck, simplePod } from './support.js';
 
 describe('resource-headroom check', () => {
   it('warns on nodes whose requests reach the threshold and on OutOfcpu rejections', () => {
@@ -32,7 +32,7 @@ describe('resource-headroom check', () => {
         created: clock.daysAgo(3),
       }),
     ]);
-    const findings = resourceHeadroomCheck.run(inv, ctx());
+    const findings = runCheck(resourceHeadroomCheck, inv, ctx());
     const nodes = findings.find((f) => f.id === 'resource-headroom:nodes')!;
     assert.equal(nodes.status, 'warn');
     assert.deepEqual(nodes.nodes, ['full']);
@@ -41,14 +41,15 @@ describe('resource-headroom check', () => {
     assert.deepEqual(rejections.counts, { OutOfcpu: 1, total: 1 });
     assert.deepEqual(rejections.objects, ['cozy-x/pod/rejected']);
     assert.equal(
-      resourceHeadroomCheck
-        .run(inv, ctx({ warnPercent: 96 }))
-        .some((f) => f.id === 'resource-headroom:nodes'),
+      runCheck(resourceHeadroomCheck, inv, ctx({ warnPercent: 96 })).some(
+        (f) => f.id === 'resource-headroom:nodes',
+      ),
       false,
     );
     assert.equal(
-      resourceHeadroomCheck.run(inv, ctx({ failPercent: 95 })).find((f) => f.id === 'resource-headroom:nodes')
-        ?.status,
+      runCheck(resourceHeadroomCheck, inv, ctx({ failPercent: 95 })).find(
+        (f) => f.id === 'resource-headroom:nodes',
+      )?.status,
       'fail',
     );
   });
@@ -58,7 +59,7 @@ describe('resource-headroom check', () => {
       readyNode('a'),
       simplePod({ name: 'p', namespace: 'cozy-x', node: 'a', requests: { cpu: '1' } }),
     ]);
-    const [f] = resourceHeadroomCheck.run(inv, ctx());
+    const [f] = runCheck(resourceHeadroomCheck, inv, ctx());
     assert.equal(f!.status, 'pass');
     assert.match(f!.summary, /highest 12\.8%/);
   });

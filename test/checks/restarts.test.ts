@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { restartsCheck, restartsPerDay } from '../../src/checks/restarts.js';
 import { waiting } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, readyNode, runCheck, simplePod } from './support.js';
 
 describe('restarts check', () => {
   const objects = [
@@ -53,7 +53,7 @@ describe('restarts check', () => {
   ];
 
   it('reports platform failures older than the threshold as long-term degradation with their age range', () => {
-    const findings = restartsCheck.run(inventoryFrom(objects), ctx());
+    const findings = runCheck(restartsCheck, inventoryFrom(objects), ctx());
     const longTerm = findings.find((f) => f.id === 'restarts:long-term:platform')!;
     assert.deepEqual(longTerm.ageDays, { min: 52, max: 203 });
     assert.deepEqual(longTerm.counts, { pods: 3, restarts: 3044 });
@@ -63,7 +63,7 @@ describe('restarts check', () => {
   });
 
   it('lists pods restarting often with restarts per day, platform and tenant apart', () => {
-    const findings = restartsCheck.run(inventoryFrom(objects), ctx());
+    const findings = runCheck(restartsCheck, inventoryFrom(objects), ctx());
     const platform = findings.find((f) => f.id === 'restarts:frequent:platform')!;
     assert.deepEqual(
       platform.objects,
@@ -79,11 +79,12 @@ describe('restarts check', () => {
   });
 
   it('honours its thresholds and passes a quiet cluster', () => {
-    const strict = restartsCheck.run(inventoryFrom(objects), ctx({ longTermDays: 200 }));
+    const strict = runCheck(restartsCheck, inventoryFrom(objects), ctx({ longTermDays: 200 }));
     assert.deepEqual(strict.find((f) => f.id === 'restarts:long-term:platform')?.objects, [
       'kube-system/pod/old',
     ]);
-    const quiet = restartsCheck.run(
+    const quiet = runCheck(
+      restartsCheck,
       inventoryFrom([
         readyNode('n1'),
         simplePod({ name: 'a', namespace: 'cozy-system', node: 'n1', restarts: 2 }),

@@ -11,11 +11,12 @@ import {
   inventoryFrom,
   miniIncident,
   readyNode,
+  runCheck,
   simplePod,
 } from './support.js';
 
 function allFindings(inv: Inventory): Finding[] {
-  return BUILTIN_CHECKS.flatMap((check) => check.run(inv, ctx()));
+  return BUILTIN_CHECKS.flatMap((check) => runCheck(check, inv, ctx()));
 }
 
 describe('BUILTIN_CHECKS', () => {
@@ -40,7 +41,7 @@ describe('BUILTIN_CHECKS', () => {
 describe('findRootCauses', () => {
   it('attributes sandbox failures, pull timeouts and components down on the broken node to the Kube-OVN daemon', () => {
     const inv = inventoryFrom(miniIncident());
-    const causes = findRootCauses(inv, allFindings(inv));
+    const causes = findRootCauses(inv, allFindings(inv), BUILTIN_CHECKS);
     for (const c of causes) assert.ok(RootCauseSchema.safeParse(c).success);
     const ovn = causes.find((c) => c.id === 'kube-ovn-daemon')!;
     assert.deepEqual(ovn.chain, [
@@ -83,7 +84,7 @@ describe('findRootCauses', () => {
       }),
     );
     const inv = inventoryFrom(objects);
-    const causes = findRootCauses(inv, allFindings(inv));
+    const causes = findRootCauses(inv, allFindings(inv), BUILTIN_CHECKS);
     const ovn = causes.find((c) => c.id === 'kube-ovn-daemon')!;
     const explained = ovn.effects.flatMap((e) => e.objects);
     assert.ok(!explained.includes('cozy-x/pod/oom'));
@@ -106,7 +107,7 @@ describe('findRootCauses', () => {
         readyTransition: clock.daysAgo(20),
       }),
     ]);
-    const causes = findRootCauses(inv, allFindings(inv));
+    const causes = findRootCauses(inv, allFindings(inv), BUILTIN_CHECKS);
     assert.deepEqual(
       causes.map((c) => c.id),
       ['node-not-ready'],
@@ -152,7 +153,7 @@ describe('findRootCauses', () => {
         readyTransition: clock.daysAgo(2),
       }),
     ]);
-    const causes = findRootCauses(inv, allFindings(inv));
+    const causes = findRootCauses(inv, allFindings(inv), BUILTIN_CHECKS);
     assert.deepEqual(
       causes.map((c) => c.id),
       ['cni-agent'],
@@ -174,6 +175,6 @@ describe('findRootCauses', () => {
       readyNode('a'),
       simplePod({ name: 'p', namespace: 'cozy-system', node: 'a' }),
     ]);
-    assert.deepEqual(findRootCauses(inv, allFindings(inv)), []);
+    assert.deepEqual(findRootCauses(inv, allFindings(inv), BUILTIN_CHECKS), []);
   });
 });

@@ -31,7 +31,7 @@ async function scenario(name: string): Promise<Scenario> {
   const { findings } = runChecks(inventory, { checks: BUILTIN_CHECKS });
   const expectedFile = join(FIXTURES, `${name}.expected.json`);
   const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Record<string, unknown>;
-  return { inventory, findings, rootCauses: findRootCauses(inventory, findings), expected };
+  return { inventory, findings, rootCauses: findRootCauses(inventory, findings, BUILTIN_CHECKS), expected };
 }
 
 const find = (s: Scenario, id: string): Finding => {

@@ -2,9 +2,10 @@
 // builder, so check tests exercise the same reduction the CLI does. Not a test file itself.
 import { BUILTIN_TYPE_LIST } from '../../src/cluster/resource-types.js';
 import { type KubeObject, type ListOutcome, type ResourceType, typeKey } from '../../src/cluster/types.js';
-import type { CheckContext } from '../../src/checks/types.js';
+import type { Check, CheckContext } from '../../src/checks/types.js';
 import { createInventoryBuilder } from '../../src/inventory/build.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import type { Finding } from '../../src/model/finding.js';
 import {
   containerSpec,
   controllerRef,
@@ -75,6 +76,13 @@ export function inventoryFrom(
 
 export function ctx(params: Record<string, unknown> = {}, execProbe?: Record<string, boolean>): CheckContext {
   return { settings: { enabled: true, params }, ...(execProbe ? { execProbe } : {}) };
+}
+
+/** One check on its own, its params parsed as the runner parses them (defaults filled; a bad value throws). */
+export function runCheck(check: Check, inventory: Inventory, context: CheckContext = ctx()): Finding[] {
+  const { params } = context.settings;
+  const parsed = check.paramsSchema ? check.paramsSchema.parse(params) : params;
+  return check.run(inventory, { ...context, settings: { ...context.settings, params: parsed } });
 }
 
 export function readyNode(name: string, extra: Partial<Parameters<typeof node>[0]> = {}): K8sObject {

@@ -8,6 +8,7 @@ import { FindingSchema } from '../../src/model/finding.js';
 import { versionGapCheck } from '../../src/checks/version-gap.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { helmRelease, installer, inventory } from '../catalog/inline-inventory.js';
+import { runCheck } from './support.js';
 
 const catalog = loadCatalog();
 const context = (inv: Inventory, target?: string, params: Record<string, unknown> = {}): CheckContext => ({
@@ -15,7 +16,7 @@ const context = (inv: Inventory, target?: string, params: Record<string, unknown
   ...(target ? { plan: planUpgrade(inv, catalog, target) } : {}),
 });
 const run = (inv: Inventory, target?: string, params?: Record<string, unknown>) => {
-  const findings = versionGapCheck.run(inv, context(inv, target, params));
+  const findings = runCheck(versionGapCheck, inv, context(inv, target, params));
   z.array(FindingSchema).parse(findings);
   return findings;
 };

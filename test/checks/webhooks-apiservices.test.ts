@@ -7,7 +7,7 @@ import {
   mutatingWebhookConfiguration,
   validatingWebhookConfiguration,
 } from '../support/objects.js';
-import { clock, ctx, inventoryFrom } from './support.js';
+import { clock, ctx, inventoryFrom, runCheck } from './support.js';
 
 const rules = [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['*'] }];
 const lineage = validatingWebhookConfiguration({
@@ -86,7 +86,7 @@ describe('webhooks-apiservices check', () => {
       noAddresses('lineage-controller-webhook', 'cozy-system'),
       noAddresses('cozystack-api', 'cozy-system'),
     ]);
-    const findings = webhooksApiServicesCheck.run(inv, ctx());
+    const findings = runCheck(webhooksApiServicesCheck, inv, ctx());
     assert.deepEqual(
       findings.map((f) => [f.id, f.status, f.blocking]),
       [
@@ -116,14 +116,14 @@ describe('webhooks-apiservices check', () => {
       withAddress('cozystack-api', 'cozy-system'),
     ]);
     assert.deepEqual(
-      webhooksApiServicesCheck.run(inv, ctx()).map((f) => f.status),
+      runCheck(webhooksApiServicesCheck, inv, ctx()).map((f) => f.status),
       ['pass'],
     );
   });
 
   it('is unknown about webhooks when no endpoints type could be read', () => {
     const inv = inventoryFrom([lineage], { missing: ['endpoints', 'endpointslices.discovery.k8s.io'] });
-    const findings = webhooksApiServicesCheck.run(inv, ctx());
+    const findings = runCheck(webhooksApiServicesCheck, inv, ctx());
     assert.deepEqual(
       findings.map((f) => f.status),
       ['unknown'],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workloadAvailabilityCheck } from '../../src/checks/workload-availability.js';
 import { daemonSet, deployment, waiting } from '../support/objects.js';
-import { clock, ctx, inventoryFrom, readyNode, simplePod } from './support.js';
+import { clock, ctx, inventoryFrom, readyNode, runCheck, simplePod } from './support.js';
 
 const template = { labels: {}, containers: [] };
 const ds = (name: string, namespace: string, desired: number, ready: number) =>
@@ -51,7 +51,7 @@ describe('workload-availability check', () => {
         readyTransition: clock.daysAgo(5),
       }),
     ]);
-    const findings = workloadAvailabilityCheck.run(inv, ctx());
+    const findings = runCheck(workloadAvailabilityCheck, inv, ctx());
     const platform = findings.find((f) => f.id === 'workload-availability:platform')!;
     assert.equal(platform.status, 'fail');
     assert.deepEqual(platform.objects, [
@@ -69,9 +69,9 @@ describe('workload-availability check', () => {
 
   it('passes when all workloads are available', () => {
     assert.deepEqual(
-      workloadAvailabilityCheck
-        .run(inventoryFrom([deploy('ok', 'cozy-system', 2, 2)]), ctx())
-        .map((f) => f.status),
+      runCheck(workloadAvailabilityCheck, inventoryFrom([deploy('ok', 'cozy-system', 2, 2)]), ctx()).map(
+        (f) => f.status,
+      ),
       ['pass'],
     );
   });

@@ -58,6 +58,14 @@ describe('loadPlugins', () => {
     assert.deepEqual(out, [{ limit: 7 }]);
   });
 
+  it('keeps the role a plugin declares for the decision, and names an unknown one', async () => {
+    const path = await file('role.mjs', `export default { ...${check('roled')}, role: 'workload' };\n`);
+    const [loaded] = await loadPlugins([path], []);
+    assert.equal(loaded!.role, 'workload');
+    const bad = await file('badrole.mjs', `export default { ...${check('roled')}, role: 'network' };\n`);
+    assert.match((await rejection(loadPlugins([bad], []))).message, /badrole\.mjs: invalid plugin check.*role/);
+  });
+
   it('names the field that is wrong, with the array index', async () => {
     const path = await file(
       'badsev.mjs',

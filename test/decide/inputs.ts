@@ -1,6 +1,7 @@
 // Hand-built inputs for the decision and report tests: findings, root causes and paths shaped like what the
 // checks, catalog and backup rooms produce, so the model is tested on its own reasoning.
 import type { Evidence, Finding, RootCause } from '../../src/model/finding.js';
+import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import type { AssessmentParts } from '../../src/decide/assessment.js';
 import { DEFAULT_MODEL } from '../../src/decide/model.js';
 import type { Assessment, BackupSummary, PathStep } from '../../src/model/assessment.js';
@@ -167,12 +168,7 @@ export function seedLikeFindings(): { findings: Finding[]; rootCauses: RootCause
     title: 'Kube-OVN daemon socket missing',
     finding: 'kube-ovn',
     nodes: NODES,
-    chain: [
-      'Kube-OVN daemon missing',
-      'pod sandboxes fail',
-      'image pulls time out',
-      'components down',
-    ],
+    chain: ['Kube-OVN daemon missing', 'pod sandboxes fail', 'image pulls time out', 'components down'],
     effects: [
       {
         title: 'CNI agent down',
@@ -232,12 +228,8 @@ export function parts(overrides: Partial<AssessmentParts> = {}): AssessmentParts
       tenantWorkloads: 4,
     },
     version: shortPath(),
-    checks: [
-      { id: 'kube-ovn', title: 'Kube-OVN daemon per node' },
-      { id: 'cni-agent', title: 'CNI agent' },
-      { id: 'pod-failures', title: 'Pod failure census' },
-      { id: 'image-pull-cause', title: 'Image pull cause' },
-    ],
+    // The checks as the registry declares them: the decision learns each finding's role from them.
+    checks: BUILTIN_CHECKS.map(({ id, title, role }) => ({ id, title, role })),
     findings: [],
     rootCauses: [],
     backup: verifiedBackup(),

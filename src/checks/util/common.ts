@@ -1,7 +1,6 @@
 // Pure helpers shared by the built-in checks: scope of a namespace, ages against the inventory clock,
 // evidence and object references in the one format the findings use.
-import type { z } from 'zod';
-import type { Inventory, PodFacts } from '../../inventory/types.js';
+import type { Inventory, InventoryTypeKey, PodFacts } from '../../inventory/types.js';
 import type { Evidence, Finding, Scope } from '../../model/finding.js';
 
 const DAY_MS = 86_400_000;
@@ -153,13 +152,8 @@ export function uniqueSorted(values: Iterable<string | undefined>): string[] {
 }
 
 /** Whether a type was listed successfully (checks use it for optional extra evidence). */
-export function listed(inventory: Inventory, typeKey: string): boolean {
+export function listed(inventory: Inventory, typeKey: InventoryTypeKey): boolean {
   return inventory.outcomes[typeKey]?.status === 'ok';
-}
-
-/** Parses a check's params with its schema (defaults filled); the runner has usually done it already. */
-export function paramsOf<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.infer<S> {
-  return schema.parse(params ?? {});
 }
 
 /** The two grades of a problem: a critical failure that blocks the upgrade, or a warning that does not. */

@@ -15,7 +15,7 @@ import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from 
 import type { UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { typeKey } from '../../cluster/types.js';
-import { buildAssessment, clusterFacts } from '../../decide/assessment.js';
+import { buildAssessment, clusterSection } from '../../decide/assessment.js';
 import {
   type DecisionConfig,
   DecisionConfigSchema,
@@ -31,7 +31,7 @@ import { exitCodeOf } from '../../model/policy.js';
 import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
 import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
-import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
+import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal, type Terminal } from '../io.js';
 import { toolVersion } from '../version.js';
 import { requireOutputFormat } from '../output-format.js';
@@ -102,7 +102,7 @@ export async function run(
 
     const probes = probeSockets
       ? await runKubeOvnProbes(inventory, globals, terminal, {
-          namespace: kubeOvnNamespace(config),
+          config,
           signal: interrupts.signal,
         })
       : undefined;
@@ -131,7 +131,7 @@ export async function run(
       toolVersion: toolVersion(),
       generatedAt,
       now: inventory.now,
-      cluster: clusterFacts(inventory),
+      cluster: clusterSection(inventory),
       version: {
         ...toVersionSection(plan),
         migrationCounterExpected: plan.migrationCounter.expected,

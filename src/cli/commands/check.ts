@@ -10,7 +10,7 @@ import { renderJunit } from '../../report/junit.js';
 import { renderCheckResults } from '../../report/terminal.js';
 import { readConfigFile } from '../config-file.js';
 import type { GlobalOptions } from '../globals.js';
-import { execProbesWanted, kubeOvnNamespace, runKubeOvnProbes } from '../exec-probes.js';
+import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
 import { createTerminal } from '../io.js';
 import { toolVersion } from '../version.js';
 import { requireOutputFormat } from '../output-format.js';
@@ -47,9 +47,7 @@ export async function run(
   if (catalog && target) resolveTarget(catalog, target);
 
   const { inventory } = await gatherInventory(globals, { terminal });
-  const probes = probeSockets
-    ? await runKubeOvnProbes(inventory, globals, terminal, { namespace: kubeOvnNamespace(config) })
-    : undefined;
+  const probes = probeSockets ? await runKubeOvnProbes(inventory, globals, terminal, { config }) : undefined;
   const plan = catalog && target ? planUpgrade(inventory, catalog, target) : undefined;
   const result = runAllChecks(inventory, {
     config,

@@ -1,19 +1,28 @@
-// Option A (incremental in-place upgrade) and Option C (fresh install, then migrate), scored from the facts with
-// the rows of the decision table. Every row that applies becomes a factor, so the report shows what moved what.
+// Option A (incremental in-place upgrade) and Option C (fresh install, then migrate), scored from the findings,
+// root causes and path with the rows of the decision table. Every row that applies becomes a factor, so the
+// report shows what moved what.
 import type { Finding, RootCause } from '../model/finding.js';
 import type { BreakingChangeUse, Factor, OptionScore, PathStep, Risk } from '../model/assessment.js';
-import { blockingFindings, blockingRootCauses, explainedFindingIds, warningFindings } from '../model/policy.js';
+import {
+  blockingFindings,
+  blockingRootCauses,
+  explainedFindingIds,
+  warningFindings,
+} from '../model/policy.js';
 import { formatRange } from '../model/text.js';
-import { affectedObjectCount, distinctPodRestarts, failureAges, isDownstreamOfNetwork, isNetworkingFinding, isPathFinding, type RootCauseKind, rootCauseKind } from './facts.js';
+import { affectedObjectCount, distinctPodRestarts, failureAges } from './measures.js';
 import type { CostRow, DecisionModel } from './model.js';
+import type { RepairKind, Roles } from './roles.js';
 
-export interface DecisionFacts {
+export interface ScoringInput {
   findings: Finding[];
   rootCauses: RootCause[];
+  /** What each finding means to the decision, from its check's declared role. */
+  roles: Roles;
   steps: PathStep[];
   /** Every breaking change crossed by the path, once. */
   breakingChanges: BreakingChangeUse[];
-  /** Installed migration counter and the one the installed release expects; null when not known. */
+  /** Migrations the installed release expects that the cluster's counter has not reached. */
   pendingMigrations: number;
   /** Tenant applications that a fresh install has to recreate. */
   tenantWorkloads: number;
@@ -45,7 +54,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  */
 interface RepairGroup {
   cause: RootCause;
-  kind: RootCauseKind;
+  kind: RepairKind;
   nodes: Set<string>;
   /** Finding ids this repair accounts for (the cause's, absorbed causes', effects', presumed downstream). */
   basis: Set<string>;
@@ -57,7 +66,7 @@ interface RepairGroup {
   presumed: string[];
 }
 
-function groupOf(rc: RootCause, kind: RootCauseKind): RepairGroup {
+function groupOf(rc: RootCause, kind: RepairKind): RepairGroup {
   return {
     cause: rc,
     kind,
@@ -70,10 +79,10 @@ function groupOf(rc: RootCause, kind: RootCauseKind): RepairGroup {
   };
 }
 
-function repairGroups(facts: DecisionFacts): { groups: RepairGroup[]; unexplained: Finding[] } {
+function repairGroups(input: ScoringInput): { groups: RepairGroup[]; unexplained: Finding[] } {
   const groups: RepairGroup[] = [];
-  for (const rc of blockingRootCauses(facts.rootCauses, facts.findings)) {
-    const kind = rootCauseKind(rc, facts.findings);
+  for (const rc of blockingRootCauses(input.rootCauses, input.findings)) {
+    const kind = input.roles.repairOf(rc, input.findings);
     const network = groups.find(
       (g) => g.kind === 'networking' && rc.nodes.length > 0 && rc.nodes.every((n) => g.nodes.has(n)),
     );
@@ -87,17 +96,21 @@ function repairGroups(facts: DecisionFacts): { groups: RepairGroup[]; unexplaine
     groups.push(groupOf(rc, kind));
   }
   // Any root cause explains its effects, even one that does not block by itself.
-  const explained = explainedFindingIds(facts.rootCauses);
+  const explained = explainedFindingIds(input.rootCauses);
   const network = groups.find((g) => g.kind === 'networking');
   const unexplained: Finding[] = [];
-  for (const finding of blockingFindings(facts.findings)) {
-    if (explained.has(finding.id) || isPathFinding(finding) || groups.some((g) => g.basis.has(finding.id)))
+  for (const finding of blockingFindings(input.findings)) {
+    if (
+      explained.has(finding.id) ||
+      input.roles.isPath(finding) ||
+      groups.some((g) => g.basis.has(finding.id))
+    )
       continue;
     const sameNodes = finding.nodes.length > 0 && finding.nodes.every((n) => network?.nodes.has(n));
-    if (network && isNetworkingFinding(finding) && sameNodes) {
+    if (network && input.roles.isNetworkingOrNode(finding) && sameNodes) {
       network.absorbed.push(finding.title);
       network.basis.add(finding.id);
-    } else if (network && isDownstreamOfNetwork(finding)) {
+    } else if (network && input.roles.isDownstreamOfNetwork(finding)) {
       network.presumed.push(finding.title);
       network.basis.add(finding.id);
       for (const object of finding.objects) network.objects.add(object);
@@ -108,10 +121,10 @@ function repairGroups(facts: DecisionFacts): { groups: RepairGroup[]; unexplaine
   return { groups, unexplained };
 }
 
-function repairFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
+function repairFactors(input: ScoringInput, model: DecisionModel): Factor[] {
   const a = model.optionA;
   const out: Factor[] = [];
-  const { groups, unexplained } = repairGroups(facts);
+  const { groups, unexplained } = repairGroups(input);
   for (const group of groups) {
     const rc = group.cause;
     const nodes = [...group.nodes];
@@ -185,18 +198,18 @@ function repairFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
  * A warning about objects that blocking findings or root-cause effects already name (restart history of the
  * broken CNI pods, the pods a resource shortage rejected) adds nothing the repair does not already cover.
  */
-function alreadyPriced(warning: Finding, facts: DecisionFacts): boolean {
+function alreadyPriced(warning: Finding, input: ScoringInput): boolean {
   if (warning.objects.length === 0) return false;
   const covered = new Set([
-    ...blockingFindings(facts.findings).flatMap((f) => f.objects),
-    ...facts.rootCauses.flatMap((rc) => rc.effects.flatMap((e) => e.objects)),
+    ...blockingFindings(input.findings).flatMap((f) => f.objects),
+    ...input.rootCauses.flatMap((rc) => rc.effects.flatMap((e) => e.objects)),
   ]);
   return warning.objects.every((object) => covered.has(object));
 }
 
-function historyFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
+function historyFactors(input: ScoringInput, model: DecisionModel): Factor[] {
   const out: Factor[] = [];
-  const blocking = blockingFindings(facts.findings);
+  const blocking = blockingFindings(input.findings);
   const threshold = model.thresholds.longTermDays;
   const old = blocking.filter((f) => failureAges([f]).some((age) => age > threshold));
   if (old.length > 0) {
@@ -224,8 +237,8 @@ function historyFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
       ),
     );
   }
-  for (const warning of warningFindings(facts.findings).filter(
-    (f) => !isPathFinding(f) && !alreadyPriced(f, facts),
+  for (const warning of warningFindings(input.findings).filter(
+    (f) => !input.roles.isPath(f) && !alreadyPriced(f, input),
   )) {
     out.push(factor('optionA.warning', model.optionA.warning, 1, `Warning: ${warning.title}`, [warning.id]));
   }
@@ -242,11 +255,11 @@ function severityWeight(severity: string): 'manual' | 'review' | 'automatic' {
   return 'manual';
 }
 
-function pathFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
+function pathFactors(input: ScoringInput, model: DecisionModel): Factor[] {
   const a = model.optionA;
   const out: Factor[] = [];
-  if (facts.steps.length > 0) {
-    const route = [facts.steps[0]!.from, ...facts.steps.map((s) => s.to)].join(' → ');
+  if (input.steps.length > 0) {
+    const route = [input.steps[0]!.from, ...input.steps.map((s) => s.to)].join(' → ');
     out.push(
       factor('optionA.upgradeBase', a.upgradeBase, 1, 'Upgrade pre-flight and final validation', [route]),
     );
@@ -254,13 +267,13 @@ function pathFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
       factor(
         'optionA.perStep',
         a.perStep,
-        facts.steps.length,
-        `${plural(facts.steps.length, 'upgrade step')}: ${route}`,
+        input.steps.length,
+        `${plural(input.steps.length, 'upgrade step')}: ${route}`,
         [route],
       ),
     );
   }
-  for (const change of facts.breakingChanges) {
+  for (const change of input.breakingChanges) {
     const weight = severityWeight(change.severity);
     if (weight === 'automatic') continue;
     if (change.usage === 'used') {
@@ -285,13 +298,13 @@ function pathFactors(facts: DecisionFacts, model: DecisionModel): Factor[] {
       );
     }
   }
-  if (facts.pendingMigrations > 0) {
+  if (input.pendingMigrations > 0) {
     out.push(
       factor(
         'optionA.pendingMigrations',
         a.pendingMigrations,
         1,
-        `${plural(facts.pendingMigrations, 'migration')} pending or stuck on the installed release`,
+        `${plural(input.pendingMigrations, 'migration')} pending or stuck on the installed release`,
         ['cozy-system/ConfigMap/cozystack-version'],
       ),
     );
@@ -331,18 +344,18 @@ function total(
   };
 }
 
-export function scoreOptionA(facts: DecisionFacts, model: DecisionModel): OptionScore {
+export function scoreOptionA(input: ScoringInput, model: DecisionModel): OptionScore {
   const factors = [
-    ...repairFactors(facts, model),
-    ...historyFactors(facts, model),
-    ...pathFactors(facts, model),
+    ...repairFactors(input, model),
+    ...historyFactors(input, model),
+    ...pathFactors(input, model),
   ];
   return total('Incremental in-place upgrade', model.optionA.baseSuccess, factors, model);
 }
 
-export function scoreOptionC(facts: DecisionFacts, model: DecisionModel): OptionScore {
+export function scoreOptionC(input: ScoringInput, model: DecisionModel): OptionScore {
   const c = model.optionC;
-  const target = facts.target ? `v${facts.target.replace(/^v/, '')}` : 'the target release';
+  const target = input.target ? `v${input.target.replace(/^v/, '')}` : 'the target release';
   const factors: Factor[] = [
     factor(
       'optionC.install',
@@ -352,18 +365,18 @@ export function scoreOptionC(facts: DecisionFacts, model: DecisionModel): Option
       [target],
     ),
   ];
-  if (facts.tenantWorkloads > 0) {
+  if (input.tenantWorkloads > 0) {
     factors.push(
       factor(
         'optionC.perTenantWorkload',
         c.perTenantWorkload,
-        facts.tenantWorkloads,
-        `Recreate and migrate ${plural(facts.tenantWorkloads, 'tenant application')}`,
+        input.tenantWorkloads,
+        `Recreate and migrate ${plural(input.tenantWorkloads, 'tenant application')}`,
         ['HelmReleases in tenant-* namespaces'],
       ),
     );
   }
-  for (const change of facts.breakingChanges) {
+  for (const change of input.breakingChanges) {
     if (change.usage !== 'used' || severityWeight(change.severity) !== 'manual') continue;
     factors.push(
       factor('optionC.breakingChangeUsed', c.breakingChangeUsed, 1, `Convert data for: ${change.title}`, [
@@ -371,7 +384,7 @@ export function scoreOptionC(facts: DecisionFacts, model: DecisionModel): Option
       ]),
     );
   }
-  const blocking = blockingFindings(facts.findings);
+  const blocking = blockingFindings(input.findings);
   if (blocking.length > 0) {
     factors.push(
       factor(

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.js';
 import { buildAssessment } from '../../src/decide/assessment.js';
 import { DEFAULT_MODEL } from '../../src/decide/model.js';
-import { riskOf } from '../../src/decide/options.js';
+import { riskOf } from '../../src/decide/score.js';
 import { finding, parts, pod, referencePath, seedLikeFindings, seedLikeParts } from './inputs.js';
 
 const factorIds = (factors: Array<{ id: string }>) => factors.map((f) => f.id);
@@ -191,6 +191,37 @@ describe('what one networking repair covers', () => {
     assert.ok(!factorIds(a.factors).includes('optionA.blockingUnexplained'));
     const alone = buildAssessment(parts({ findings: [releases] })).options.A;
     assert.equal(alone.factors[0]!.id, 'optionA.blockingUnexplained');
+  });
+
+  it('learns what a finding means from the role its check declares, not from the check name', () => {
+    const seed = seedLikeFindings();
+    const plugin = finding({
+      check: 'ingress-probe',
+      title: 'Ingress controller down',
+      objects: ['ns/deployment/x'],
+    });
+    const declared = (role?: 'workload') => [
+      ...parts().checks,
+      { id: 'ingress-probe', title: 'Ingress', role },
+    ];
+    const withRole = buildAssessment(
+      seedLikeParts({ findings: [...seed.findings, plugin], checks: declared('workload') }),
+    ).options.A;
+    assert.match(
+      withRole.factors.find((f) => f.id === 'optionA.cascadePerObject')!.description,
+      /with Ingress controller down: presumed downstream/,
+    );
+    const withoutRole = buildAssessment(
+      seedLikeParts({ findings: [...seed.findings, plugin], checks: declared() }),
+    ).options.A;
+    assert.ok(
+      withoutRole.factors.some((f) => f.id === 'optionA.blockingUnexplained' && f.basis[0] === plugin.id),
+    );
+    // The Kube-OVN finding stands for a networking repair because kube-ovn declares `networking`, not by its name.
+    const undeclared = parts().checks.map((c) => (c.id === 'kube-ovn' ? { id: c.id, title: c.title } : c));
+    const plain = buildAssessment(seedLikeParts({ checks: undeclared })).options.A;
+    assert.ok(!factorIds(plain.factors).includes('optionA.repairNetworking'));
+    assert.ok(factorIds(plain.factors).includes('optionA.repairOther'));
   });
 
   it('warning-severity breaking changes in use are listed at no cost; info ones not at all', () => {
