@@ -19,7 +19,8 @@ export const ROOMS: Record<string, number> = {
   backup: 5,
   decide: 5,
   report: 5,
-  cli: 6,
+  migration: 6,
+  cli: 7,
 };
 
 function sourceFiles(dir: string): string[] {

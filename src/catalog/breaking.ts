@@ -49,7 +49,7 @@ function listNames(names: string[]): string {
   return names.length > MAX_LISTED ? `${shown} and ${names.length - MAX_LISTED} more` : shown;
 }
 
-type HelmReleaseDetector = Extract<Detector, { kind: 'helmRelease' }>;
+export type HelmReleaseDetector = Extract<Detector, { kind: 'helmRelease' }>;
 
 function describeHelmRelease(d: HelmReleaseDetector): string {
   const parts: string[] = [];
@@ -84,23 +84,35 @@ function deployedVersion(release: HelmReleaseFacts): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether one HelmRelease is what the detector describes. A release whose deployed chart version is unknown
+ * matches a `chartVersionBelow` detector: it may well be below.
+ */
+export function helmReleaseMatches(d: HelmReleaseDetector, hr: HelmReleaseFacts): boolean {
+  if (d.namespace && hr.namespace !== d.namespace) return false;
+  if (d.namespacePrefix && !hr.namespace.startsWith(d.namespacePrefix)) return false;
+  if (d.name && hr.name !== d.name) return false;
+  if (d.chart && hr.chart !== d.chart) return false;
+  if (d.releaseName && hr.releaseName !== d.releaseName) return false;
+  if (d.labels && !Object.entries(d.labels).every(([k, v]) => hr.labels[k] === v)) return false;
+  if (d.valueKeysAny && !d.valueKeysAny.some((key) => hr.valueKeys.includes(key))) return false;
+  if (d.chartVersionBelow) {
+    const version = deployedVersion(hr);
+    if (version && semver.gte(version, d.chartVersionBelow)) return false;
+  }
+  return true;
+}
+
 function matchHelmRelease(d: HelmReleaseDetector, inventory: Inventory): DetectorResult {
   const unreadable = unreadableReason(inventory, TYPE_KEYS.helmReleases);
   const described = describeHelmRelease(d);
   const matches: string[] = [];
   for (const hr of inventory.helmReleases) {
-    if (d.namespace && hr.namespace !== d.namespace) continue;
-    if (d.namespacePrefix && !hr.namespace.startsWith(d.namespacePrefix)) continue;
-    if (d.name && hr.name !== d.name) continue;
-    if (d.chart && hr.chart !== d.chart) continue;
-    if (d.releaseName && hr.releaseName !== d.releaseName) continue;
-    if (d.labels && !Object.entries(d.labels).every(([k, v]) => hr.labels[k] === v)) continue;
+    if (!helmReleaseMatches(d, hr)) continue;
     const keys = d.valueKeysAny?.filter((key) => hr.valueKeys.includes(key));
-    if (keys && keys.length === 0) continue;
     let detail = `chart ${hr.chart}`;
     if (d.chartVersionBelow) {
       const version = deployedVersion(hr);
-      if (version && semver.gte(version, d.chartVersionBelow)) continue;
       detail = version
         ? `chart ${hr.chart} ${version} < ${d.chartVersionBelow}`
         : `chart ${hr.chart}, deployed version unknown`;

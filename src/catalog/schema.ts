@@ -99,6 +99,58 @@ export const DetectorSchema = z.discriminatedUnion('kind', [
 
 export const BreakingSeveritySchema = z.enum(['blocker', 'warning', 'info']);
 
+/**
+ * One mechanical rewrite of an app's manifest, as the release's own migration script does it in place. The
+ * migration kit (Option C: apps are re-created on a fresh install of the target) applies the same rewrite.
+ */
+export const KitOpSchema = z.discriminatedUnion('op', [
+  /** Every `resources` map anywhere in the values becomes {cpu, memory}, limits over requests (migration 16). */
+  z.strictObject({ op: z.literal('flattenResources') }),
+  /** Top-level values keys move under one key (`size` → `volume.size`). */
+  z.strictObject({
+    op: z.literal('moveValues'),
+    keys: z.array(z.string().min(1)).min(1),
+    under: z.string().min(1),
+  }),
+  /** In every entry of the map at `under` (e.g. `nodeGroups`), key `from` is renamed `to`. */
+  z.strictObject({
+    op: z.literal('renameInEach'),
+    under: z.string().min(1),
+    from: z.string().min(1),
+    to: z.string().min(1),
+  }),
+  /**
+   * A values key leaves the app for a platform setting: with `item`, a true value adds `item` to the setting's
+   * comma-separated list; without, the value (a list is comma-joined) becomes the setting.
+   */
+  z.strictObject({
+    op: z.literal('valueToPlatform'),
+    key: z.string().min(1),
+    setting: z.string().min(1),
+    item: z.string().min(1).optional(),
+  }),
+  /** The app kind is renamed: new chart, API kind and HelmRelease name prefix. */
+  z.strictObject({
+    op: z.literal('renameApp'),
+    chart: z.string().min(1),
+    kind: z.string().min(1),
+    prefix: z.string(),
+  }),
+  /** A VirtualMachine becomes a VMDisk (its system disk) plus a VMInstance (migration 29 of v1.0). */
+  z.strictObject({ op: z.literal('splitVirtualMachine') }),
+]);
+
+/**
+ * How the migration kit carries an app this change touches. `mechanical`: the kit rewrites the manifest;
+ * `manual`: the data changes form, an operator converts it (the change's `action`); `none`: nothing in an app's
+ * manifest changes (a platform-side change), with why. Absent: a blocker is manual, anything else is reviewed.
+ */
+export const KitSchema = z.discriminatedUnion('conversion', [
+  z.strictObject({ conversion: z.literal('mechanical'), ops: z.array(KitOpSchema).min(1) }),
+  z.strictObject({ conversion: z.literal('manual') }),
+  z.strictObject({ conversion: z.literal('none'), reason: z.string().min(1) }),
+]);
+
 export const BreakingChangeSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be lower-case kebab-case'),
   title: z.string().min(1),
@@ -111,6 +163,8 @@ export const BreakingChangeSchema = z.strictObject({
   detect: z.array(DetectorSchema).min(1),
   /** When one matches, a used change is already prepared for (e.g. a backup target exists): severity drops to warning. */
   mitigatedBy: z.array(DetectorSchema).optional(),
+  /** How the migration kit carries an app this change touches (see KitSchema). */
+  kit: KitSchema.optional(),
   source,
 });
 
@@ -173,6 +227,8 @@ export type Release = z.infer<typeof ReleaseSchema>;
 export type Detector = z.infer<typeof DetectorSchema>;
 export type BreakingSeverity = z.infer<typeof BreakingSeveritySchema>;
 export type BreakingChange = z.infer<typeof BreakingChangeSchema>;
+export type KitOp = z.infer<typeof KitOpSchema>;
+export type Kit = z.infer<typeof KitSchema>;
 export type RequiredStop = z.infer<typeof RequiredStopSchema>;
 export type Bundle = z.infer<typeof BundleSchema>;
 export type CatalogFile = z.infer<typeof CatalogFileSchema>;

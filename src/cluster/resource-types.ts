@@ -26,6 +26,7 @@ export const BUILTIN_TYPES = {
   endpointSlices: typed('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices'),
   pvcs: core('PersistentVolumeClaim', 'persistentvolumeclaims'),
   pvs: core('PersistentVolume', 'persistentvolumes', false),
+  ingresses: typed('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
   deployments: typed('apps', 'v1', 'Deployment', 'deployments'),
   daemonsets: typed('apps', 'v1', 'DaemonSet', 'daemonsets'),
   statefulsets: typed('apps', 'v1', 'StatefulSet', 'statefulsets'),

@@ -353,6 +353,31 @@ export function scoreOptionA(input: ScoringInput, model: DecisionModel): OptionS
   return total('Incremental in-place upgrade', model.optionA.baseSuccess, factors, model);
 }
 
+/**
+ * Option C's cost of re-creating and migrating the tenant applications (HelmReleases in tenant-* namespaces).
+ * The migration plan prices each tenant with the same row, so its hours add up to this factor.
+ */
+export function tenantWorkloadFactor(tenantWorkloads: number, model: DecisionModel): Factor {
+  return factor(
+    'optionC.perTenantWorkload',
+    model.optionC.perTenantWorkload,
+    tenantWorkloads,
+    `Recreate and migrate ${plural(tenantWorkloads, 'tenant application')}`,
+    ['HelmReleases in tenant-* namespaces'],
+  );
+}
+
+/** Option C's data conversions: one per breaking change in use whose data an operator converts by hand. */
+export function conversionFactors(changes: readonly BreakingChangeUse[], model: DecisionModel): Factor[] {
+  return changes
+    .filter((change) => change.usage === 'used' && severityWeight(change.severity) === 'manual')
+    .map((change) =>
+      factor('optionC.breakingChangeUsed', model.optionC.breakingChangeUsed, 1, `Convert data for: ${change.title}`, [
+        change.id,
+      ]),
+    );
+}
+
 export function scoreOptionC(input: ScoringInput, model: DecisionModel): OptionScore {
   const c = model.optionC;
   const target = input.target ? `v${input.target.replace(/^v/, '')}` : 'the target release';
@@ -365,25 +390,8 @@ export function scoreOptionC(input: ScoringInput, model: DecisionModel): OptionS
       [target],
     ),
   ];
-  if (input.tenantWorkloads > 0) {
-    factors.push(
-      factor(
-        'optionC.perTenantWorkload',
-        c.perTenantWorkload,
-        input.tenantWorkloads,
-        `Recreate and migrate ${plural(input.tenantWorkloads, 'tenant application')}`,
-        ['HelmReleases in tenant-* namespaces'],
-      ),
-    );
-  }
-  for (const change of input.breakingChanges) {
-    if (change.usage !== 'used' || severityWeight(change.severity) !== 'manual') continue;
-    factors.push(
-      factor('optionC.breakingChangeUsed', c.breakingChangeUsed, 1, `Convert data for: ${change.title}`, [
-        change.id,
-      ]),
-    );
-  }
+  if (input.tenantWorkloads > 0) factors.push(tenantWorkloadFactor(input.tenantWorkloads, model));
+  factors.push(...conversionFactors(input.breakingChanges, model));
   const blocking = blockingFindings(input.findings);
   if (blocking.length > 0) {
     factors.push(

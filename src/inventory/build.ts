@@ -29,9 +29,13 @@ import {
 } from './reducers.js';
 import type { EventFacts, Inventory, PodFacts } from './types.js';
 
-/** Built-in types the inventory reads: all of them except Secrets, whose content it never needs. */
+/**
+ * Built-in types the inventory reads: all of them except Secrets, whose content it never needs, and Ingresses,
+ * which only the migration plan reads (a check never needs them, so they never make a verdict INCOMPLETE).
+ */
+const NOT_FOR_THE_INVENTORY = new Set(['secrets', 'ingresses']);
 const INVENTORY_BUILTINS: readonly ResourceType[] = Object.entries(BUILTIN_TYPES)
-  .filter(([name]) => name !== 'secrets')
+  .filter(([name]) => !NOT_FOR_THE_INVENTORY.has(name))
   .map(([, type]) => type);
 
 /** Custom types the inventory summarises (counts and names): those in the stateful groups of CozyStack. */
