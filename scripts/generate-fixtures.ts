@@ -12,6 +12,7 @@ import type { K8sObject } from '../test/support/objects.js';
 import { healthy, tenantOnly } from './fixtures/healthy.js';
 import { kubectlMixed } from './fixtures/kubectl-mixed.js';
 import { seedIncident } from './fixtures/seed-incident.js';
+import { tenants } from './fixtures/tenants.js';
 import type { FixtureOutput } from './fixtures/types.js';
 import { kubectlJsonList } from './fixtures/write.js';
 
@@ -20,6 +21,7 @@ export const FIXTURE_BUILDERS: ReadonlyArray<() => FixtureOutput> = [
   healthy,
   tenantOnly,
   kubectlMixed,
+  tenants,
 ];
 
 /** Every generated file, keyed by its path relative to fixtures/ (forward slashes). */

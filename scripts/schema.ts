@@ -1,7 +1,14 @@
-// `npm run schema`: writes schema/assessment.schema.json from the zod schema (a test keeps them equal).
+// `npm run schema`: writes schema/assessment.schema.json and schema/migration-plan.schema.json from their zod
+// schemas (tests keep them equal).
 import { writeFileSync } from 'node:fs';
+import { migrationPlanJsonSchema } from '../src/migration/schema.js';
 import { assessmentJsonSchema } from '../src/report/json.js';
 
-const target = new URL('../schema/assessment.schema.json', import.meta.url);
-writeFileSync(target, assessmentJsonSchema());
-process.stdout.write(`wrote ${target.pathname.split('/').slice(-2).join('/')}\n`);
+for (const [file, text] of [
+  ['assessment.schema.json', assessmentJsonSchema()],
+  ['migration-plan.schema.json', migrationPlanJsonSchema()],
+] as const) {
+  const target = new URL(`../schema/${file}`, import.meta.url);
+  writeFileSync(target, text);
+  process.stdout.write(`wrote schema/${file}\n`);
+}

@@ -35,9 +35,11 @@ export interface AppKind {
   until?: string;
   /** First release with this kind. */
   since?: string;
+  /** Volume claims the app's operators name without the release name (VictoriaMetrics, Grafana of a module). */
+  claims?: RegExp;
 }
 
-const RECREATE_CHECK = 'kubectl -n {ns} wait helmrelease/{hr} --for=condition=Ready --timeout=15m';
+const RECREATE_CHECK = '`kubectl -n {ns} wait helmrelease/{hr} --for=condition=Ready --timeout=15m`';
 
 const recreate = (chart: string, kind: string, prefix: string, extra: Partial<AppKind> = {}): AppKind => ({
   chart,
@@ -187,7 +189,7 @@ export const APP_KINDS: readonly AppKind[] = [
     prefix: 'virtual-machine-',
     until: '1.0.0',
     method: 'volume-copy',
-    how: 'Stop the VM. Old cluster: `virtctl vmexport download {hr}-export --vm={hr} -n {ns} --output={hr}.img.gz`. New cluster: `virtctl image-upload pvc <the new disk> -n {ns} --image-path={hr}.img.gz` before the VM is started.',
+    how: 'Stop the VM. Old cluster: `virtctl vmexport download {hr}-export --vm={hr} -n {ns} --output={hr}.img.gz`. New cluster, before the VM boots: `virtctl image-upload pvc <its new disk> -n {ns} --no-create --image-path={hr}.img.gz`.',
     check: 'The VM boots on the new cluster and the image checksum (`sha256sum`) matches the export.',
   },
   {
@@ -195,7 +197,7 @@ export const APP_KINDS: readonly AppKind[] = [
     kind: 'VMDisk',
     prefix: 'vm-disk-',
     method: 'volume-copy',
-    how: 'Stop the VMs using it. Old cluster: `virtctl vmexport download {hr}-export --pvc={hr} -n {ns} --output={hr}.img.gz`. New cluster: `virtctl image-upload pvc {hr} -n {ns} --image-path={hr}.img.gz`.',
+    how: 'Stop the VMs using it. Old cluster: `virtctl vmexport download {hr}-export --pvc={hr} -n {ns} --output={hr}.img.gz`. New cluster, once the disk exists: `virtctl image-upload pvc {hr} -n {ns} --no-create --image-path={hr}.img.gz`.',
     check: 'The image checksum (`sha256sum`) matches the export and the VMs using the disk boot.',
   },
   recreate('vm-instance', 'VMInstance', 'vm-instance-', {
@@ -232,6 +234,7 @@ export const APP_KINDS: readonly AppKind[] = [
   recreate('vpc', 'VirtualPrivateCloud', 'virtualprivatecloud-'),
   module('ingress', 'Ingress'),
   module('monitoring', 'Monitoring', {
+    claims: /^(vmstorage|vmselect|vminsert|vlogs|grafana|alerta)-/,
     how: 'Re-created by the Tenant; metrics and logs history stays on the old cluster unless its volumes are copied.',
   }),
   module('info', 'Info'),

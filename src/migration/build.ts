@@ -75,7 +75,7 @@ export function buildMigrationPlan(inputs: PlanInputs): BuiltPlan {
   const tree = tenantTree(inventory.namespaces, releases);
   const perApp = hoursOf(tenantWorkloadFactor(1, inputs.model));
   const entries: Entry[] = carried.map((c) => ({ carried: c, app: describeApp(c, objects, perApp) }));
-  attachDependencies(entries);
+  attachDependencies(entries, inventory);
   const tenants = tree.map((node) => describeTenant(node, entries, objects, inputs.model));
   const ordered = runOrder(tenants, entries);
   const kit = assignManifests(tree, ordered, entries, objects);
@@ -176,8 +176,12 @@ function describeApp(c: CarriedApp, objects: MigrationObjects, hours: Hours): Pl
   const releasesHere = objects.helmReleases
     .filter((o) => o.metadata.namespace === ns && rec(rec(rec(o.spec).chart).spec).chart !== 'tenant')
     .map((o) => o.metadata.name);
+  const claims = c.cozystackApp ? c.kind?.claims : undefined;
   const owns = (o: { namespace: string; name: string; labels: Record<string, string> }) =>
-    c.role !== 'tenant' && o.namespace === ns && ownerRelease(o, releasesHere) === c.facts.name;
+    c.role !== 'tenant' &&
+    o.namespace === ns &&
+    (ownerRelease(o, releasesHere) === c.facts.name ||
+      (claims?.test(o.name) === true && ownerRelease(o, releasesHere) === undefined));
   const pvs = new Map(objects.volumes.map((v) => [v.name, v]));
   const volumesRead = objects.volumes.length > 0 || objects.volumeClaims.every((claim) => !claim.volumeName);
   const volumes = objects.volumeClaims
@@ -200,7 +204,7 @@ function describeApp(c: CarriedApp, objects: MigrationObjects, hours: Hours): Pl
             method === 'volume-copy'
               ? 'Copy each volume (a backup tool such as Velero with file-system backup, or rsync between two pods mounting the old and new claims).'
               : 'Nothing to copy: applying the manifest re-creates it.',
-          check: fillNew('kubectl -n {ns} wait helmrelease/{hr} --for=condition=Ready --timeout=15m'),
+          check: fillNew('`kubectl -n {ns} wait helmrelease/{hr} --for=condition=Ready --timeout=15m`'),
         };
   const notes = [...c.notes];
   if (hasData && volumes.length === 0 && c.role !== 'tenant')
@@ -237,8 +241,11 @@ function describeApp(c: CarriedApp, objects: MigrationObjects, hours: Hours): Pl
   };
 }
 
-/** Secrets, ConfigMaps, buckets and other apps each app names (valuesFrom and its values). */
-function attachDependencies(entries: readonly Entry[]): void {
+/**
+ * Secrets, ConfigMaps, buckets and other apps each app names (valuesFrom and its values). A tenant Kubernetes
+ * cluster also depends on the etcd its namespace uses (`namespace.cozystack.io/etcd`): its state lives there.
+ */
+function attachDependencies(entries: readonly Entry[], inventory: Inventory): void {
   const apps = entries.map((e) => e.app);
   const byRelease = new Map(apps.map((a) => [key(a.namespace, a.release), a]));
   for (const { carried: c, app } of entries) {
@@ -251,6 +258,12 @@ function attachDependencies(entries: readonly Entry[]): void {
       .sort();
     app.dependsOn.buckets = refs.buckets;
     const named = refs.releases.map((r) => key(app.namespace, r));
+    if (c.cozystackApp && c.kind?.chart === 'kubernetes') {
+      const etcd = inventory.namespaces.find((n) => n.name === app.namespace)?.annotations[
+        'namespace.cozystack.io/etcd'
+      ];
+      if (etcd) named.push(key(etcd, 'etcd'));
+    }
     // A bucket named in the values that is a Bucket app of the same namespace must exist first.
     for (const bucket of refs.buckets) {
       const bucketApp = apps.find(
@@ -273,7 +286,11 @@ function describeTenant(
   model: DecisionModel,
 ): PlanTenant {
   const apps = entries.map((e) => e.app);
-  const mine = entries.filter((e) => tenantOf(e.carried) === node.namespace).map((e) => e.app);
+  const ROLE_RANK = { tenant: 0, module: 1, app: 2 } as const;
+  const mine = entries
+    .filter((e) => tenantOf(e.carried) === node.namespace)
+    .map((e) => e.app)
+    .sort((a, b) => ROLE_RANK[a.role] - ROLE_RANK[b.role] || a.release.localeCompare(b.release));
   const tenantValues = objects.helmReleases.find(
     (o) =>
       node.release &&

@@ -153,11 +153,9 @@ export function platformSettings(
 }
 
 const apply = (path: string) =>
-  path.endsWith('.age')
-    ? `age -d -i <your age key> ${path} | kubectl apply -f -`
-    : `kubectl apply -f ${path}`;
+  path.endsWith('.age') ? `\`age -d -i KEY ${path} | kubectl apply -f -\`` : `\`kubectl apply -f ${path}\``;
 const waitReady = (namespace: string, release: string) =>
-  `kubectl -n ${namespace} wait helmrelease/${release} --for=condition=Ready --timeout=15m`;
+  `\`kubectl -n ${namespace} wait helmrelease/${release} --for=condition=Ready --timeout=15m\``;
 
 function conversionLines(app: PlanApp): string[] {
   return app.conversion.changes.flatMap((c) => {
@@ -246,22 +244,39 @@ export function runbook(
           ]
         : [];
     const module = app.role === 'module';
-    const applies = module
-      ? ['Created by the Tenant (its settings, if any, were applied in the tenant step).']
-      : app.manifests.length > 0
-        ? [...app.manifests.map(apply), ...app.targetReleases.map((r) => waitReady(app.namespace, r))]
-        : ['No manifest: this app cannot be created on the target as it is (see the conversion above).'];
+    const applyAndWait = (index: number) => [
+      apply(app.manifests[index]!),
+      ...(app.targetReleases[index] ? [waitReady(app.namespace, app.targetReleases[index]!)] : []),
+    ];
+    const moving = app.move.method === 'recreate' || app.move.method === 'tenant' ? [] : [app.move.how];
+    let work: string[];
+    if (module) {
+      work = ['Created by the Tenant (its settings, if any, were applied in the tenant step).', ...moving];
+    } else if (app.manifests.length === 0) {
+      work = [
+        'No manifest: this app cannot be created on the target as it is (see the conversion above).',
+        ...moving,
+      ];
+    } else if (app.move.method === 'volume-copy' && app.manifests.length > 1) {
+      // A split VM: the disk exists and holds the copied image before the instance that boots from it.
+      work = [
+        ...applyAndWait(0),
+        ...moving,
+        ...app.manifests.slice(1).flatMap((_, i) => applyAndWait(i + 1)),
+      ];
+    } else {
+      work = [...app.manifests.flatMap((_, i) => applyAndWait(i)), ...moving];
+    }
     steps.push({
       phase: data ? 'data' : 'stateless',
-      title: `${app.kind ?? `HelmRelease (${app.chart})`} ${app.namespace}/${app.name}${data ? ` — ${app.data.size}` : ''}${marks}`,
+      title: `${app.kind ?? `HelmRelease (${app.chart})`} ${app.namespace}/${app.name}${data && app.data.bytes > 0 ? ` — ${app.data.size}` : ''}${marks}`,
       tenant: app.namespace,
       app: key(app.namespace, app.release),
       do: [
         ...conversionLines(app),
         ...withheld,
         ...(data ? [`On the old cluster, stop the writers of ${app.namespace}/${app.release}.`] : []),
-        ...applies,
-        ...(app.move.method === 'recreate' || app.move.method === 'tenant' ? [] : [app.move.how]),
+        ...work,
       ],
       check: [app.move.check, ...exposureChecks(app)],
       manifests: module ? [] : app.manifests,

@@ -1305,6 +1305,43 @@ export function configMap(c: {
 }
 
 /** A Secret; `stringData` values are base64-encoded into `data`, as the API server stores them. */
+/** A networking.k8s.io/v1 Ingress routing each host to one Service port; status carries the controller's address. */
+export function ingress(i: {
+  name: string;
+  namespace: string;
+  created: string;
+  hosts: string[];
+  service: { name: string; port: number };
+  className?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  tlsSecret?: string;
+  address?: string;
+}): K8sObject {
+  const spec: Obj = {};
+  if (i.className) spec.ingressClassName = i.className;
+  spec.rules = i.hosts.map((host) => ({
+    host,
+    http: {
+      paths: [
+        {
+          backend: { service: { name: i.service.name, port: { number: i.service.port } } },
+          path: '/',
+          pathType: 'Prefix',
+        },
+      ],
+    },
+  }));
+  if (i.tlsSecret) spec.tls = [{ hosts: i.hosts, secretName: i.tlsSecret }];
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: meta('Ingress', { ...i, generation: 1 }),
+    spec,
+    status: { loadBalancer: i.address ? { ingress: [{ ip: i.address }] } : {} },
+  };
+}
+
 export function secret(s: {
   name: string;
   namespace: string;
