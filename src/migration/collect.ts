@@ -76,7 +76,7 @@ const T = BUILTIN_TYPES;
 
 /** The types the plan reads, in the version the cluster serves when discovery says. */
 export function migrationTypes(discovered: readonly ResourceType[], includeSecrets: boolean): ResourceType[] {
-  const wanted = [T.namespaces, T.helmReleases, T.pvcs, T.pvs, T.ingresses, T.services];
+  const wanted: ResourceType[] = [T.namespaces, T.helmReleases, T.pvcs, T.pvs, T.ingresses, T.services];
   if (includeSecrets) wanted.push(T.secrets);
   return wanted.map((type) => discovered.find((d) => typeKey(d) === typeKey(type)) ?? type);
 }

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { loadCatalog } from '../../src/cli/catalog.js';
 import { breakingChangesOf, planUpgrade } from '../../src/catalog/path.js';
-import { clusterFacts } from '../../src/decide/assessment.js';
+import { clusterSection } from '../../src/decide/assessment.js';
 import { DEFAULT_MODEL, resolveModel } from '../../src/decide/model.js';
-import { scoreOptionC } from '../../src/decide/options.js';
+import { rolesOf } from '../../src/decide/roles.js';
+import { scoreOptionC } from '../../src/decide/score.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { BuiltPlan } from '../../src/migration/build.js';
 import { renderPlanMarkdown } from '../../src/migration/render.js';
@@ -33,10 +34,11 @@ function optionC(inventory: Inventory, target: string, model = DEFAULT_MODEL) {
     {
       findings: [],
       rootCauses: [],
+      roles: rolesOf([]),
       steps: upgrade.steps,
       breakingChanges: breakingChangesOf(upgrade),
       pendingMigrations: 0,
-      tenantWorkloads: clusterFacts(inventory).tenantWorkloads,
+      tenantWorkloads: clusterSection(inventory).tenantWorkloads,
       installed: upgrade.installed.version,
       target: upgrade.target,
     },
