@@ -1,7 +1,8 @@
 // Finds and loads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (several files,
 // merged: the first file to set a cluster, user, context or current-context wins), else ~/.kube/config,
 // else the in-cluster service account. Every failure is a BadInputError naming the file and context.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -17,15 +18,16 @@ export interface LoadedKubeConfig {
   server: string;
 }
 
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** Where the kubelet mounts a pod's service-account token, CA and namespace. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Points the in-cluster configuration at another service-account folder (tests, or a token mounted elsewhere). */
+export const SERVICE_ACCOUNT_DIR_ENV = 'COZY_ASSESS_SERVICE_ACCOUNT_DIR';
 
 export interface KubeConfigRequest {
   kubeconfig?: string;
   context?: string;
   env?: NodeJS.ProcessEnv;
   home?: string;
-  /** Prefix of the service-account folder (tests); '' in a pod. */
-  inClusterPrefix?: string;
 }
 
 export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): LoadedKubeConfig {
@@ -33,17 +35,7 @@ export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): Loa
   const files = kubeconfigFiles(request.kubeconfig, env, request.home ?? homedir());
   const kc = new k8s.KubeConfig();
   if (files.length === 0) {
-    const prefix = request.inClusterPrefix ?? '';
-    if (!env.KUBERNETES_SERVICE_HOST || !existsSync(prefix + SERVICE_ACCOUNT_TOKEN)) {
-      throw new BadInputError(
-        'no kubeconfig found: --kubeconfig not given, KUBECONFIG not set, ~/.kube/config does not exist, and not running in a pod',
-        undefined,
-        'kubeconfig',
-        'pass --kubeconfig FILE (and --context NAME), or read a saved state with --snapshot DIR',
-      );
-    }
-    // client-node reads KUBERNETES_SERVICE_HOST/PORT from process.env itself.
-    kc.loadFromCluster(prefix);
+    loadInCluster(kc, env);
   } else {
     mergeInto(
       kc,
@@ -70,6 +62,56 @@ export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): Loa
     );
   }
   return { kc, files, context, server: cluster.server };
+}
+
+/**
+ * The pod's own configuration, as client-go's rest.InClusterConfig: the API server from
+ * KUBERNETES_SERVICE_HOST/PORT, the CA and the token (read again once a minute, as client-go does, since projected tokens rotate)
+ * from the service-account folder.
+ */
+function loadInCluster(kc: KubeConfig, env: NodeJS.ProcessEnv): void {
+  const dir = env[SERVICE_ACCOUNT_DIR_ENV] || SERVICE_ACCOUNT_DIR;
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  const tokenFile = join(dir, 'token');
+  if (!host || !existsSync(tokenFile)) {
+    throw new BadInputError(
+      'no kubeconfig found: --kubeconfig not given, KUBECONFIG not set, ~/.kube/config does not exist, and not running in a pod' +
+        (host ? ` (KUBERNETES_SERVICE_HOST is set, but ${tokenFile} does not exist)` : ''),
+      undefined,
+      'kubeconfig',
+      'pass --kubeconfig FILE (and --context NAME), or read a saved state with --snapshot DIR',
+    );
+  }
+  if (!port) {
+    throw new BadInputError(
+      'in-cluster configuration: KUBERNETES_SERVICE_HOST is set but KUBERNETES_SERVICE_PORT is not',
+      undefined,
+      'KUBERNETES_SERVICE_PORT',
+      'set KUBERNETES_SERVICE_PORT (the kubelet sets both in a pod), or pass --kubeconfig FILE',
+    );
+  }
+  const namespaceFile = join(dir, 'namespace');
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: 'in-cluster',
+        server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`,
+        caFile: join(dir, 'ca.crt'),
+        skipTLSVerify: false,
+      },
+    ],
+    users: [{ name: 'service-account', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
+    contexts: [
+      {
+        name: 'in-cluster',
+        cluster: 'in-cluster',
+        user: 'service-account',
+        namespace: existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined,
+      },
+    ],
+    currentContext: 'in-cluster',
+  });
 }
 
 function isHttpUrl(server: unknown): server is string {

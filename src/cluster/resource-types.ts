@@ -76,6 +76,49 @@ export const STATEFUL_CUSTOM_GROUPS = [
   'operator.cluster.x-k8s.io',
 ] as const;
 
+/**
+ * The API groups of those families that CozyStack's releases serve (their charts' CRDs at v0.37.2 and v1.6.2,
+ * KubeVirt's and CDI's own, the aggregated CozyStack APIs), by name. RBAC grants groups by exact name only, so
+ * the read-only ClusterRole in deploy/ (scripts/generate-rbac.ts) lists these; a group of a family missing
+ * here is read all the same, and under that role it is forbidden and named in the report.
+ */
+export const STATEFUL_CUSTOM_GROUP_NAMES = [
+  'cluster.x-k8s.io',
+  'addons.cluster.x-k8s.io',
+  'bootstrap.cluster.x-k8s.io',
+  'controlplane.cluster.x-k8s.io',
+  'infrastructure.cluster.x-k8s.io',
+  'ipam.cluster.x-k8s.io',
+  'runtime.cluster.x-k8s.io',
+  'operator.cluster.x-k8s.io',
+  'cozystack.io',
+  'apps.cozystack.io',
+  'core.cozystack.io',
+  'sdn.cozystack.io',
+  'backups.cozystack.io',
+  'strategy.backups.cozystack.io',
+  'dashboard.cozystack.io',
+  'etcd-operator.cozystack.io',
+  'gateway.cozystack.io',
+  'kubevirt.io',
+  'cdi.kubevirt.io',
+  'forklift.cdi.kubevirt.io',
+  'snapshot.kubevirt.io',
+  'export.kubevirt.io',
+  'instancetype.kubevirt.io',
+  'pool.kubevirt.io',
+  'migrations.kubevirt.io',
+  'clone.kubevirt.io',
+  'kamaji.clastix.io',
+  'postgresql.cnpg.io',
+  'k8s.mariadb.com',
+  'etcd.aenix.io',
+  'kubeovn.io',
+  'piraeus.io',
+  'velero.io',
+  'source.toolkit.fluxcd.io',
+] as const;
+
 export function isStatefulCustomGroup(group: string): boolean {
   return STATEFUL_CUSTOM_GROUPS.some((g) => group === g || group.endsWith(`.${g}`));
 }

@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { transportError } from '../../src/cluster/http.js';
-import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
+import { loadKubeConfig, SERVICE_ACCOUNT_DIR_ENV } from '../../src/cluster/kubeconfig.js';
 import { connectionError } from '../../src/cluster/live.js';
 import { BadInputError, ExitCode, IncompleteError } from '../../src/errors.js';
 import { testTls } from '../support/tls.js';
@@ -126,32 +126,51 @@ describe('kubeconfig discovery', () => {
   });
 
   test('in a pod (no kubeconfig): the service account token and CA', async () => {
-    const prefix = join(root, 'pod');
-    const accountDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    const accountDir = join(root, 'pod', 'serviceaccount');
     await mkdir(accountDir, { recursive: true });
     await writeFile(join(accountDir, 'token'), 'pod-token');
     await writeFile(join(accountDir, 'ca.crt'), testTls().caPem);
-    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
-    process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
-    process.env.KUBERNETES_SERVICE_PORT = '443';
-    try {
-      const env = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
-      const loaded = loadKubeConfig(k8s, { env, home: join(root, 'empty-home'), inClusterPrefix: prefix });
-      assert.equal(loaded.server, 'https://10.96.0.1:443');
-      assert.deepEqual(loaded.files, []);
-      const opts: { headers?: Record<string, string>; ca?: Buffer } = {};
-      await loaded.kc.applyToHTTPSOptions(opts);
-      assert.equal(opts.headers?.Authorization, 'Bearer pod-token');
-      assert.equal(opts.ca?.toString(), testTls().caPem);
-    } finally {
-      for (const [key, value] of [
-        ['KUBERNETES_SERVICE_HOST', saved.host],
-        ['KUBERNETES_SERVICE_PORT', saved.port],
-      ] as const) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    }
+    await writeFile(join(accountDir, 'namespace'), 'cozy-assess\n');
+    const env = {
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+      [SERVICE_ACCOUNT_DIR_ENV]: accountDir,
+    };
+    const loaded = loadKubeConfig(k8s, { env, home: join(root, 'empty-home') });
+    assert.equal(loaded.server, 'https://10.96.0.1:443');
+    assert.deepEqual(loaded.files, []);
+    assert.equal(loaded.kc.getContextObject(loaded.context)?.namespace, 'cozy-assess');
+    const opts: { headers?: Record<string, string>; ca?: Buffer } = {};
+    await loaded.kc.applyToHTTPSOptions(opts);
+    assert.equal(opts.headers?.Authorization, 'Bearer pod-token');
+    assert.equal(opts.ca?.toString(), testTls().caPem);
+  });
+
+  test('in a pod with an IPv6 service address: the host is bracketed', async () => {
+    const accountDir = join(root, 'pod6');
+    await mkdir(accountDir, { recursive: true });
+    await writeFile(join(accountDir, 'token'), 't');
+    const env = {
+      KUBERNETES_SERVICE_HOST: 'fd00::1',
+      KUBERNETES_SERVICE_PORT: '6443',
+      [SERVICE_ACCOUNT_DIR_ENV]: accountDir,
+    };
+    assert.equal(
+      loadKubeConfig(k8s, { env, home: join(root, 'empty-home') }).server,
+      'https://[fd00::1]:6443',
+    );
+  });
+
+  test('KUBERNETES_SERVICE_HOST set but no token: says which file is missing', () => {
+    const env = {
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+      [SERVICE_ACCOUNT_DIR_ENV]: join(root, 'nowhere'),
+    };
+    badInput(
+      () => loadKubeConfig(k8s, { env, home: join(root, 'empty-home') }),
+      /nowhere\/token does not exist/,
+    );
   });
 
   test('no current-context: lists the contexts to choose from', async () => {

@@ -10,6 +10,10 @@
 //
 // Served types: every built-in type of BUILTIN_TYPES from a Kubernetes API group, plus one type per CRD
 // object in the data (so HelmReleases are served only when their CRD is present, like a real cluster).
+//
+// With `rbac`, every resource request is authorised as the RBAC authorizer does (verb, group, resource or
+// resource/subresource, namespace): a list is `list`, one object `get`, an exec `create` on `pods/exec`.
+// Discovery and /version stay open, as the default system:discovery binding leaves them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createHttpServer } from 'node:http';
@@ -21,8 +25,9 @@ import { join } from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
-import { apiVersionOf, type KubeObject, typeKey } from '../../src/cluster/types.js';
+import { apiVersionOf, type KubeObject, type ResourceType, typeKey } from '../../src/cluster/types.js';
 import { FakeStore, itemJson, listPage, parseSelector, type ServedType } from './fake-store.js';
+import { type RbacPolicy, type RequestAttributes, rbacAllows } from './rbac.js';
 import { testTls } from './tls.js';
 
 /** One injected fault. `target` is a type key (`pods`, `helmreleases.helm.toolkit.fluxcd.io`) or '*' (every request). */
@@ -54,6 +59,10 @@ export interface FakeApiServerOptions {
    */
   execResults?: Record<string, ExecResult>;
   faults?: Fault[];
+  /** The rules the client's account holds; every resource request they do not allow answers 403. None = all allowed. */
+  rbac?: RbacPolicy;
+  /** More Kubernetes types to serve (empty), for clients that map other kinds (kubectl apply of deploy/). */
+  extraTypes?: ResourceType[];
   /** gitVersion of /version (default: the snapshot's version.json, else v1.31.4). */
   version?: string;
 }
@@ -86,7 +95,7 @@ export const FAKE_CONTEXT = 'fake';
 
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const { objects, version } = await loadData(options);
-  const store = new FakeStore(objects);
+  const store = new FakeStore(objects, options.extraTypes);
   const tls = options.tls ?? true;
   const material = tls ? testTls() : undefined;
   const state = new ServerState(store, options, version);
@@ -243,6 +252,11 @@ class ServerState {
       return send(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
     }
     const resource = parseResourcePath(url.pathname);
+    if (resource) {
+      const verb = resource.name === undefined ? 'list' : 'get';
+      const denied = this.rbacDenial({ verb, ...resource, resource: resource.plural });
+      if (denied) return send(403, denied);
+    }
     const served = resource ? this.store.find(resource.group, resource.version, resource.plural) : undefined;
     const target = served ? typeKey(served.type) : undefined;
 
@@ -317,6 +331,21 @@ class ServerState {
     const command = url.searchParams.getAll('command');
     entry.exec = { namespace, pod: name, container, command };
     await this.applyFaults('pods/exec', false);
+    const denied = this.rbacDenial({
+      verb: 'create',
+      group: '',
+      resource: 'pods',
+      subresource: 'exec',
+      namespace,
+      name,
+    });
+    if (denied) {
+      entry.status = 403;
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(denied)}\r\nConnection: close\r\n\r\n${denied}`,
+      );
+      return;
+    }
     if (this.forbidden.has('pods/exec')) {
       return refuse(
         403,
@@ -356,6 +385,21 @@ class ServerState {
       );
       ws.close(1000);
     });
+  }
+
+  /** The Status body of a 403 when `rbac` is set and does not allow the request, else undefined. */
+  private rbacDenial(request: RequestAttributes): string | undefined {
+    if (!this.options.rbac || rbacAllows(this.options.rbac, request)) return undefined;
+    const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
+    const what = request.name ? `${request.resource} "${request.name}"` : request.resource;
+    const scope =
+      request.namespace === undefined ? 'at the cluster scope' : `in the namespace "${request.namespace}"`;
+    return statusBody(
+      403,
+      'Forbidden',
+      `${what} is forbidden: User "system:serviceaccount:cozy-assess:cozy-assess" cannot ${request.verb} resource "${resource}" in API group "${request.group}" ${scope}`,
+      { group: request.group, kind: request.resource, ...(request.name ? { name: request.name } : {}) },
+    );
   }
 
   closeExecSockets(): void {

@@ -46,9 +46,10 @@ const BUILTIN_SHORT_NAMES: Record<string, string[]> = {
 export class FakeStore {
   readonly types = new Map<string, ServedType>();
 
-  constructor(objects: Iterable<KubeObject>) {
+  /** `extraTypes`: Kubernetes types the tool does not read, served too (for a client such as kubectl apply). */
+  constructor(objects: Iterable<KubeObject>, extraTypes: readonly ResourceType[] = []) {
     const all = [...objects];
-    for (const type of BUILTIN_TYPE_LIST) {
+    for (const type of [...BUILTIN_TYPE_LIST, ...extraTypes]) {
       if (isKubernetesGroup(type.group))
         this.serve(type, [type.version], false, BUILTIN_SHORT_NAMES[typeKey(type)] ?? []);
     }
