@@ -24,7 +24,7 @@ import { tempDirs } from '../support/temp.js';
 const run = promisify(execFile);
 const DEPLOY = join(REPO_ROOT, 'deploy');
 const NOW = '2025-10-24T12:00:00Z';
-const FIXTURES = ['healthy', 'seed-incident', 'tenant-only', 'kubectl-mixed'];
+const FIXTURES = ['healthy', 'seed-incident', 'tenant-only', 'kubectl-mixed', 'tenants'];
 const tempDir = tempDirs('cozy-deploy-');
 const withKubectl = { skip: kubectlAvailable() ? false : 'kubectl is not on PATH' };
 
