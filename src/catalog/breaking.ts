@@ -202,6 +202,24 @@ function matchWorkload(d: Extract<Detector, { kind: 'workload' }>, inventory: In
   return { state: 'no-match', evidence: `no ${what}` };
 }
 
+function matchSecretKeys(d: Extract<Detector, { kind: 'secretKeys' }>, inventory: Inventory): DetectorResult {
+  const fact = inventory.secretKeys[d.secret];
+  const what = `Secret ${d.secret} with keys ${d.keys.join(', ')}`;
+  if (!fact) {
+    return {
+      state: 'unknown',
+      evidence: `cannot tell whether there is a ${what}: cozy-assess does not read that Secret`,
+    };
+  }
+  if (fact.status === 'unreadable')
+    return { state: 'unknown', evidence: `cannot tell whether there is a ${what}: ${fact.reason}` };
+  if (fact.status === 'absent') return { state: 'no-match', evidence: `no Secret ${d.secret}` };
+  const missing = d.keys.filter((key) => !fact.keys.includes(key));
+  if (missing.length > 0)
+    return { state: 'no-match', evidence: `Secret ${d.secret} lacks key ${missing.join(', ')}` };
+  return { state: 'match', evidence: `Secret ${d.secret} has keys ${d.keys.join(', ')}` };
+}
+
 function matchKubernetesBelow(minimum: string, inventory: Inventory): DetectorResult {
   const server = inventory.serverVersion ? semver.coerce(inventory.serverVersion) : null;
   if (!server) return { state: 'unknown', evidence: 'the API server version was not read' };
@@ -224,6 +242,8 @@ export function evaluateDetector(detector: Detector, inventory: Inventory): Dete
       return matchConfigMapKey(detector, inventory);
     case 'workload':
       return matchWorkload(detector, inventory);
+    case 'secretKeys':
+      return matchSecretKeys(detector, inventory);
     case 'kubernetesBelow':
       return matchKubernetesBelow(detector.version, inventory);
     case 'platform':
@@ -242,8 +262,22 @@ function combine(results: DetectorResult[]): { state: DetectorResult['state']; e
   return { state: 'no-match', evidence: results.map((r) => r.evidence).join('; ') };
 }
 
-/** Used when any detector matches; unknown when none matches but one could not be evaluated; else not used. */
-export function assessUsage(change: BreakingChange, inventory: Inventory): UsageResult {
+/**
+ * Used when any detector matches; unknown when none matches but one could not be evaluated; else not used.
+ * A change limited to an installed range (`installedRange`) is not used by a cluster installed outside it.
+ */
+export function assessUsage(change: BreakingChange, inventory: Inventory, installed?: string): UsageResult {
+  if (
+    change.installedRange &&
+    installed !== undefined &&
+    !semver.satisfies(installed, change.installedRange)
+  ) {
+    return {
+      usage: 'not used',
+      evidence: `the installed v${installed} is outside ${change.installedRange}, the releases this concerns`,
+      severity: change.severity,
+    };
+  }
   const detected = combine(change.detect.map((d) => evaluateDetector(d, inventory)));
   if (detected.state === 'no-match')
     return { usage: 'not used', evidence: detected.evidence, severity: change.severity };

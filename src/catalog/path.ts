@@ -1,15 +1,20 @@
 // The upgrade path between two releases, computed with semver (never by date: release lines overlap).
 //
-// Rule (documented in releases.yaml and the README): take the newest non-avoided patch of every minor line
-// after the installed release's line, up to the target (on the target's line, the target itself); merge consecutive
-// lines whose chosen releases migrate to the same counter target into one step at the last of them, since
-// they run the same migrations; a required stop (the newest v0.41 patch before v1.0) always ends a step.
-// v0.28.0 → v0.37.2 gives 0.30.6, 0.31.2, 0.32.1, 0.33.3, 0.35.5, 0.36.3, 0.37.2: the reference report's
-// "7 incremental steps" for a gap of 9 minor versions.
+// Two strategies; both skip releases to avoid and make every required stop (the newest v0.41 patch before
+// v1.0, the only stop upstream documents).
+// - `conservative` (the default, an operating choice): take the newest non-avoided patch of every minor line
+//   after the installed release's line, up to the target (on the target's line, the target itself); merge
+//   consecutive lines whose chosen releases migrate to the same counter target into one step at the last of
+//   them, since they run the same migrations; a required stop always ends a step. v0.28.0 → v0.37.2 gives
+//   0.30.6, 0.31.2, 0.32.1, 0.33.3, 0.35.5, 0.36.3, 0.37.2: the reference report's "7 incremental steps" for
+//   a gap of 9 minor versions.
+// - `shortest`: the fewest steps upstream supports. Both migration runners (the v0 installer, the v1 hook
+//   Job) apply every pending migration in order, so one apply crosses several minors: the required stops,
+//   then the target. v0.28.0 → v0.37.2 is one step; v0.41 → v1.6 is one step.
 import semver from 'semver';
 import { BadInputError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import type { VersionSchema } from '../model/assessment.js';
+import type { PathStrategy, VersionSchema } from '../model/assessment.js';
 import { assessUsage } from './breaking.js';
 import { detectInstalled } from './detect.js';
 import type {
@@ -26,6 +31,9 @@ import { minorLine, parseVersion, withV } from './version.js';
 import type { z } from 'zod';
 
 export type VersionSection = z.infer<typeof VersionSchema>;
+export type { PathStrategy } from '../model/assessment.js';
+
+export const DEFAULT_STRATEGY: PathStrategy = 'conservative';
 
 const DAY_MS = 86_400_000;
 
@@ -74,7 +82,7 @@ export function resolveTarget(catalog: Catalog, spec: string): Release {
   }
   if (release.avoid) {
     const instead = release.avoid.instead
-      ? `target ${withV(release.avoid.instead)} instead`
+      ? `target ${withV(release.avoid.instead)} or a later patch instead`
       : 'target a later patch';
     throw new BadInputError(
       `--target: ${withV(release.version)} is a release to avoid: ${release.avoid.reason} (${release.avoid.source})`,
@@ -120,9 +128,45 @@ function requiredStopsBetween(catalog: Catalog, from: string, to: string): Map<s
   return stops;
 }
 
-/** Releases to apply in order from `from` (exclusive) to `to` (inclusive). Pure; see the rule at the top. */
-export function computeStops(catalog: Catalog, from: string, to: string): PlannedStop[] {
+/** Releases to apply in order from `from` (exclusive) to `to` (inclusive). Pure; see the rules at the top. */
+export function computeStops(
+  catalog: Catalog,
+  from: string,
+  to: string,
+  strategy: PathStrategy = DEFAULT_STRATEGY,
+): PlannedStop[] {
   if (semver.gte(from, to)) return [];
+  return strategy === 'shortest' ? shortestStops(catalog, from, to) : conservativeStops(catalog, from, to);
+}
+
+/** Minor lines of the catalog after `from`'s line up to `to`'s line, in order. */
+function linesBetween(catalog: Catalog, from: string, to: string): string[] {
+  const lines = catalog.releases
+    .filter((r) => semver.gt(r.version, from) && semver.lte(r.version, to))
+    .map((r) => minorLine(r.version))
+    .filter((line) => line !== minorLine(from));
+  return [...new Set(lines)];
+}
+
+function shortestStops(catalog: Catalog, from: string, to: string): PlannedStop[] {
+  const stops = requiredStopsBetween(catalog, from, to);
+  const ends = [...stops.keys()].filter((v) => semver.lt(v, to)).sort(semver.compare);
+  const planned: PlannedStop[] = [];
+  let previous = from;
+  for (const version of [...ends, to]) {
+    const step: PlannedStop = {
+      release: findRelease(catalog, version)!,
+      lines: linesBetween(catalog, previous, version),
+    };
+    const stop = stops.get(version);
+    if (stop) step.requiredStop = stop;
+    planned.push(step);
+    previous = version;
+  }
+  return planned;
+}
+
+function conservativeStops(catalog: Catalog, from: string, to: string): PlannedStop[] {
   const stops = requiredStopsBetween(catalog, from, to);
   const installedLine = minorLine(from);
   const byLine = new Map<string, Release[]>();
@@ -160,12 +204,17 @@ export function computeStops(catalog: Catalog, from: string, to: string): Planne
   return planned;
 }
 
-function stepNotes(catalog: Catalog, from: string, planned: PlannedStop): string[] {
+function stepNotes(catalog: Catalog, from: string, planned: PlannedStop, strategy: PathStrategy): string[] {
   const to = planned.release;
   const notes: string[] = [];
-  if (planned.lines.length > 1) {
+  if (planned.lines.length > 1 && strategy === 'conservative') {
     notes.push(
       `lines ${planned.lines.join(', ')} run the same migrations (counter target ${to.migrationTarget}): one step to ${withV(to.version)}`,
+    );
+  }
+  if (planned.lines.length > 1 && strategy === 'shortest') {
+    notes.push(
+      `one apply crosses lines ${planned.lines.join(', ')}: the migration runner applies every pending migration in order (counter target ${to.migrationTarget}); read the notes of every line crossed`,
     );
   }
   if (planned.requiredStop) {
@@ -200,11 +249,18 @@ function stepNotes(catalog: Catalog, from: string, planned: PlannedStop): string
   return notes;
 }
 
-function crossedChanges(catalog: Catalog, inventory: Inventory, from: string, to: string, step: string) {
+function crossedChanges(
+  catalog: Catalog,
+  inventory: Inventory,
+  installed: string,
+  from: string,
+  to: string,
+  step: string,
+) {
   return catalog.breakingChanges
     .filter((c) => semver.gt(c.version, from) && semver.lte(c.version, to))
     .map((change): CrossedBreakingChange => {
-      const usage = assessUsage(change, inventory);
+      const usage = assessUsage(change, inventory, installed);
       return {
         id: change.id,
         title: change.title,
@@ -295,6 +351,8 @@ function ageDays(
 export interface PlanOptions {
   /** Detection already done (the assess command shares it); detected from the inventory otherwise. */
   installed?: InstalledVersion;
+  /** How the steps are chosen (default conservative). */
+  strategy?: PathStrategy;
 }
 
 /** Detects, resolves the target and computes the path. Throws BadInputError (exit 2) for a bad target. */
@@ -305,6 +363,7 @@ export function planUpgrade(
   options: PlanOptions = {},
 ): UpgradePlan {
   const target = resolveTarget(catalog, targetSpec);
+  const strategy = options.strategy ?? DEFAULT_STRATEGY;
   const installed = options.installed ?? detectInstalled(inventory, catalog);
   const installedRelease = installed.version ? findRelease(catalog, installed.version) : undefined;
   const plan: UpgradePlan = {
@@ -312,6 +371,8 @@ export function planUpgrade(
     target: target.version,
     targetRequested: targetSpec,
     minorGap: null,
+    strategy,
+    stepCounts: null,
     steps: [],
     breakingChanges: [],
     migrationCounter: checkCounter(installed, installedRelease),
@@ -341,18 +402,22 @@ export function planUpgrade(
       `the installed ${withV(installedRelease.version)} is a release to avoid: ${installedRelease.avoid.reason} (${installedRelease.avoid.source})`,
     );
   }
+  plan.stepCounts = {
+    conservative: computeStops(catalog, installed.version, target.version, 'conservative').length,
+    shortest: computeStops(catalog, installed.version, target.version, 'shortest').length,
+  };
   let from = installed.version;
   let counter = installed.migrationCounter ?? installedRelease.migrationTarget;
-  for (const planned of computeStops(catalog, installed.version, target.version)) {
+  for (const planned of computeStops(catalog, installed.version, target.version, strategy)) {
     const to = planned.release;
-    const changes = crossedChanges(catalog, inventory, from, to.version, to.version);
+    const changes = crossedChanges(catalog, inventory, installed.version, from, to.version, to.version);
     plan.breakingChanges.push(...changes);
     plan.steps.push({
       from,
       to: to.version,
       migrations: { from: counter, to: Math.max(counter, to.migrationTarget) },
       breakingChanges: changes.map(toBreakingChangeUse),
-      notes: stepNotes(catalog, from, planned),
+      notes: stepNotes(catalog, from, planned, strategy),
     });
     from = to.version;
     counter = Math.max(counter, to.migrationTarget);
@@ -370,6 +435,8 @@ export function toVersionSection(plan: UpgradePlan): VersionSection {
     target: plan.target,
     minorGap: plan.minorGap,
     steps: plan.steps,
+    strategy: plan.strategy,
+    ...(plan.stepCounts ? { stepCounts: plan.stepCounts } : {}),
     bundle: plan.installed.bundle,
     migrationCounter: plan.installed.migrationCounter,
     installedAgeDays: plan.installedAgeDays,

@@ -29,7 +29,12 @@ export const AvoidSchema = z.strictObject({
 export const ReleaseSchema = z.strictObject({
   version: stableVersion,
   date: isoDate,
-  /** `cozystack-version` data.version this release migrates to (highest migration file + 1). */
+  /**
+   * `cozystack-version` data.version this release migrates to. v0: the highest file in scripts/migrations/ + 1
+   * (the installer computes it so from v0.31). v1: `migrations.targetVersion` in
+   * packages/core/platform/values.yaml, which the files do not give (v1.2.1 has files 34, 35 and 37 and
+   * target 36: patch branches backport single slots).
+   */
   migrationTarget: z.number().int().nonnegative(),
   /** Minimum Kubernetes version of the management cluster, `major.minor`. */
   minKubernetes: z
@@ -80,6 +85,13 @@ const workloadDetector = z.strictObject({
   name: z.string().optional(),
   imagePrefix: z.string().optional(),
 });
+const secretKeysDetector = z.strictObject({
+  kind: z.literal('secretKeys'),
+  /** `namespace/name`: one of the Secrets the inventory reads key names of (never values). */
+  secret: z.string().regex(/^[^/]+\/[^/]+$/, 'must be namespace/name'),
+  /** Matches when the Secret exists and has every one of these keys. */
+  keys: z.array(z.string().min(1)).min(1),
+});
 const kubernetesBelowDetector = z.strictObject({
   kind: z.literal('kubernetesBelow'),
   version: z.string().regex(/^\d+\.\d+$/, 'must be major.minor'),
@@ -93,6 +105,7 @@ export const DetectorSchema = z.discriminatedUnion('kind', [
   customResourceDetector,
   configMapKeyDetector,
   workloadDetector,
+  secretKeysDetector,
   kubernetesBelowDetector,
   platformDetector,
 ]);
@@ -154,8 +167,13 @@ export const KitSchema = z.discriminatedUnion('conversion', [
 export const BreakingChangeSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be lower-case kebab-case'),
   title: z.string().min(1),
-  /** Release that introduced it. */
+  /** Release that introduced it: a path crosses it when it goes from below this release to it or later. */
   version: stableVersion,
+  /**
+   * Only for clusters whose installed release is in this range (harm done by releases the cluster ran,
+   * e.g. `>=1.5.0 <1.5.4`); for any other installed release the change is `not used`.
+   */
+  installedRange: range.optional(),
   affects: z.string().min(1),
   severity: BreakingSeveritySchema,
   action: z.string().min(1),

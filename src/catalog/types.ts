@@ -1,10 +1,10 @@
 // What the catalog, detection and the path produce. UpgradePlan maps one-to-one onto the assessment's
 // `version` section and `breakingChanges` (src/model/assessment.ts): see toVersionSection().
-import type { BreakingChangeUse, PathStep } from '../model/assessment.js';
+import type { BreakingChangeUse, PathStep, PathStrategy } from '../model/assessment.js';
 import type { BreakingChange, Bundle, Release, RequiredStop } from './schema.js';
 
 export type { BreakingChange, Bundle, Detector, Release, RequiredStop } from './schema.js';
-export type { BreakingChangeUse, PathStep } from '../model/assessment.js';
+export type { BreakingChangeUse, PathStep, PathStrategy } from '../model/assessment.js';
 
 /** The validated, merged catalog: releases in ascending semver order. */
 export interface Catalog {
@@ -76,6 +76,11 @@ export interface UpgradePlan {
   targetRequested: string;
   /** Minor lines between installed and target (0.28 → 0.37 = 9; 0.41 → 1.0 = 1). */
   minorGap: number | null;
+  /** How `steps` were chosen. */
+  strategy: PathStrategy;
+  /** Steps each strategy takes; null when no path was computed. */
+  stepCounts: Record<PathStrategy, number> | null;
+  /** The chosen strategy's steps. */
   steps: PathStep[];
   /** Every breaking change crossed, in path order. */
   breakingChanges: CrossedBreakingChange[];

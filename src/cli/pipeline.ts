@@ -6,10 +6,12 @@ import type { ChecksConfig } from '../checks/config.js';
 import { type CheckPlan, type CheckRunResult, runChecks } from '../checks/run.js';
 import type { Finding, RootCause } from '../model/finding.js';
 import type { Check } from '../checks/types.js';
-import { type PageSink, scanCluster } from '../cluster/scan.js';
+import { type PageSink, readOne, scanCluster } from '../cluster/scan.js';
+import { BUILTIN_TYPES } from '../cluster/resource-types.js';
 import { type ListOutcome, type ResourceType, type SourceInfo, typeKey } from '../cluster/types.js';
 import { IncompleteError } from '../errors.js';
 import { createInventoryBuilder, inventoryTypes } from '../inventory/build.js';
+import { secretKeysFact, secretRef, WATCHED_SECRETS } from '../inventory/secrets.js';
 import type { Inventory } from '../inventory/types.js';
 import type { GlobalOptions } from './globals.js';
 import type { Terminal } from './io.js';
@@ -80,6 +82,13 @@ export async function gatherInventory(globals: GlobalOptions, opts: GatherOption
       }`;
       if (unreadable > 0) phase.warn(`${summary}; ${unreadable} types could not be read`);
       else phase.succeed(summary);
+      for (const watched of WATCHED_SECRETS) {
+        const ref = secretRef(watched);
+        const read = await readOne(source, BUILTIN_TYPES.secrets, watched.namespace, watched.name, signal);
+        const fact = secretKeysFact(read);
+        builder.recordSecret(ref, fact);
+        if (globals.verbose) opts.terminal.info(`  secret ${ref} (key names only): ${fact.status}`);
+      }
       const inventory = builder.finish(outcomes, await source.serverVersion());
       return { inventory, outcomes, source: source.info };
     } finally {

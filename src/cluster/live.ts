@@ -211,7 +211,47 @@ class LiveSource implements ClusterSource {
     }
   }
 
+  async getObject(
+    requested: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: ListOptions = {},
+  ): Promise<KubeObject | undefined> {
+    const type = this.discovered?.get(typeKey(requested)) ?? requested;
+    const signal = anySignal(this.options.signal, options.signal);
+    const base = type.group === '' ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
+    const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+    const path = `${base}${scope}/${type.plural}/${encodeURIComponent(name)}`;
+    try {
+      const object = (await this.client.getJson(path, {}, signal)) as Record<string, unknown>;
+      return withTypeMeta(object, apiVersionOf(type), type.kind) as KubeObject;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // 404 on a built-in type is "no such object"; on a custom type it may be the type that is missing.
+      if (error instanceof ApiStatusError && error.status === 404 && isKubernetesGroup(type.group))
+        return undefined;
+      throw getError(error, type, namespace, name);
+    }
+  }
+
   async close(): Promise<void> {}
+}
+
+/** A failed GET of one object as a SourceListError: forbidden names the RBAC rule that would allow it. */
+function getError(
+  error: unknown,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+): SourceListError {
+  if (error instanceof ApiStatusError && error.status === 403) {
+    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
+    return new SourceListError(
+      `forbidden: the account may not get ${type.kind} ${namespace ? `${namespace}/` : ''}${name}; it needs the RBAC verb "get" on resource "${type.plural}" in API group "${type.group}"${where} (resourceNames: ${name}) (server: ${error.serverMessage || error.reason})`,
+      'forbidden',
+    );
+  }
+  return listError(error, type, 0);
 }
 
 /** A per-type failure as an outcome: forbidden, not installed, or failed with a reason a person can act on. */

@@ -62,3 +62,26 @@ async function listOne(
     throw error;
   }
 }
+
+/** One object read by name: found, absent, or unreadable with the reason (never thrown, like a list's outcome). */
+export type ReadOne =
+  | { status: 'found'; object: KubeObject }
+  | { status: 'absent' }
+  | { status: 'unreadable'; reason: string };
+
+export async function readOne(
+  source: ClusterSource,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  signal?: AbortSignal,
+): Promise<ReadOne> {
+  try {
+    const object = await source.getObject(type, namespace, name, { signal });
+    return object ? { status: 'found', object } : { status: 'absent' };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (error instanceof SourceListError) return { status: 'unreadable', reason: error.message };
+    throw error;
+  }
+}

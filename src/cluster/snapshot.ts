@@ -98,6 +98,23 @@ class SnapshotSource implements ClusterSource {
     }
   }
 
+  async getObject(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: ListOptions = {},
+  ): Promise<KubeObject | undefined> {
+    options.signal?.throwIfAborted();
+    const entry = this.byType.get(typeKey(type));
+    if (!entry) {
+      throw new SourceListError(
+        `${typeKey(type)}: not in the snapshot ${this.info.path} (that type was not captured)`,
+        'not-installed',
+      );
+    }
+    return entry.objects.find((o) => o.metadata.name === name && o.metadata.namespace === namespace);
+  }
+
   async close(): Promise<void> {}
 }
 

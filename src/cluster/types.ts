@@ -99,5 +99,15 @@ export interface ClusterSource {
   discoverTypes(): Promise<ResourceType[]>;
   /** Objects of one type, page by page. Throws SourceListError when the type cannot be read. */
   listPages(type: ResourceType, options?: ListOptions): AsyncIterable<KubeObject[]>;
+  /**
+   * One object by name (a GET, for what only one object of a type is needed for): undefined when it does
+   * not exist. Throws SourceListError when it cannot be read (forbidden, not captured, failed).
+   */
+  getObject(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options?: ListOptions,
+  ): Promise<KubeObject | undefined>;
   close(): Promise<void>;
 }

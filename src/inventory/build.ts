@@ -27,7 +27,7 @@ import {
   reduceWebhookConfiguration,
   reduceWorkload,
 } from './reducers.js';
-import type { EventFacts, Inventory, PodFacts } from './types.js';
+import type { EventFacts, Inventory, PodFacts, SecretKeysFact } from './types.js';
 
 /**
  * Built-in types the inventory reads: all of them except Secrets, whose content it never needs, and Ingresses,
@@ -60,6 +60,8 @@ const MAX_SUMMARY_NAMES = 50;
 
 export interface InventoryBuilder {
   sink: PageSink;
+  /** The key names of one of WATCHED_SECRETS, read apart from the scan (src/inventory/secrets.ts). */
+  recordSecret(ref: string, fact: SecretKeysFact): void;
   finish(outcomes: readonly ListOutcome[], serverVersion?: string): Inventory;
 }
 
@@ -168,7 +170,11 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     return inventory;
   };
 
-  return { sink, finish };
+  const recordSecret = (ref: string, fact: SecretKeysFact) => {
+    inv.secretKeys[ref] = fact;
+  };
+
+  return { sink, recordSecret, finish };
 }
 
 function resolveOwners(pods: PodFacts[], replicaSetOwners: ReadonlyMap<string, string>): void {

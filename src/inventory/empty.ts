@@ -20,6 +20,7 @@ export function emptyFacts(): InventoryFacts {
     apiServices: [],
     serviceReadyEndpoints: {},
     pvcs: [],
+    secretKeys: {},
     customResources: {},
     counts: {},
   };

@@ -194,6 +194,15 @@ export interface CustomResourceSummary {
   names: string[];
 }
 
+/**
+ * What the inventory knows of one Secret it reads: whether it exists and its key names. Never a value: the
+ * object is reduced to its key names the moment it is read.
+ */
+export type SecretKeysFact =
+  | { status: 'found'; keys: string[] }
+  | { status: 'absent' }
+  | { status: 'unreadable'; reason: string };
+
 export interface Inventory {
   /** The one clock every age is computed against (RFC 3339). */
   now: string;
@@ -215,6 +224,8 @@ export interface Inventory {
   /** Ready endpoint addresses per Service, keyed `namespace/name` (from Endpoints, else EndpointSlices). */
   serviceReadyEndpoints: Record<string, number>;
   pvcs: PvcFacts[];
+  /** The few Secrets a fact needs (WATCHED_SECRETS in src/inventory/secrets.ts), keyed `namespace/name`. */
+  secretKeys: Record<string, SecretKeysFact>;
   /** Custom resources seen, keyed by type key (`proxmoxclusters.infrastructure.cluster.x-k8s.io`). */
   customResources: Record<string, CustomResourceSummary>;
   /** Object counts per type key, whatever the type. */

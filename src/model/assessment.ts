@@ -37,6 +37,13 @@ export const PathStepSchema = z.object({
 });
 export type PathStep = z.infer<typeof PathStepSchema>;
 
+/**
+ * How the upgrade path is chosen. `conservative` (the default): the newest patch of every minor line, lines that
+ * run the same migrations merged. `shortest`: only the stops upstream requires, then the target.
+ */
+export const PathStrategySchema = z.enum(['conservative', 'shortest']);
+export type PathStrategy = z.infer<typeof PathStrategySchema>;
+
 export const VersionSchema = z.object({
   /** Detected installed version (normalised, e.g. `0.28.0`), or null when unknown. */
   installed: z.string().nullable(),
@@ -46,7 +53,12 @@ export const VersionSchema = z.object({
   detectedFrom: z.string().nullable(),
   target: z.string().nullable(),
   minorGap: z.number().int().nullable(),
+  /** The chosen strategy's plan. */
   steps: z.array(PathStepSchema),
+  /** The strategy `steps` follows (absent in documents older than strategies: conservative). */
+  strategy: PathStrategySchema.optional(),
+  /** How many steps each strategy takes for this installed release and target, so the cost of the choice shows. */
+  stepCounts: z.object({ conservative: z.number().int(), shortest: z.number().int() }).optional(),
   bundle: z.string().nullable(),
   migrationCounter: z.number().int().nullable(),
   /** Days since the installed release (or the installer) was created, when known. */

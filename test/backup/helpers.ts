@@ -72,6 +72,20 @@ export function memorySource(types: MemoryType[], options: MemorySourceOptions =
       }
       if (page.length > 0 || index === 0) yield* emit();
     },
+    async getObject(type: ResourceType, namespace: string | undefined, name: string) {
+      const key = typeKey(type);
+      const entry = types.find((t) => typeKey(t.type) === key);
+      if (!entry) return undefined;
+      if (options.forbidden?.includes(key))
+        throw new SourceListError(
+          `${key}: forbidden: User "viewer" cannot get resource "${type.plural}"`,
+          'forbidden',
+        );
+      const all = typeof entry.objects === 'function' ? entry.objects() : entry.objects;
+      for (const object of all)
+        if (object.metadata.name === name && object.metadata.namespace === namespace) return object;
+      return undefined;
+    },
     close: async () => undefined,
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessUsage, evaluateDetector } from '../../src/catalog/breaking.js';
 import { loadCatalog } from '../../src/cli/catalog.js';
+import type { Inventory, SecretKeysFact } from '../../src/inventory/types.js';
 import { deployment, helmRelease, inventory } from './inline-inventory.js';
 
 const catalog = loadCatalog();
@@ -117,36 +118,103 @@ describe('assessUsage', () => {
     );
   });
 
-  it('etcd v1alpha2: a blocker unless the backup strategy exists', () => {
+  describe('etcd v1alpha2 (migration 50): a blocker unless Secret cozy-velero/cozy-backups-creds has both AWS keys', () => {
     const etcd = {
       group: 'etcd.aenix.io',
       kind: 'EtcdCluster',
       count: 2,
       names: ['tenant-a/etcd', 'tenant-b/etcd'],
     };
-    const bare = assessUsage(
-      change('etcd-operator-v1alpha2'),
-      inventory({ customResources: { 'etcdclusters.etcd.aenix.io': etcd } }),
-    );
-    assert.equal(bare.usage, 'used');
-    assert.equal(bare.severity, 'blocker');
-    const prepared = assessUsage(
-      change('etcd-operator-v1alpha2'),
-      inventory({
-        customResources: {
-          'etcdclusters.etcd.aenix.io': etcd,
-          'etcds.strategy.backups.cozystack.io': {
-            group: 'strategy.backups.cozystack.io',
-            kind: 'Etcd',
-            count: 1,
-            names: ['cozy-default-etcd'],
+    const CREDS = 'cozy-velero/cozy-backups-creds';
+    const withSecret = (fact?: SecretKeysFact, extra: Partial<Inventory> = {}) =>
+      assessUsage(
+        change('etcd-operator-v1alpha2'),
+        inventory({
+          customResources: { 'etcdclusters.etcd.aenix.io': etcd },
+          secretKeys: fact ? { [CREDS]: fact } : {},
+          ...extra,
+        }),
+      );
+
+    it('prepared: the Secret exists with both AWS keys (and whatever else it holds)', () => {
+      const prepared = withSecret({
+        status: 'found',
+        keys: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'bucketName', 'endpoint'],
+      });
+      assert.equal(prepared.usage, 'used');
+      assert.equal(prepared.severity, 'warning');
+      assert.match(
+        prepared.evidence,
+        /prepared: Secret cozy-velero\/cozy-backups-creds has keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY/,
+      );
+    });
+
+    it('not prepared: no Secret, or a Secret lacking a key, stays a blocker and says which', () => {
+      const absent = withSecret({ status: 'absent' });
+      assert.equal(absent.severity, 'blocker');
+      assert.match(absent.evidence, /not prepared: no Secret cozy-velero\/cozy-backups-creds/);
+      const oneKey = withSecret({ status: 'found', keys: ['AWS_ACCESS_KEY_ID', 'endpoint'] });
+      assert.equal(oneKey.severity, 'blocker');
+      assert.match(oneKey.evidence, /lacks key AWS_SECRET_ACCESS_KEY/);
+    });
+
+    it('the chart-made cozy-default-etcd Strategy alone is no preparation (it is only the external-S3 fallback)', () => {
+      const strategyOnly = withSecret(
+        { status: 'absent' },
+        {
+          customResources: {
+            'etcdclusters.etcd.aenix.io': etcd,
+            'etcds.strategy.backups.cozystack.io': {
+              group: 'strategy.backups.cozystack.io',
+              kind: 'Etcd',
+              count: 1,
+              names: ['cozy-default-etcd'],
+            },
           },
         },
-      }),
+      );
+      assert.equal(strategyOnly.severity, 'blocker');
+    });
+
+    it('a Secret that could not be read (or was not captured) leaves it a blocker, not known to be prepared', () => {
+      const unread = withSecret({
+        status: 'unreadable',
+        reason: 'secrets: not in the snapshot (that type was not captured)',
+      });
+      assert.equal(unread.severity, 'blocker');
+      assert.match(unread.evidence, /not known to be prepared: .*not captured/);
+      assert.match(withSecret().evidence, /not known to be prepared: .*does not read that Secret/);
+    });
+
+    it('no legacy etcd clusters: not used, whatever the Secret', () => {
+      assert.equal(assessUsage(change('etcd-operator-v1alpha2'), inventory()).usage, 'not used');
+    });
+
+    it('the action names the escape hatch and never asks to create the Strategy', () => {
+      const { action } = change('etcd-operator-v1alpha2');
+      assert.match(action, /etcdAdoptSkipBackup/);
+      assert.match(action, /cozy-backups-creds/);
+      assert.doesNotMatch(action, /[Cc]reate the backup strategy|cozy-default-etcd/);
+    });
+  });
+
+  it('v1 apps (HelmReleases with a chartRef, no chart name) are found by their application kind label', () => {
+    const bucket = helmRelease('tenant-a', 'bucket-media', 'cozystack-bucket-application-default-bucket', {
+      labels: { 'apps.cozystack.io/application.kind': 'Bucket' },
+    });
+    const used = assessUsage(change('bucket-access'), inventory({ helmReleases: [bucket] }));
+    assert.equal(used.usage, 'used');
+    assert.match(used.evidence, /tenant-a\/bucket-media/);
+    const k8s = helmRelease(
+      'tenant-a',
+      'kubernetes-dev',
+      'cozystack-kubernetes-application-default-kubernetes',
+      {
+        labels: { 'apps.cozystack.io/application.kind': 'Kubernetes' },
+      },
     );
-    assert.equal(prepared.severity, 'warning');
-    assert.match(prepared.evidence, /prepared: Etcd cozy-default-etcd exists/);
-    assert.equal(assessUsage(change('etcd-operator-v1alpha2'), inventory()).usage, 'not used');
+    for (const id of ['tenant-workers-persistent-disks', 'tenant-workers-talos'])
+      assert.equal(assessUsage(change(id), inventory({ helmReleases: [k8s] })).usage, 'used', id);
   });
 
   it('custom resources of a type never listed are unknown when its CRD exists', () => {

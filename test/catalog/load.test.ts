@@ -67,6 +67,7 @@ describe('shipped catalog', () => {
     const byVersion = (v: string) => catalog.releases.find((r) => r.version === v)!;
     for (const v of ['0.34.0', '0.34.1', '0.34.2']) assert.equal(byVersion(v).avoid?.instead, '0.34.3');
     assert.ok(byVersion('0.33.0').avoid);
+    for (const v of ['1.0.0', '1.0.1', '1.5.3']) assert.ok(byVersion(v).avoid, v);
     assert.equal(byVersion('0.34.3').avoid, undefined);
     assert.equal(byVersion('0.30.5').installerImage, '0.30.4');
     assert.equal(byVersion('1.0.8').operatorImage, '1.0.7');
@@ -103,6 +104,75 @@ describe('shipped catalog', () => {
       catalog.bundles.filter((b) => b.generation === 'v0').map((b) => b.name),
       ['paas-full', 'paas-hosted', 'distro-full', 'distro-hosted'],
     );
+  });
+});
+
+describe('facts checked against upstream (cozystack/cozystack and cozystack/website)', () => {
+  const catalog = loadCatalog();
+  const byVersion = (v: string) => catalog.releases.find((r) => r.version === v)!;
+  const change = (id: string) => catalog.breakingChanges.find((c) => c.id === id)!;
+
+  it('v1.0.0 and v1.0.1 are avoided: the runner skips the first pending migration, no cozy-proxy guard; v1.0.2 instead', () => {
+    for (const v of ['1.0.0', '1.0.1']) {
+      const avoid = byVersion(v).avoid!;
+      assert.equal(avoid.instead, '1.0.2', v);
+      assert.match(
+        avoid.reason,
+        /skips the first pending migration \(migration 23 when coming from v0\.41\)/,
+      );
+      assert.match(avoid.reason, /cozy-proxy/);
+      assert.match(avoid.source, /run-migrations\.sh@v1\.0\.1 vs @v1\.0\.2/);
+    }
+    assert.equal(byVersion('1.0.2').avoid, undefined);
+  });
+
+  it('v1.5.3 is avoided: never published (a draft release), v1.5.4 instead', () => {
+    const avoid = byVersion('1.5.3').avoid!;
+    assert.equal(avoid.instead, '1.5.4');
+    assert.match(avoid.reason, /never published/);
+    assert.match(avoid.source, /docs\/changelogs\/v1\.5\.4\.md/);
+  });
+
+  it('v0.33.0 is avoided in favour of 0.33.2, as its notes say', () => {
+    assert.equal(byVersion('0.33.0').avoid?.instead, '0.33.2');
+  });
+
+  it('SeaweedFS: clusters that ran v1.5.0–v1.5.3 must run the naming audit (v1.5.4 or v1.6.1+ copy) and recover first', () => {
+    const audit = change('seaweedfs-naming-audit');
+    assert.equal(audit.severity, 'blocker');
+    assert.equal(audit.installedRange, '>=1.5.0 <1.5.4');
+    assert.match(audit.action, /seaweedfs-naming-audit\.sh from a v1\.5\.4 or v1\.6\.1\+ checkout/);
+    assert.match(audit.action, /v1\.6\.0 copy can report a false\s+clean/);
+    assert.match(audit.action, /seaweedfs-431-rename-recovery\.md/);
+    assert.match(change('seaweedfs-chart-4.31').action, /v1\.5\.4 or later/);
+  });
+
+  it('Bucket (v1.1): users are defined after upgrading; clients lose access until then', () => {
+    const bucket = change('bucket-access');
+    assert.match(bucket.action, /no `users` field before v1\.1/);
+    assert.match(bucket.action, /lose access from the upgrade until you add its users/);
+    assert.doesNotMatch(bucket.action, /before the upgrade/);
+  });
+
+  it('citations and wording: #2127 for the releaseName, migrations 20 and 22 said right, paths as upstream has them', () => {
+    const proxy = change('cozy-proxy-release-name');
+    assert.match(proxy.source, /@v0\.41\.10 \(PR #2127\)/);
+    assert.match(proxy.source, /migrate-to-version-1\.0\.sh@v1\.0\.1 vs @v1\.0\.2 \(PR #2128\)/);
+    assert.match(catalog.requiredStops[0]!.reason, /#2127/);
+    const lineage = change('lineage-webhook-dashboard');
+    assert.doesNotMatch(lineage.title, /migration 20/);
+    assert.match(lineage.affects, /migration 20 reinstalls[\s\S]*it bumps no charts/);
+    assert.match(lineage.source, /installer\.sh@v0\.37\.0/);
+    const flux = change('flux-aio');
+    assert.match(flux.affects, /migration 22 is not about Flux/);
+    assert.match(flux.action, /--wait=false since #1846/);
+    assert.match(
+      change('ferretdb-plural-rename').source,
+      /cozystack-api\/templates\/cozystack-resource-definitions\.yaml@v0\.35\.0/,
+    );
+    const text = readFileSync(fileURLToPath(SHIPPED_CATALOG_URL), 'utf8');
+    assert.doesNotMatch(text, /docs\/v1\/operations/, 'the upgrade guide moved to docs/v1.0/');
+    assert.match(text, /content\/en\/docs\/v1\.0\/operations\/upgrades\/_index\.md/);
   });
 });
 

@@ -103,6 +103,10 @@ describe('gatherInventory', () => {
     assert.equal(gathered.outcomes.length, done.length);
     assert.equal(gathered.outcomes.find((o) => o.type === 'secrets')?.status, 'ok');
     assert.equal(gathered.outcomes.find((o) => o.type === 'pods')?.status, 'not-installed');
+    // The watched Secret is read by name (Secrets were captured, that one is not there), key names only.
+    assert.deepEqual(gathered.inventory.secretKeys, {
+      'cozy-velero/cozy-backups-creds': { status: 'absent' },
+    });
   });
 
   it('uses --now as the clock when given', async () => {

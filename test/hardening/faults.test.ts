@@ -221,7 +221,7 @@ describe('assess ends INCOMPLETE (exit 4), naming the type, when a fault does no
     assert.deepEqual(await finishedBackups(runs[1]), []);
   });
 
-  it('503 on every Secrets answer: only the backup reads them, so only the backup run is INCOMPLETE, even with --allow-partial', async () => {
+  it('503 on every Secrets answer: only the backup lists them, so only the backup run is INCOMPLETE, even with --allow-partial', async () => {
     const faults: Fault[] = [{ target: 'secrets', kind: 'status', code: 503 }];
     const [withoutBackup, withBackup] = await assessBoth('secrets-503', { faults });
     assertRetriedThrough(withoutBackup);

@@ -16,8 +16,10 @@ import { describeRun, fixture, type GuardedResult, runGuarded, tempFolder } from
 const DATA_VALUE = 'hardening-secret-data-7c1e';
 const STRING_DATA_VALUE = 'hardening-secret-string-91ad';
 const ANNOTATION_VALUE = 'hardening-secret-annotation-44b0';
+/** In the one Secret the inventory itself reads (for its key names): cozy-velero/cozy-backups-creds. */
+const WATCHED_VALUE = 'hardening-secret-watched-0e6b';
 const b64 = (text: string) => Buffer.from(text).toString('base64');
-const PLANTED = [DATA_VALUE, STRING_DATA_VALUE, ANNOTATION_VALUE];
+const PLANTED = [DATA_VALUE, STRING_DATA_VALUE, ANNOTATION_VALUE, WATCHED_VALUE];
 /** Every form a planted value may take in a file or an output. */
 const FORBIDDEN = PLANTED.flatMap((value) => [value, b64(value)]);
 
@@ -47,6 +49,13 @@ const plantedSecrets: KubeObject[] = [
     metadata: { name: 'planted-string-data', namespace: 'tenant-root' },
     type: 'Opaque',
     stringData: { token: STRING_DATA_VALUE },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'cozy-backups-creds', namespace: 'cozy-velero' },
+    type: 'Opaque',
+    data: { AWS_ACCESS_KEY_ID: b64(WATCHED_VALUE), AWS_SECRET_ACCESS_KEY: b64(WATCHED_VALUE) },
   },
 ];
 
@@ -105,8 +114,16 @@ describe('planted secret values appear in no output and no file but the Secret f
     assert.equal(result.code, 0, describeRun(result));
     const secretsFile = (await filesBelow(join(out, 'with-secrets'))).find((f) => f.rel === 'secrets.json');
     assert.ok(secretsFile, 'secrets.json written');
-    for (const value of [b64(DATA_VALUE), STRING_DATA_VALUE, ANNOTATION_VALUE])
+    for (const value of [b64(DATA_VALUE), STRING_DATA_VALUE, ANNOTATION_VALUE, b64(WATCHED_VALUE)])
       assert.ok(secretsFile.text.includes(value), `the Secret file holds ${value}`);
+  });
+
+  it('the watched Secret is read by the inventory (its key names only) in a run without a backup', async () => {
+    const result = await run(['check', '-v', '--target', 'v0.37.2']);
+    assert.match(
+      result.stderr + result.stdout,
+      /secret cozy-velero\/cozy-backups-creds \(key names only\): found/,
+    );
   });
 
   it('runs every command and output format', async () => {
