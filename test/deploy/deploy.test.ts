@@ -73,6 +73,21 @@ describe('the generated ClusterRoles', () => {
     }
   });
 
+  it('get only the watched Secrets, by name, and only in the role that may list Secrets', () => {
+    const policy = basePolicy();
+    const get = (name?: string) => ({
+      verb: 'get',
+      group: '',
+      resource: 'secrets',
+      namespace: 'cozy-velero',
+      ...(name ? { name } : {}),
+    });
+    assert.ok(rbacAllows(policy, get('cozy-backups-creds')));
+    assert.ok(!rbacAllows(policy, get('another')));
+    assert.ok(!rbacAllows(policy, get()));
+    assert.ok(!rbacAllows({ clusterRules: readRules(false), namespaceRules: {} }, get('cozy-backups-creds')));
+  });
+
   it('grant nothing the code does not read: each built-in resource is read, each custom group is one the tool lists', () => {
     const read = typesRead([], 'include');
     for (const rule of readRules(true)) {
@@ -98,7 +113,9 @@ describe('the generated ClusterRoles', () => {
 
   it('the no-secrets role is the full one without Secrets, and no other rule', () => {
     const strip = (rules: ReturnType<typeof readRules>) =>
-      rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'secrets') }));
+      rules
+        .map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'secrets') }))
+        .filter((r) => r.resources.length > 0);
     assert.deepEqual(readRules(false), strip(readRules(true)));
     assert.ok(
       !rbacAllows(
