@@ -1,12 +1,14 @@
-// `npm run schema`: writes schema/assessment.schema.json and schema/migration-plan.schema.json from their zod
-// schemas (tests keep them equal).
+// `npm run schema`: writes the published JSON Schemas from their zod schemas (tests keep them equal):
+// schema/assessment.schema.json, schema/migration-plan.schema.json and schema/diff.schema.json.
 import { writeFileSync } from 'node:fs';
 import { migrationPlanJsonSchema } from '../src/migration/schema.js';
+import { diffJsonSchema } from '../src/report/diff-render.js';
 import { assessmentJsonSchema } from '../src/report/json.js';
 
 for (const [file, text] of [
   ['assessment.schema.json', assessmentJsonSchema()],
   ['migration-plan.schema.json', migrationPlanJsonSchema()],
+  ['diff.schema.json', diffJsonSchema()],
 ] as const) {
   const target = new URL(`../schema/${file}`, import.meta.url);
   writeFileSync(target, text);

@@ -51,6 +51,7 @@ export function clusterSection(inventory: Inventory): Assessment['cluster'] {
     snapshot: inventory.source.path ?? null,
     kubernetesVersion: inventory.serverVersion ?? null,
     nodes: inventory.nodes.length,
+    nodeNames: inventory.nodes.map((node) => node.name).sort(),
     pods: inventory.pods.length,
     tenantNamespaces: inventory.namespaces.filter((ns) => isTenantNamespace(ns.name)).length,
     tenantWorkloads: inventory.helmReleases.filter((hr) => isTenantNamespace(hr.namespace)).length,

@@ -1,15 +1,13 @@
 // The assessment document: the contract CI users build on. Versioned; renderers read only this.
 // Published as JSON Schema in schema/assessment.schema.json (kept in sync by a test).
 import { z } from 'zod';
+import { AssessmentDiffSchema } from './diff.js';
 import { FindingSchema, RootCauseSchema } from './finding.js';
+import { RiskSchema, VerdictSchema } from './verdict.js';
+
+export { type Risk, RiskSchema, type Verdict, VerdictSchema } from './verdict.js';
 
 export const SCHEMA_VERSION = 1 as const;
-
-export const VerdictSchema = z.enum(['GO', 'NO-GO', 'INCOMPLETE']);
-export type Verdict = z.infer<typeof VerdictSchema>;
-
-export const RiskSchema = z.enum(['low', 'medium', 'high', 'very high']);
-export type Risk = z.infer<typeof RiskSchema>;
 
 export const UsageSchema = z.enum(['used', 'not used', 'unknown']);
 
@@ -109,7 +107,12 @@ export const BackupSummarySchema = z.object({
   path: z.string(),
   complete: z.boolean(),
   verified: z.boolean(),
-  totals: z.object({ objects: z.number().int(), bytes: z.number().int(), size: z.string(), files: z.number().int() }),
+  totals: z.object({
+    objects: z.number().int(),
+    bytes: z.number().int(),
+    size: z.string(),
+    files: z.number().int(),
+  }),
   categories: z.array(BackupTypeTotalsSchema),
   skipped: z.array(z.object({ type: z.string(), reason: z.string() })),
   secrets: z.enum(['included', 'encrypted', 'excluded']),
@@ -139,6 +142,8 @@ export const AssessmentSchema = z.object({
     snapshot: z.string().nullable(),
     kubernetesVersion: z.string().nullable(),
     nodes: z.number().int(),
+    /** Names of the nodes read, sorted: evidence that two assessments read the same cluster. */
+    nodeNames: z.array(z.string()).optional(),
     pods: z.number().int(),
     /** Namespaces named `tenant-*`. */
     tenantNamespaces: z.number().int().nonnegative(),
@@ -168,5 +173,8 @@ export const AssessmentSchema = z.object({
   coverage: CoverageSchema,
   /** Flags that changed what was read or sent (e.g. exec probes). */
   notes: z.array(z.string()).describe('Flags and settings that changed what was read, sent or decided.'),
+  sinceLast: AssessmentDiffSchema.optional().describe(
+    'What changed since the assessment passed with --previous (the reports show it as "Since the last assessment").',
+  ),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;

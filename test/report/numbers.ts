@@ -30,3 +30,15 @@ export function untracedNumbers(markdown: string, assessment: unknown): string[]
   listLengths(assessment, known);
   return [...new Set(numberTokens(withoutListMarkers(markdown)))].filter((token) => !known.has(token));
 }
+
+/** The text a reader of an HTML page sees: no style sheet, no tags or attributes, entities decoded. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
