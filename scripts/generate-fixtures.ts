@@ -11,13 +11,14 @@ import { kubectlPodStatus } from '../test/support/kubectl-status.js';
 import type { K8sObject } from '../test/support/objects.js';
 import { healthy, tenantOnly } from './fixtures/healthy.js';
 import { kubectlMixed } from './fixtures/kubectl-mixed.js';
-import { seedIncident } from './fixtures/seed-incident.js';
+import { seedIncident, seedRepaired } from './fixtures/seed-incident.js';
 import { tenants } from './fixtures/tenants.js';
 import type { FixtureOutput } from './fixtures/types.js';
 import { kubectlJsonList } from './fixtures/write.js';
 
 export const FIXTURE_BUILDERS: ReadonlyArray<() => FixtureOutput> = [
   seedIncident,
+  seedRepaired,
   healthy,
   tenantOnly,
   kubectlMixed,

@@ -220,11 +220,19 @@ export function renderDiffTable(d: AssessmentDiff, chalk: ChalkInstance): string
     }),
     '',
     chalk.bold(`Findings: ${findingsHeadline(d)}`),
-    ...findingRows(d).map(
-      ({ group, change }) =>
-        `  ${colourGroup(group, chalk)} ${change.id}  ${arrow(stateText(change.old), stateText(change.new))}  ${change.title}`,
-    ),
   ];
+  const findings = findingRows(d).map(({ group, change }) => ({
+    group,
+    id: change.id,
+    state: arrow(stateText(change.old), stateText(change.new)),
+    title: change.title,
+  }));
+  const idWidth = Math.max(0, ...findings.map((f) => f.id.length));
+  const stateWidth = Math.max(0, ...findings.map((f) => f.state.length));
+  for (const f of findings)
+    lines.push(
+      `  ${colourGroup(f.group, chalk)} ${f.id.padEnd(idWidth)}  ${f.state.padEnd(stateWidth)}  ${f.title}`,
+    );
   const causes = rootCauseLines(d);
   if (causes.length > 0) {
     lines.push('', chalk.bold('Root causes'));

@@ -213,7 +213,7 @@ describe('diff output', () => {
     assert.match(table, /^Assessment diff: NO-GO → GO\n/);
     assert.match(table, /Verdict {16}NO-GO → GO/);
     assert.match(table, /Findings: 3 fixed · 1 new · 1 still failing/);
-    assert.match(table, / {2}new {11}resource-headroom:nodes {2}pass → warn {2}Nodes without headroom/);
+    assert.match(table, /\n {2}new {11}resource-headroom:nodes {2}pass → warn {13}Nodes without headroom\n/);
     assert.deepEqual(untracedNumbers(table, d), []);
   });
 
