@@ -38,9 +38,6 @@ export interface BackupOptions {
   /** With `secrets: 'encrypt'`: age recipients, or a passphrase (one of the two). */
   recipients?: readonly string[];
   passphrase?: string;
-  source: SourceInfo;
-  /** Kubernetes server version, written to version.json so the backup reads back as a snapshot with it. */
-  serverVersion?: string;
   toolVersion: string;
   /** Start time (names the folder); default: now. */
   now?: Date;
@@ -48,9 +45,14 @@ export interface BackupOptions {
   signal?: AbortSignal;
 }
 
+/** What the commit needs from the scan that fed the sink, and the user's acceptance of a partial backup. */
 export interface CommitOptions {
   /** Accept a backup that skipped forbidden types (exit 0 instead of 4). */
   allowPartial: boolean;
+  /** Where the objects came from, for the manifest. */
+  source: SourceInfo;
+  /** Kubernetes server version, written to version.json so the backup reads back as a snapshot with it. */
+  serverVersion?: string;
 }
 
 export interface BackupCommitResult {
@@ -156,9 +158,9 @@ class Backup implements BackupSession {
     const failed = records.filter((r) => r.status === 'failed');
     const forbidden = records.filter((r) => r.status === 'forbidden');
 
-    if (this.options.serverVersion)
-      await this.staging.writeWhole(VERSION_FILE, versionDocument(this.options.serverVersion));
-    await this.staging.writeWhole(MANIFEST_FILE, `${JSON.stringify(this.manifest(records), null, 2)}\n`);
+    if (options.serverVersion)
+      await this.staging.writeWhole(VERSION_FILE, versionDocument(options.serverVersion));
+    await this.staging.writeWhole(MANIFEST_FILE, `${JSON.stringify(this.manifest(records, options), null, 2)}\n`);
     await this.staging.writeChecksums();
 
     const clean = this.cleanFigures(records);
@@ -252,8 +254,8 @@ class Backup implements BackupSession {
     };
   }
 
-  private manifest(records: TypeRecord[]): Manifest {
-    const info = this.options.source;
+  private manifest(records: TypeRecord[], scan: CommitOptions): Manifest {
+    const info = scan.source;
     const summary = summarizeBackup({
       path: '',
       records,
@@ -279,7 +281,7 @@ class Backup implements BackupSession {
         server: info.server ?? null,
         context: info.context ?? null,
         snapshot: info.path ?? null,
-        kubernetesVersion: this.options.serverVersion ?? null,
+        kubernetesVersion: scan.serverVersion ?? null,
       },
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),

@@ -1,6 +1,6 @@
 // The backup's figures, in the assessment's BackupSummary shape, and the table people read
 // (like the reference report: "All ConfigMaps (3.7M) … Checksums verified … Total: 6.1M").
-import type { BackupSummary } from '../model/assessment.js';
+import type { BackupStatus, BackupSummary } from '../model/assessment.js';
 import type { TypeRecord } from './capture.js';
 import { CATEGORIES, categoryOf } from './layout.js';
 import type { SecretsMode } from './select.js';
@@ -20,7 +20,11 @@ export function summarizeBackup(input: SummaryInput): BackupSummary {
   const skipped: BackupSummary['skipped'] = [];
   for (const record of input.records) {
     if (record.status === 'forbidden' || record.status === 'failed') {
-      skipped.push({ type: record.key, reason: `${record.status}: ${record.reason ?? 'no reason given'}` });
+      skipped.push({
+        type: record.key,
+        cause: record.status,
+        reason: `${record.status}: ${record.reason ?? 'no reason given'}`,
+      });
     }
     if (record.status !== 'ok') continue;
     const category = categoryOf(record.type);
@@ -36,6 +40,7 @@ export function summarizeBackup(input: SummaryInput): BackupSummary {
   const totalBytes = input.files.reduce((sum, f) => sum + f.bytes, 0);
   return {
     path: input.path,
+    status: backupStatus(skipped, input.verified),
     complete: skipped.length === 0,
     verified: input.verified,
     totals: {
@@ -49,6 +54,13 @@ export function summarizeBackup(input: SummaryInput): BackupSummary {
     secrets:
       input.secrets === 'include' ? 'included' : input.secrets === 'encrypt' ? 'encrypted' : 'excluded',
   };
+}
+
+/** A failed read leaves the backup unfinished whatever else happened; then verification; then what was skipped. */
+function backupStatus(skipped: BackupSummary['skipped'], verified: boolean): BackupStatus {
+  if (skipped.some((s) => s.cause === 'failed')) return 'unfinished';
+  if (!verified) return 'failed-verification';
+  return skipped.length > 0 ? 'partial' : 'complete';
 }
 
 /** Sizes as `ls -h` prints them: 512, 1.6K, 144K, 3.7M, 24M (powers of 1024, rounded up). */

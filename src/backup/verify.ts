@@ -6,6 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BadInputError } from '../errors.js';
 import { INCOMPLETE_MARKER, SUMS_FILE } from './layout.js';
+import type { Manifest } from './manifest.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -147,4 +148,28 @@ export async function backupsInside(dir: string): Promise<string[]> {
     if (await stat(join(dir, entry.name, SUMS_FILE)).catch(() => undefined)) found.push(entry.name);
   }
   return found.sort();
+}
+
+/** `backup verify` as lines a person reads: each missing, altered and extra file, then the verdict and what the manifest says. */
+export function describeVerification(result: VerifyResult, manifest: Manifest | undefined): string[] {
+  const lines: string[] = [];
+  for (const file of result.missing) lines.push(`MISSING  ${file}`);
+  for (const file of result.altered) lines.push(`ALTERED  ${file}`);
+  for (const file of result.extra) lines.push(`EXTRA    ${file}`);
+  if (!result.ok) {
+    const counts = `${result.missing.length} missing, ${result.altered.length} altered, ${result.extra.length} extra`;
+    lines.push(`${result.dir}: verification FAILED (${counts}): do not restore from this backup`);
+    return lines;
+  }
+  lines.push(`${result.dir}: checksums verified (${result.files} files match SHA256SUMS)`);
+  if (manifest) {
+    lines.push(
+      `Taken ${manifest.startedAt} from ${manifest.cluster.server ?? manifest.cluster.snapshot ?? manifest.cluster.source} by cozy-assess ${manifest.tool.version}; secrets ${manifest.secrets}`,
+    );
+    for (const skip of manifest.skipped)
+      lines.push(`Not in this backup: ${skip.type} (${skip.cause}: ${skip.reason})`);
+    if (!manifest.complete)
+      lines.push('This backup is PARTIAL: some types could not be read when it was taken');
+  }
+  return lines;
 }

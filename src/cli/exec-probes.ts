@@ -5,8 +5,9 @@ import type { ChecksConfig } from '../checks/config.js';
 import { kubeOvnProbePlan } from '../checks/kube-ovn.js';
 import type { ProbeResult, ProbeResults } from '../cluster/exec-probe.js';
 import type { Inventory } from '../inventory/types.js';
+import type { CommandContext } from './command.js';
 import type { GlobalOptions } from './globals.js';
-import type { Terminal } from './io.js';
+import type { Terminal } from './terminal.js';
 
 export interface ExecProbeRun {
   /** node → socket present, for the nodes with a definite answer only; undefined when none answered. */
@@ -21,12 +22,8 @@ export interface ExecProbeRun {
  * Whether probes will run: the flag is set and the source is live. With a snapshot it says why not on stderr
  * and the run carries on (the daemon socket is then judged from pods and events, as without the flag).
  */
-export function execProbesWanted(
-  options: Record<string, unknown>,
-  globals: GlobalOptions,
-  terminal: Terminal,
-): boolean {
-  if (options.execProbes !== true) return false;
+export function execProbesWanted(asked: boolean, globals: GlobalOptions, terminal: Terminal): boolean {
+  if (!asked) return false;
   if (globals.snapshot) {
     terminal.info(
       'warning: --exec-probes needs a live cluster: a snapshot has no pods to exec into; the Kube-OVN daemon socket is judged from pods and events',
@@ -36,14 +33,14 @@ export function execProbesWanted(
   return true;
 }
 
+/** Probes each node's kube-ovn-cni pod under the run's abort signal, in the namespace the kube-ovn check is configured for. */
 export async function runKubeOvnProbes(
   inventory: Inventory,
-  globals: GlobalOptions,
-  terminal: Terminal,
-  options: { config?: ChecksConfig; signal?: AbortSignal } = {},
+  { globals, terminal, run, io }: Pick<CommandContext, 'globals' | 'terminal' | 'run' | 'io'>,
+  config: ChecksConfig | undefined,
 ): Promise<ExecProbeRun> {
   const { runExecProbes, PROBE_COMMAND } = await import('../cluster/exec-probe.js');
-  const { targets, skipped } = kubeOvnProbePlan(inventory, options.config);
+  const { targets, skipped } = kubeOvnProbePlan(inventory, config);
   const phase = await terminal.phase(
     `Exec probe: ${PROBE_COMMAND.join(' ')} in ${targets.length} kube-ovn-cni pod${targets.length === 1 ? '' : 's'}`,
   );
@@ -52,7 +49,8 @@ export async function runKubeOvnProbes(
     context: globals.context,
     requestTimeoutMs: globals.requestTimeoutMs,
     concurrency: globals.concurrency,
-    signal: options.signal,
+    signal: run.signal,
+    env: io.env,
   });
   const results: ProbeResults = Object.fromEntries(
     Object.entries({ ...skipped, ...probed }).sort(([a], [b]) => a.localeCompare(b)),

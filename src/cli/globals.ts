@@ -1,7 +1,6 @@
 // Global options shared by every command, parsed and validated once.
 import { BadInputError } from '../errors.js';
-
-export type OutputFormat = 'table' | 'json' | 'junit' | 'markdown' | 'yaml';
+import { type OutputFormat, parseOutputFormat } from './formats.js';
 
 export interface GlobalOptions {
   kubeconfig?: string;
@@ -19,8 +18,6 @@ export interface GlobalOptions {
   timeoutMs?: number;
   config?: string;
   catalog?: string;
-  /** Aborted on SIGINT/SIGTERM (set by main): the pipeline stops reading when it fires. */
-  signal?: AbortSignal;
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -65,18 +62,8 @@ export function parsePositiveInt(text: string, flag: string): number {
   return value;
 }
 
-const FORMATS: readonly OutputFormat[] = ['table', 'json', 'junit', 'markdown', 'yaml'];
-
-export function parseOutputFormat(text: string): OutputFormat {
-  const format = (text === 'md' ? 'markdown' : text === 'text' ? 'table' : text) as OutputFormat;
-  if (!FORMATS.includes(format)) {
-    throw new BadInputError(`-o/--output: unknown format '${text}'`, undefined, 'output', `use one of: ${FORMATS.join(', ')}`);
-  }
-  return format;
-}
-
 /** Raw commander values → validated options. */
-export function resolveGlobals(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
+export function resolveGlobals(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
   const str = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
   return {
     kubeconfig: str('kubeconfig'),

@@ -1,163 +1,44 @@
-// The command line: commands, options, exit codes. Command modules are loaded lazily so that
-// `--help` does not pay for the Kubernetes client (about 0.5 s).
-import { Command, CommanderError, Option } from 'commander';
-import { CozyError, ExitCode } from '../errors.js';
-import { type GlobalOptions, resolveGlobals } from './globals.js';
+// Runs one command line: parses it, makes the run (abort signal, --timeout deadline, signals) and the output,
+// hands both to the command, and turns what happened into the exit code. Everything the process gives a run
+// (streams, env, signals, exit) comes in through `Runtime`, so tests run main() in-process.
+import { type Command, CommanderError } from 'commander';
+import { badInputFromZod, CozyError, ExitCode } from '../errors.js';
+import type { CommandContext, CommandDefinition, LiveTuning } from './command.js';
+import { type OutputFormat, render, requireFormat } from './formats.js';
+import { resolveGlobals } from './globals.js';
+import { buildProgram, type LoadCommand } from './program.js';
+import { InterruptedError, processSignals, type SignalSource, startRun } from './run-context.js';
+import { createTerminal, type Io, processIo } from './terminal.js';
 import { toolVersion } from './version.js';
 
 const ISSUES_URL = 'https://github.com/cozystack/cozy-assess/issues';
+/** How long a stopped run (signal or --timeout) may take to end by itself before the process ends anyway. */
+const STOP_GRACE_MS = 5000;
 
-type Action = (options: Record<string, unknown>, globals: GlobalOptions, args: string[]) => Promise<number>;
-
-/** The run in progress, for the SIGINT/SIGTERM handler of main(): the command's name and the abort signal. */
-const current: { command?: string; signal?: AbortSignal } = {};
-
-/** Wraps a command module: resolves globals, runs it, turns its result into the process exit code. */
-function action(load: () => Promise<{ run: Action }>) {
-  return async (...params: unknown[]) => {
-    const command = params[params.length - 1] as Command;
-    const args = params.slice(0, -2).filter((p): p is string => typeof p === 'string');
-    const raw = command.optsWithGlobals();
-    const globals: GlobalOptions = { ...resolveGlobals(raw), signal: current.signal };
-    current.command = command.name();
-    const module = await load();
-    process.exitCode = await module.run(command.opts(), globals, args);
-  };
+/** What the process gives a run; in-process tests pass their own. */
+export interface Runtime extends Io {
+  signals: SignalSource;
+  /** Ends the process (a second signal, or a stopped run that does not end within the grace period). */
+  exit(code: number): void;
+  live?: LiveTuning;
+  stopGraceMs?: number;
 }
 
-const failOn = () =>
-  new Option(
-    '--fail-on <level>',
-    'what makes the run fail: "fail" (blocking findings) or "warn" (warnings too)',
-  )
-    .choices(['fail', 'warn'])
-    .default('fail');
-const plugin = () =>
-  new Option('--plugin <file>', 'load an external check module (repeatable)').argParser(
-    (value: string, previous: string[] = []) => [...previous, value],
-  );
-const execProbes = () =>
-  new Option(
-    '--exec-probes',
-    'exec `test -S /run/openvswitch/kube-ovn-daemon.sock` in each kube-ovn-cni pod (the only non-GET request; off by default)',
-  );
-const secretOptions = (command: Command) =>
-  command
-    .option('--no-secrets', 'leave Secrets out of the backup')
-    .option('--encrypt-secrets', 'encrypt Secret files with age (needs --recipient or --passphrase-file)')
-    .option(
-      '--recipient <age1...>',
-      'age recipient for --encrypt-secrets (repeatable)',
-      (v, p: string[] = []) => [...p, v],
-    )
-    .option('--passphrase-file <file>', 'file holding the passphrase for --encrypt-secrets')
-    .option('--allow-partial', 'accept a backup that skipped forbidden types (otherwise INCOMPLETE, exit 4)');
-
-export function buildProgram(): Command {
-  const program = new Command('cozy-assess')
-    .description(
-      'Assess a CozyStack cluster before an upgrade: health checks, verified backup, Option A (in-place) vs ' +
-        'Option C (fresh install) decision, and a go/no-go report. Reads only; never changes the cluster.',
-    )
-    .version(toolVersion(), '--version', 'print the version')
-    .option(
-      '--kubeconfig <file>',
-      'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)',
-    )
-    .option('--context <name>', 'kubeconfig context to use')
-    .option(
-      '--snapshot <dir>',
-      'read a saved snapshot folder (kubectl -o json/yaml files) instead of a cluster',
-    )
-    .option('--request-timeout <duration>', 'timeout of one API request (500ms, 30s, 2m)', '30s')
-    .option('--timeout <duration>', 'bound on the whole run; past it the run ends INCOMPLETE (exit 4)')
-    .option('--concurrency <n>', 'API requests in flight at once', '4')
-    .option('-o, --output <format>', 'table | json | junit | markdown | yaml (per command)', 'table')
-    .option('--config <file>', 'YAML config: checks, thresholds, suppressions, decision model')
-    .option('--catalog <file>', 'release catalog that overrides or extends the shipped one')
-    .option('--now <time>', 'fix the clock for ages (RFC 3339, e.g. 2026-11-20T12:00:00Z)')
-    .option('--no-color', 'no colour (also with NO_COLOR or CI set)')
-    .option('-q, --quiet', 'no progress lines on stderr')
-    .option('-v, --verbose', 'more detail, and stack traces on internal errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ cozy-assess assess --snapshot fixtures/seed-incident --target v0.37.2 --no-backup
-  $ cozy-assess assess --context prod --target latest --backup-dir /root/cozy-backup
-  $ cozy-assess check -o junit > checks.xml
-  $ cozy-assess path --target v0.37.2 -o markdown
-  $ cozy-assess backup --out /root/cozy-backup && cozy-assess backup verify /root/cozy-backup/20251024-1931
-  $ kubectl get pods,nodes,events -A -o json > state.json && cozy-assess check --snapshot .
-
-Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
-    );
-
-  program
-    .command('assess')
-    .description('run checks, upgrade path, backup and decision; write the go/no-go report')
-    .option('--target <version>', 'target CozyStack version (vX.Y.Z or "latest")', 'latest')
-    .option('--no-backup', 'skip the backup')
-    .option('--backup-dir <dir>', 'where the timestamped backup folder is created', 'cozy-backup')
-    .option('--report <file>', 'Markdown report file (default: cozy-assess-report-<date>.md)')
-    .option('--json <file>', 'also write the assessment JSON to this file')
-    .option('--junit <file>', 'also write JUnit XML to this file')
-    .addOption(failOn())
-    .addOption(plugin())
-    .addOption(execProbes())
-    .action(action(() => import('./commands/assess.js')));
-  secretOptions(program.commands.at(-1)!);
-
-  program
-    .command('check')
-    .description('run the health checks and print the findings')
-    .option(
-      '--target <version>',
-      'also check the upgrade path to this CozyStack version (vX.Y.Z or "latest")',
-    )
-    .addOption(failOn())
-    .addOption(plugin())
-    .addOption(execProbes())
-    .action(action(() => import('./commands/check.js')));
-
-  program
-    .command('path')
-    .description('show the upgrade path from the installed version to the target, with breaking changes')
-    .option('--target <version>', 'target CozyStack version (vX.Y.Z or "latest")', 'latest')
-    .action(action(() => import('./commands/path.js')));
-
-  const backup = program
-    .command('backup')
-    .description('take a checksummed, verified backup (or verify one: backup verify DIR)')
-    .option('--out <dir>', 'folder in which the timestamped backup folder is created', 'cozy-backup')
-    .action(action(() => import('./commands/backup.js')));
-  secretOptions(backup);
-  backup
-    .command('verify <dir>')
-    .description('re-hash a backup folder against SHA256SUMS; names missing, extra and altered files')
-    .action(action(() => import('./commands/backup-verify.js')));
-
-  program
-    .command('snapshot <dir>')
-    .description('save the cluster state the tool reads into a snapshot folder (no Secrets unless asked)')
-    .option('--include-secrets', 'also save Secrets (files are written 0600)')
-    .action(action(() => import('./commands/snapshot.js')));
-
-  program
-    .command('report <assessment>')
-    .description('re-render a saved assessment JSON as markdown, json, junit or table (-o)')
-    .action(action(() => import('./commands/report.js')));
-
-  return program;
-}
+export const processRuntime: Runtime = {
+  ...processIo,
+  signals: processSignals,
+  exit: (code) => process.exit(code),
+};
 
 /** Turns any failure into a message and an exit code; a stack trace only with -v. */
 export function exitCodeForError(error: unknown, verbose: boolean, write: (line: string) => void): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.GO;
-    if (error.code === 'commander.help') return ExitCode.BAD_INPUT;
     return ExitCode.BAD_INPUT;
+  }
+  if (error instanceof InterruptedError) {
+    write(error.message);
+    return error.exitCode;
   }
   if (error instanceof CozyError) {
     write(`error: ${error.message}`);
@@ -174,74 +55,83 @@ export function exitCodeForError(error: unknown, verbose: boolean, write: (line:
   return ExitCode.INTERNAL;
 }
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.SIGINT, SIGTERM: ExitCode.SIGTERM };
-/** How long an interrupted run may take to stop by itself before the process ends anyway. */
-const STOP_GRACE_MS = 5000;
-
-/**
- * SIGINT/SIGTERM abort the run's signal, which the pipeline and the live source listen to. Commands that
- * clean up (backup, snapshot, assess) also listen themselves and return 130/143; for the others, main()
- * turns the aborted run into the exit code and a line. A second signal, or a run still going after
- * STOP_GRACE_MS (something that does not listen to the abort), ends the process at once.
- */
-function watchSignals(write: (line: string) => void) {
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (name: NodeJS.Signals) => {
-    if (received) process.exit(SIGNAL_EXIT[name]);
-    received = name;
-    const ownHandler = process.listenerCount(name) > 1;
-    controller.abort(new Error(`interrupted by ${name}`));
-    if (!ownHandler) {
-      setTimeout(() => {
-        write(interruptedLine(name, current.command));
-        process.exit(SIGNAL_EXIT[name]);
-      }, STOP_GRACE_MS).unref();
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    received: () => received,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+/** The command's name as typed: `backup verify`, not `verify`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
-function interruptedLine(signal: NodeJS.Signals, command: string | undefined): string {
-  const what = command ? `cozy-assess ${command}` : 'cozy-assess';
-  return `interrupted by ${signal}: ${what} stopped before it finished; no results were written`;
+/** Commander's values for the command: its options, and its arguments under their declared names. */
+function rawValues(command: Command): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...command.opts() };
+  command.registeredArguments.forEach((argument, index) => {
+    values[argument.name()] = command.processedArgs[index];
+  });
+  return values;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  // Subcommands copy settings only when created, so exitOverride must reach each one (else `check --bogus`
-  // would exit 1 from inside commander instead of 2 from here).
-  const override = (command: Command): void => {
-    command.exitOverride();
-    command.commands.forEach(override);
-  };
-  override(program);
+export async function main(argv: string[], runtime: Runtime = processRuntime): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
-  const write = (line: string) => process.stderr.write(`${line}\n`);
-  const signals = watchSignals(write);
-  current.signal = signals.signal;
+  const write = (line: string) => runtime.stderr.write(`${line}\n`);
+  const run = startRun({
+    signals: runtime.signals,
+    graceMs: runtime.stopGraceMs ?? STOP_GRACE_MS,
+    forceExit: (line, code) => {
+      write(line);
+      runtime.exit(code);
+    },
+  });
+  let exitCode: number = ExitCode.GO;
+
+  const dispatch =
+    (load: LoadCommand) =>
+    async (...params: unknown[]): Promise<void> => {
+      const command = params[params.length - 1] as Command;
+      run.setCommand(commandPath(command));
+      const globals = resolveGlobals(command.optsWithGlobals(), runtime.env);
+      run.limit(globals.timeoutMs);
+      const definition: CommandDefinition = (await load()).default;
+      requireFormat(globals.output, definition.prints, commandPath(command), definition.formatHint);
+      const parsed = definition.options.safeParse(rawValues(command));
+      if (!parsed.success) throw badInputFromZod(parsed.error, 'command line', 'options');
+      const terminal = createTerminal(globals, runtime, run.context);
+      const context: CommandContext = {
+        globals,
+        run: run.context,
+        io: runtime,
+        terminal,
+        live: runtime.live ?? {},
+        print: (value) =>
+          terminal.write(
+            render(globals.output as OutputFormat, definition.prints, value, { color: terminal.color }),
+          ),
+      };
+      exitCode = await definition.run(parsed.data, context);
+    };
+
+  const program = buildProgram(dispatch);
+  // Subcommands copy settings only when created, so these must reach each one (else `check --bogus` would
+  // exit 1 from inside commander instead of 2 from here, and print on the process's streams).
+  const configure = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => runtime.stdout.write(text),
+      writeErr: (text) => runtime.stderr.write(text),
+    });
+    command.commands.forEach(configure);
+  };
+  configure(program);
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.GO;
+    return exitCode;
   } catch (error) {
-    const received = signals.received();
-    if (received) {
-      // The abort surfaced as an error of whatever was reading: that is the interruption, not a fault.
-      write(interruptedLine(received, current.command));
-      if (verbose && error instanceof Error && error.stack) write(error.stack);
-      return SIGNAL_EXIT[received]!;
-    }
-    return exitCodeForError(error, verbose, write);
+    const failure = run.failure(error, write);
+    const code = exitCodeForError(failure, verbose, write);
+    // The abort surfaced as an error of whatever was reading: with -v, show where.
+    if (failure instanceof InterruptedError && verbose && error instanceof Error && error.stack) write(error.stack);
+    return code;
   } finally {
-    signals.dispose();
+    run.dispose();
   }
 }

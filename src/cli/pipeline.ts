@@ -1,5 +1,6 @@
-// The path every command shares: open the source, list each type once into the inventory (and any extra
-// sink such as the backup writer), then run the checks and attribute root causes.
+// The path `check`, `path` and `assess` share: open the source, list each type once into the inventory (and any
+// extra sink such as the backup writer), then run the checks and attribute root causes. The run's signal stops
+// the reading; main() turns a stopped run into its exit code.
 import { BUILTIN_CHECKS } from '../checks/registry.js';
 import { findRootCauses } from '../checks/root-cause.js';
 import type { ChecksConfig } from '../checks/config.js';
@@ -9,27 +10,25 @@ import type { Check } from '../checks/types.js';
 import { type PageSink, readOne, scanCluster } from '../cluster/scan.js';
 import { BUILTIN_TYPES } from '../cluster/resource-types.js';
 import { type ListOutcome, type ResourceType, type SourceInfo, typeKey } from '../cluster/types.js';
-import { IncompleteError } from '../errors.js';
 import { createInventoryBuilder, inventoryTypes } from '../inventory/build.js';
 import { secretKeysFact, secretRef, WATCHED_SECRETS } from '../inventory/secrets.js';
 import type { Inventory } from '../inventory/types.js';
-import type { GlobalOptions } from './globals.js';
-import type { Terminal } from './io.js';
-import { openSource } from './source.js';
+import type { CommandContext } from './command.js';
+import { openSource, type SourceContext } from './source.js';
 
 export interface GatherOptions {
-  terminal: Terminal;
   /** More sinks fed with every page (the backup writer). */
   extraSinks?: PageSink[];
   /** More types to list, chosen from the discovered ones (the backup's Secrets and custom resources). */
   extraTypes?: (discovered: ResourceType[]) => ResourceType[];
-  signal?: AbortSignal;
 }
 
 export interface Gathered {
   inventory: Inventory;
   outcomes: ListOutcome[];
   source: SourceInfo;
+  /** Keys of the types the inventory reads: what the verdict needs (extra types were read for their sinks only). */
+  neededTypes: string[];
 }
 
 /** The types to list: what the inventory needs plus what the extra sinks want, each once. */
@@ -45,73 +44,58 @@ export function typesToList(
 }
 
 /**
- * One pass over the cluster. The clock is `--now` when given, else the current time for a live cluster, else
- * (a snapshot) left to the inventory builder, which takes the newest timestamp it saw.
+ * One pass over the cluster, under the run's abort signal. The clock is `--now` when given, else the current
+ * time for a live cluster, else (a snapshot) left to the inventory builder, which takes the newest timestamp it saw.
  */
-export async function gatherInventory(globals: GlobalOptions, opts: GatherOptions): Promise<Gathered> {
-  const { signal, timedOut } = runSignal(globals.timeoutMs, opts.signal ?? globals.signal);
+export async function gatherInventory(
+  context: SourceContext & Pick<CommandContext, 'terminal'>,
+  opts: GatherOptions = {},
+): Promise<Gathered> {
+  const { globals, run, terminal } = context;
+  const source = await openSource(context);
   try {
-    const source = await openSource(globals, signal);
+    const discovered = await source.discoverTypes();
+    const types = typesToList(discovered, opts.extraTypes);
+    const now = globals.now ?? (source.info.kind === 'live' ? new Date().toISOString() : undefined);
+    const builder = createInventoryBuilder({ source: source.info, now });
+    const phase = await terminal.phase(`Reading ${types.length} resource types from ${describe(source.info)}`);
+    let outcomes: ListOutcome[];
     try {
-      const discovered = await source.discoverTypes();
-      const types = typesToList(discovered, opts.extraTypes);
-      const now = globals.now ?? (source.info.kind === 'live' ? new Date().toISOString() : undefined);
-      const builder = createInventoryBuilder({ source: source.info, now });
-      const phase = await opts.terminal.phase(
-        `Reading ${types.length} resource types from ${describe(source.info)}`,
-      );
-      let outcomes: ListOutcome[];
-      try {
-        outcomes = await scanCluster(source, types, [builder.sink, ...(opts.extraSinks ?? [])], {
-          concurrency: globals.concurrency,
-          signal,
-          onOutcome: globals.verbose
-            ? (o) => opts.terminal.info(`  ${o.type}: ${o.status}, ${o.count}`)
-            : undefined,
-        });
-      } catch (error) {
-        phase.fail();
-        throw error;
-      }
-      const absent = outcomes.filter((o) => o.status === 'not-installed').length;
-      const unreadable = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'not-installed').length;
-      const objects = outcomes.reduce((sum, o) => sum + o.count, 0);
-      const where = source.info.kind === 'snapshot' ? 'not in the snapshot' : 'not installed';
-      const summary = `Read ${objects} objects of ${outcomes.length - absent - unreadable} types${
-        absent > 0 ? ` (${absent} ${where})` : ''
-      }`;
-      if (unreadable > 0) phase.warn(`${summary}; ${unreadable} types could not be read`);
-      else phase.succeed(summary);
-      for (const watched of WATCHED_SECRETS) {
-        const ref = secretRef(watched);
-        const read = await readOne(source, BUILTIN_TYPES.secrets, watched.namespace, watched.name, signal);
-        const fact = secretKeysFact(read);
-        builder.recordSecret(ref, fact);
-        if (globals.verbose) opts.terminal.info(`  secret ${ref} (key names only): ${fact.status}`);
-      }
-      const inventory = builder.finish(outcomes, await source.serverVersion());
-      return { inventory, outcomes, source: source.info };
-    } finally {
-      await source.close();
+      outcomes = await scanCluster(source, types, [builder.sink, ...(opts.extraSinks ?? [])], {
+        concurrency: globals.concurrency,
+        signal: run.signal,
+        onOutcome: globals.verbose ? (o) => terminal.info(`  ${o.type}: ${o.status}, ${o.count}`) : undefined,
+      });
+    } catch (error) {
+      phase.fail();
+      throw error;
     }
-  } catch (error) {
-    if (timedOut()) {
-      throw new IncompleteError(
-        `the run did not finish within --timeout (${globals.timeoutMs} ms)`,
-        'raise --timeout, or lower the cluster load with --concurrency',
-      );
+    const absent = outcomes.filter((o) => o.status === 'not-installed').length;
+    const unreadable = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'not-installed').length;
+    const objects = outcomes.reduce((sum, o) => sum + o.count, 0);
+    const where = source.info.kind === 'snapshot' ? 'not in the snapshot' : 'not installed';
+    const summary = `Read ${objects} objects of ${outcomes.length - absent - unreadable} types${
+      absent > 0 ? ` (${absent} ${where})` : ''
+    }`;
+    if (unreadable > 0) phase.warn(`${summary}; ${unreadable} types could not be read`);
+    else phase.succeed(summary);
+    for (const watched of WATCHED_SECRETS) {
+      const ref = secretRef(watched);
+      const read = await readOne(source, BUILTIN_TYPES.secrets, watched.namespace, watched.name, run.signal);
+      const fact = secretKeysFact(read);
+      builder.recordSecret(ref, fact);
+      if (globals.verbose) terminal.info(`  secret ${ref} (key names only): ${fact.status}`);
     }
-    throw error;
+    const inventory = builder.finish(outcomes, await source.serverVersion());
+    return {
+      inventory,
+      outcomes,
+      source: source.info,
+      neededTypes: inventoryTypes(discovered).map(typeKey),
+    };
+  } finally {
+    await source.close();
   }
-}
-
-/** The caller's signal combined with the `--timeout` bound on the whole run. */
-function runSignal(timeoutMs: number | undefined, outer: AbortSignal | undefined) {
-  const timeout = timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-  const signals = [outer, timeout].filter((s): s is AbortSignal => s !== undefined);
-  const signal =
-    signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-  return { signal, timedOut: () => timeout?.aborted === true };
 }
 
 function describe(info: SourceInfo): string {

@@ -1,8 +1,20 @@
-// The secret flags `backup` and `assess` share: --no-secrets, --encrypt-secrets, --recipient, --passphrase-file.
+// The secret flags `backup` and `assess` share: --no-secrets, --encrypt-secrets, --recipient, --passphrase-file,
+// and --allow-partial, which accepts a backup that skipped types the account may not read.
+import { z } from 'zod';
 import { readPassphraseFile } from '../backup/encrypt.js';
 import type { SecretsMode } from '../backup/select.js';
 import { BadInputError } from '../errors.js';
-import { stringOption } from './options.js';
+import { flag, negatableFlag, repeatable } from './flag-schemas.js';
+
+export const secretFlagsShape = {
+  secrets: negatableFlag,
+  encryptSecrets: flag,
+  recipient: repeatable,
+  passphraseFile: z.string().optional(),
+  allowPartial: flag,
+};
+
+export type SecretFlagValues = z.output<z.ZodObject<typeof secretFlagsShape>>;
 
 export interface SecretFlags {
   secrets: SecretsMode;
@@ -10,14 +22,10 @@ export interface SecretFlags {
   passphrase?: string;
 }
 
-/** Reads --no-secrets / --encrypt-secrets / --recipient / --passphrase-file (`backup` and `assess`). */
-export async function secretFlags(options: Record<string, unknown>): Promise<SecretFlags> {
-  const recipients = Array.isArray(options.recipient)
-    ? options.recipient.filter((r): r is string => typeof r === 'string')
-    : [];
-  const passphraseFile = stringOption(options, 'passphraseFile');
-  const encrypt = options.encryptSecrets === true;
-  if (options.secrets === false) {
+/** The flags → how Secrets are backed up; contradictory combinations are exit 2 naming the flag. */
+export async function secretFlags(values: SecretFlagValues): Promise<SecretFlags> {
+  const { recipient: recipients, passphraseFile, encryptSecrets: encrypt } = values;
+  if (!values.secrets) {
     if (encrypt || recipients.length > 0 || passphraseFile) {
       throw new BadInputError(
         '--no-secrets leaves Secrets out; it cannot be combined with --encrypt-secrets, --recipient or --passphrase-file',

@@ -1,8 +1,11 @@
-// Opens the cluster source the global options ask for: a snapshot folder, or a live API server.
+// Opens the cluster source the global options ask for: a snapshot folder, or a live API server read under the
+// run's abort signal, with the run's environment (KUBECONFIG, HOME) and retry tuning.
 import type { ClusterSource } from '../cluster/types.js';
-import type { GlobalOptions } from './globals.js';
+import type { CommandContext } from './command.js';
 
-export async function openSource(globals: GlobalOptions, signal?: AbortSignal): Promise<ClusterSource> {
+export type SourceContext = Pick<CommandContext, 'globals' | 'run' | 'io' | 'live'>;
+
+export async function openSource({ globals, run, io, live }: SourceContext): Promise<ClusterSource> {
   if (globals.snapshot) {
     const { openSnapshotSource } = await import('../cluster/snapshot.js');
     return openSnapshotSource(globals.snapshot);
@@ -13,6 +16,8 @@ export async function openSource(globals: GlobalOptions, signal?: AbortSignal): 
     context: globals.context,
     requestTimeoutMs: globals.requestTimeoutMs,
     concurrency: globals.concurrency,
-    signal,
+    signal: run.signal,
+    env: io.env,
+    retry: live.retry,
   });
 }

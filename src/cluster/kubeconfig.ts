@@ -32,7 +32,7 @@ export interface KubeConfigRequest {
 
 export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): LoadedKubeConfig {
   const env = request.env ?? process.env;
-  const files = kubeconfigFiles(request.kubeconfig, env, request.home ?? homedir());
+  const files = kubeconfigFiles(request.kubeconfig, env, request.home ?? env.HOME ?? homedir());
   const kc = new k8s.KubeConfig();
   if (files.length === 0) {
     loadInCluster(kc, env);

@@ -1,7 +1,7 @@
 // The verdict: GO, NO-GO or INCOMPLETE, the recommended option, and the numbered reasons a person reads first.
 // Never GO on missing data; a known NO-GO stays NO-GO even when something else could not be read.
 import type { Finding, RootCause } from '../model/finding.js';
-import type { Assessment, OptionScore, Verdict } from '../model/assessment.js';
+import { type Assessment, backupStatusOf, type OptionScore, type Verdict } from '../model/assessment.js';
 import {
   type FailOn,
   blockingFindings,
@@ -44,7 +44,7 @@ const v = (version: string) => `v${version.replace(/^v/, '')}`;
 function noGoReasons(input: VerdictInput): string[] {
   const reasons: string[] = [];
   // A backup left unfinished because a type could not be read is INCOMPLETE (below), not a failed verification.
-  if (input.backup && !input.backup.verified && unreadBackupTypes(input.backup).length === 0) {
+  if (input.backup && backupStatusOf(input.backup) === 'failed-verification') {
     reasons.push(`Backup at ${input.backup.path} failed verification: it cannot be relied on for a rollback`);
   }
   const causes = blockingRootCauses(input.rootCauses, input.findings);
@@ -106,23 +106,18 @@ function incompleteReasons(input: VerdictInput): string[] {
     reasons.push(`No upgrade path: ${input.version.unknownReason}`);
   }
   if (input.version.target === null) reasons.push('The target version is not known');
-  const unread = input.backup ? unreadBackupTypes(input.backup) : [];
-  if (input.backup && !input.backup.verified && unread.length > 0) {
+  if (input.backup && backupStatusOf(input.backup) === 'unfinished') {
     // --allow-partial accepts types the account may not read, never a backup whose reading failed.
+    const unread = input.backup.skipped.filter((s) => s.cause === 'failed').map((s) => s.type);
     reasons.push(
       `Backup NOT finished: ${unread.join(', ')} could not be read (the partial folder ${input.backup.path} is marked INCOMPLETE): run it again`,
     );
-  } else if (input.backup && !input.backup.complete && !input.allowPartialBackup) {
+  } else if (input.backup && backupStatusOf(input.backup) === 'partial' && !input.allowPartialBackup) {
     reasons.push(
       `Backup is partial (skipped ${input.backup.skipped.map((s) => s.type).join(', ')}): re-run with the missing read access, or accept it with --allow-partial`,
     );
   }
   return reasons;
-}
-
-/** Types the backup skipped because reading them failed (not forbidden): such a backup was never finished. */
-function unreadBackupTypes(backup: NonNullable<Assessment['backup']>): string[] {
-  return backup.skipped.filter((s) => s.reason.startsWith('failed')).map((s) => s.type);
 }
 
 function pathReason(input: VerdictInput): string | undefined {

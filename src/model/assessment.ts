@@ -103,8 +103,20 @@ export const BackupTypeTotalsSchema = z.object({
   size: z.string(),
 });
 
+/**
+ * How the backup ended: `complete` (every type read, written and verified), `partial` (verified, but types the
+ * account may not read were skipped), `unfinished` (a type could not be read; the folder is left marked
+ * INCOMPLETE), `failed-verification` (re-reading did not match what was written; left marked INCOMPLETE).
+ */
+export const BackupStatusSchema = z.enum(['complete', 'partial', 'unfinished', 'failed-verification']);
+export type BackupStatus = z.infer<typeof BackupStatusSchema>;
+
 export const BackupSummarySchema = z.object({
   path: z.string(),
+  /** Optional only so that assessments written before it was added still read back. */
+  status: BackupStatusSchema.optional().describe(
+    'How the backup ended: complete, partial (forbidden types skipped), unfinished (a type could not be read) or failed-verification.',
+  ),
   complete: z.boolean(),
   verified: z.boolean(),
   totals: z.object({
@@ -114,10 +126,24 @@ export const BackupSummarySchema = z.object({
     files: z.number().int(),
   }),
   categories: z.array(BackupTypeTotalsSchema),
-  skipped: z.array(z.object({ type: z.string(), reason: z.string() })),
+  skipped: z.array(
+    z.object({
+      type: z.string(),
+      /** Optional for the same reason as `status`. */
+      cause: z.enum(['forbidden', 'failed']).optional(),
+      reason: z.string(),
+    }),
+  ),
   secrets: z.enum(['included', 'encrypted', 'excluded']),
 });
 export type BackupSummary = z.infer<typeof BackupSummarySchema>;
+
+/** The backup's status; for a summary without one (written before the field existed), what its flags allow. */
+export function backupStatusOf(backup: BackupSummary): BackupStatus {
+  if (backup.status) return backup.status;
+  if (!backup.verified) return 'failed-verification';
+  return backup.complete ? 'complete' : 'partial';
+}
 
 export const CoverageSchema = z.object({
   checksRun: z.number().int(),

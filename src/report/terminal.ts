@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Finding, RootCause } from '../model/finding.js';
 import type { Assessment } from '../model/assessment.js';
+import type { FailOn } from '../model/policy.js';
 
 type Coverage = Assessment['coverage'];
 
@@ -152,6 +153,20 @@ export function renderCheckResults(
   ]
     .filter((block) => block !== '')
     .join('\n\n');
+}
+
+/** The last line of `check`: what its exit code means. */
+export function renderCheckVerdict(code: number, failOn: FailOn, chalk: ChalkInstance): string {
+  switch (code) {
+    case 3:
+      return chalk.bold.red(
+        failOn === 'warn' ? 'Result: failing (--fail-on warn), exit 3' : 'Result: blocking findings, exit 3',
+      );
+    case 4:
+      return chalk.bold.magenta('Result: incomplete, a blocking check could not be evaluated, exit 4');
+    default:
+      return chalk.bold.green('Result: nothing blocking, exit 0');
+  }
 }
 
 function compare(a: string, b: string): number {

@@ -42,6 +42,7 @@ describe('backup', () => {
     assert.deepEqual(await readdir(out), ['20251024-1931'], 'only the finished folder, no partial left');
     assert.equal(result.summary.verified, true);
     assert.equal(result.summary.complete, true);
+    assert.equal(result.summary.status, 'complete');
 
     const backup = result.summary.path;
     assert.equal((await stat(backup)).mode & 0o777, 0o700);
@@ -275,6 +276,8 @@ describe('backup', () => {
     const strict = await runBackup(source(), { outDir: await outDir() });
     assert.equal(strict.exitCode, 4);
     assert.equal(strict.summary.complete, false);
+    assert.equal(strict.summary.status, 'partial', 'finished and verified, forbidden types skipped');
+    assert.ok(strict.summary.skipped.every((s) => s.cause === 'forbidden'));
     assert.equal(strict.summary.verified, true);
     assert.deepEqual(
       strict.summary.skipped.map((s) => s.type),
@@ -302,6 +305,7 @@ describe('backup', () => {
     const partial = await runBackup(source(), { outDir: await outDir() }, true);
     assert.equal(partial.exitCode, 0);
     assert.equal(partial.summary.complete, false);
+    assert.equal(partial.summary.status, 'partial');
   });
 
   it('a type that fails mid-list leaves only a folder marked INCOMPLETE (exit 4), never a finished-looking one', async () => {
@@ -319,6 +323,8 @@ describe('backup', () => {
     assert.equal(result.exitCode, 4);
     assert.equal(result.finalized, false);
     assert.equal(result.summary.complete, false);
+    assert.equal(result.summary.status, 'unfinished');
+    assert.ok(result.summary.skipped.some((s) => s.cause === 'failed'));
     assert.equal(result.summary.verified, false);
     assert.match(result.problems[0]!, /INCOMPLETE: pods \(pods: 503 Service Unavailable/);
     const entries = await readdir(out);
@@ -342,15 +348,15 @@ describe('backup', () => {
     const session = await startBackup({
       outDir: out,
       secrets: 'include',
-      source: source.info,
       toolVersion: 't',
     });
     const types = session.types(await source.discoverTypes());
     const outcomes = await scanCluster(source, types, [session.sink], { concurrency: 2 });
     // Something else (a failing disk, another process) touches a finished file before the commit re-reads it.
     await appendFile(join(session.partialPath, 'states', 'pods.json'), 'x');
-    const result = await session.commit(outcomes, { allowPartial: false });
+    const result = await session.commit(outcomes, { allowPartial: false, source: source.info });
     assert.equal(result.exitCode, 3);
+    assert.equal(result.summary.status, 'failed-verification');
     assert.equal(result.finalized, false);
     assert.equal(result.summary.verified, false);
     assert.match(result.problems[0]!, /FAILED verification: .*altered states\/pods\.json/);
@@ -394,7 +400,6 @@ describe('backup', () => {
     const session = await startBackup({
       outDir: out,
       secrets: 'include',
-      source: source.info,
       toolVersion: 't',
       signal: controller.signal,
     });

@@ -306,8 +306,6 @@ export async function runBackup(
 ): Promise<BackupCommitResult> {
   const session = await startBackup({
     secrets: 'include',
-    source: source.info,
-    serverVersion: await source.serverVersion(),
     toolVersion: '0.0.0-test',
     now: new Date('2025-10-24T19:31:05Z'),
     ...options,
@@ -315,7 +313,11 @@ export async function runBackup(
   try {
     const types = session.types(await source.discoverTypes());
     const outcomes = await scanCluster(source, types, [session.sink], { concurrency: 3 });
-    return await session.commit(outcomes, { allowPartial });
+    return await session.commit(outcomes, {
+      allowPartial,
+      source: source.info,
+      serverVersion: await source.serverVersion(),
+    });
   } catch (error) {
     await session.abort('test run failed');
     throw error;

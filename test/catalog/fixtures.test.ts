@@ -9,18 +9,16 @@ import { assessUsage } from '../../src/catalog/breaking.js';
 import { loadCatalog } from '../../src/cli/catalog.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import { versionGapCheck } from '../../src/checks/version-gap.js';
-import { resolveGlobals } from '../../src/cli/globals.js';
-import { createTerminal } from '../../src/cli/io.js';
 import { gatherInventory } from '../../src/cli/pipeline.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { runCheck } from '../checks/support.js';
+import { testContext } from '../support/command-context.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const catalog = loadCatalog();
 
 async function inventoryOf(fixture: string): Promise<Inventory> {
-  const globals = resolveGlobals({ snapshot: join(ROOT, 'fixtures', fixture), quiet: true, color: false });
-  return (await gatherInventory(globals, { terminal: createTerminal(globals) })).inventory;
+  return (await gatherInventory(testContext({ snapshot: join(ROOT, 'fixtures', fixture) }))).inventory;
 }
 
 interface Expected {

@@ -345,7 +345,7 @@ describe('check: output formats', () => {
   it('refuses an output format check cannot print', async () => {
     const result = await runCli([...base(), '-o', 'markdown']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /'check' prints table, json or junit/);
+    assert.match(result.stderr, /'check' prints table, json, junit or yaml, not markdown/);
   });
 });
 

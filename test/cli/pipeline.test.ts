@@ -3,50 +3,20 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Chalk } from 'chalk';
 import type { PageSink } from '../../src/cluster/scan.js';
+import { IncompleteError } from '../../src/errors.js';
 import { typeKey } from '../../src/cluster/types.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
-import type { Terminal } from '../../src/cli/io.js';
 import { gatherInventory, runAllChecks } from '../../src/cli/pipeline.js';
+import type { RunControl } from '../../src/cli/run-context.js';
 import type { Check } from '../../src/checks/types.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
-import { IncompleteError } from '../../src/errors.js';
+import { testContext, testRun } from '../support/command-context.js';
 import { tempDirs } from '../support/temp.js';
 
 let dir: string;
-
-function globals(over: Partial<GlobalOptions> = {}): GlobalOptions {
-  return {
-    snapshot: dir,
-    requestTimeoutMs: 30_000,
-    concurrency: 2,
-    output: 'json',
-    color: false,
-    quiet: true,
-    verbose: false,
-    ...over,
-  };
-}
-
-function terminal(): Terminal & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    color: new Chalk({ level: 0 }),
-    out: (t) => lines.push(`out:${t}`),
-    info: (t) => lines.push(`info:${t}`),
-    error: (t) => lines.push(`error:${t}`),
-    async phase(text) {
-      lines.push(`phase:${text}`);
-      return {
-        succeed: (t) => lines.push(`ok:${t ?? text}`),
-        fail: (t) => lines.push(`fail:${t ?? text}`),
-        warn: (t) => lines.push(`warn:${t ?? text}`),
-      };
-    },
-  };
-}
+const context = (over: Partial<GlobalOptions> = {}, run?: RunControl) =>
+  testContext({ snapshot: dir, ...over }, run);
 
 const tempDir = tempDirs('cozy-pipeline-');
 before(async () => {
@@ -85,8 +55,7 @@ describe('gatherInventory', () => {
         done.push(typeKey(type));
       },
     };
-    const gathered = await gatherInventory(globals(), {
-      terminal: terminal(),
+    const gathered = await gatherInventory(context(), {
       extraSinks: [sink],
       extraTypes: (discovered) => discovered.filter((t) => t.plural === 'secrets'),
     });
@@ -107,31 +76,32 @@ describe('gatherInventory', () => {
     assert.deepEqual(gathered.inventory.secretKeys, {
       'cozy-velero/cozy-backups-creds': { status: 'absent' },
     });
+    // what the verdict needs is what the inventory reads, not what was listed for the extra sink only
+    assert.ok(gathered.neededTypes.includes('nodes'));
+    assert.ok(!gathered.neededTypes.includes('secrets'), gathered.neededTypes.join(' '));
   });
 
   it('uses --now as the clock when given', async () => {
-    const gathered = await gatherInventory(globals({ now: '2026-12-01T00:00:00.000Z' }), {
-      terminal: terminal(),
-    });
+    const gathered = await gatherInventory(context({ now: '2026-12-01T00:00:00.000Z' }));
     assert.equal(Date.parse(gathered.inventory.now), Date.parse('2026-12-01T00:00:00Z'));
   });
 
-  it('ends INCOMPLETE (exit 4) when the whole run passes --timeout', async () => {
+  it("stops reading when the run's --timeout deadline passes, and the run names the phase it was in", async () => {
     const slow: PageSink = { page: () => new Promise((resolve) => setTimeout(resolve, 200)) };
-    await assert.rejects(
-      gatherInventory(globals({ timeoutMs: 1, concurrency: 1 }), {
-        terminal: terminal(),
-        extraSinks: [slow],
-      }),
-      (error: unknown) =>
-        error instanceof IncompleteError && error.exitCode === 4 && /--timeout/.test(error.message),
-    );
+    const run = testRun();
+    run.limit(1);
+    await assert.rejects(gatherInventory(context({ concurrency: 1 }, run), { extraSinks: [slow] }));
+    assert.equal(run.context.timedOut(), true);
+    const failure = run.failure(new Error('aborted'), () => {});
+    assert.ok(failure instanceof IncompleteError && failure.exitCode === 4, String(failure));
+    assert.match(failure.message, /did not finish within --timeout \(1 ms\) \(it was at: Reading \d+ resource types/);
+    run.dispose();
   });
 });
 
 describe('runAllChecks', () => {
   it('runs the built-ins and the plugins, and returns root causes and coverage', async () => {
-    const { inventory } = await gatherInventory(globals(), { terminal: terminal() });
+    const { inventory } = await gatherInventory(context());
     const plugin: Check = {
       id: 'count-nodes',
       title: 'Count nodes',

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { assessInto } from '../support/assess.js';
 import { runCli } from '../support/cli.js';
@@ -59,7 +60,7 @@ describe('report re-renders a saved assessment', () => {
     );
   });
 
-  it('a missing file, text that is not JSON, and -o yaml are exit 2', async () => {
+  it('a missing file and text that is not JSON are exit 2', async () => {
     const missing = await runCli(['report', join(dir, 'nope.json')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.json: assessment file does not exist/);
@@ -68,7 +69,12 @@ describe('report re-renders a saved assessment', () => {
     const notJson = await runCli(['report', text]);
     assert.equal(notJson.code, 2);
     assert.match(notJson.stderr, /text\.json: not valid JSON/);
+  });
+
+  it('-o yaml prints the same document as YAML, with the verdict as the exit code', async () => {
     const yaml = await runCli(['report', files.json, '-o', 'yaml']);
-    assert.equal(yaml.code, 2);
+    const saved = JSON.parse(await readFile(files.json, 'utf8')) as { verdict: string };
+    assert.equal(yaml.code, { GO: 0, 'NO-GO': 3, INCOMPLETE: 4 }[saved.verdict], yaml.stderr);
+    assert.deepEqual(parseYaml(yaml.stdout), saved);
   });
 });

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { mergeCatalogs, parseCatalogText, toCatalog } from '../../src/catalog/parse.js';
 import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog.js';
@@ -17,8 +16,6 @@ import { planUpgrade } from '../../src/catalog/path.js';
 import type { Catalog } from '../../src/catalog/types.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { readConfigFile } from '../../src/cli/config-file.js';
-import type { GlobalOptions } from '../../src/cli/globals.js';
-import type { Terminal } from '../../src/cli/io.js';
 import { gatherInventory, runAllChecks } from '../../src/cli/pipeline.js';
 import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
 import { DecisionConfigSchema } from '../../src/decide/model.js';
@@ -33,15 +30,8 @@ import {
   serialize,
 } from '../support/fuzz-inputs.js';
 import { runCli } from '../support/cli.js';
+import { testContext } from '../support/command-context.js';
 import { fixture, tempFolder } from './guard.js';
-
-const quiet: Terminal = {
-  color: new Chalk({ level: 0 }),
-  out: () => {},
-  info: () => {},
-  error: () => {},
-  phase: async () => ({ succeed: () => {}, fail: () => {}, warn: () => {} }),
-};
 
 const dir = await tempFolder('cozy-fuzz-');
 let counter = 0;
@@ -194,16 +184,7 @@ const snapshotBase = {
 /** Reads one snapshot file the way `check`/`assess` do: source, one pass into the inventory, checks, path. */
 async function readSnapshot(file: string): Promise<unknown> {
   return caught(async () => {
-    const globals: GlobalOptions = {
-      snapshot: file,
-      requestTimeoutMs: 1000,
-      concurrency: 2,
-      output: 'json',
-      color: false,
-      quiet: true,
-      verbose: false,
-    };
-    const { inventory } = await gatherInventory(globals, { terminal: quiet });
+    const { inventory } = await gatherInventory(testContext({ snapshot: file, requestTimeoutMs: 1000 }));
     const plan = planUpgrade(inventory, shipped, 'latest');
     runAllChecks(inventory, { plan });
   });
@@ -339,16 +320,7 @@ describe('catalog files (fuzzed)', () => {
   it('every generated --catalog file is merged and planned with, or is a BadInputError naming the file and the field', async () => {
     const shippedDoc = shippedFile();
     const { inventory } = await gatherInventory(
-      {
-        snapshot: fixture('healthy'),
-        requestTimeoutMs: 1000,
-        concurrency: 2,
-        output: 'json',
-        color: false,
-        quiet: true,
-        verbose: false,
-      },
-      { terminal: quiet },
+      testContext({ snapshot: fixture('healthy'), requestTimeoutMs: 1000 }),
     );
     await check(
       fc.asyncProperty(catalogCase, async ({ bytes, ext }) => {

@@ -1,6 +1,7 @@
 // `cozy-assess assess`: one pass over the cluster feeding the inventory and the backup, then checks, upgrade
-// path, decision, and the go/no-go report (Markdown file, optional JSON/JUnit files or `-o` on stdout).
-// Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
+// path, decision, and the go/no-go report (Markdown file, optional JSON/JUnit files or `-o` on stdout). Each
+// step is a function of the one before: inputs → backup session → scan → path → probes → checks → commit →
+// assessment → outputs. Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
 import { appendFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
@@ -9,12 +10,10 @@ import {
   type BackupSession,
   startBackup,
 } from '../../backup/backup.js';
-import { exitCodeForSignal, watchInterrupts } from '../../backup/interrupt.js';
-import { loadCatalog } from '../catalog.js';
 import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from '../../catalog/path.js';
-import type { UpgradePlan } from '../../catalog/types.js';
+import type { Catalog, UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
-import { typeKey } from '../../cluster/types.js';
+import type { Check } from '../../checks/types.js';
 import { buildAssessment, clusterSection } from '../../decide/assessment.js';
 import {
   type DecisionConfig,
@@ -22,36 +21,77 @@ import {
   type DecisionModel,
   resolveModel,
 } from '../../decide/model.js';
-import { BadInputError, badInputFromZod, IncompleteError } from '../../errors.js';
-import { inventoryTypes } from '../../inventory/build.js';
+import { BadInputError, badInputFromZod } from '../../errors.js';
 import type { Assessment } from '../../model/assessment.js';
+import { exitCodeOf, type FailOn } from '../../model/policy.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
-import { exitCodeOf } from '../../model/policy.js';
 import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
-import { readConfigFile } from '../config-file.js';
-import type { GlobalOptions } from '../globals.js';
+import { loadCatalog } from '../catalog.js';
+import { type CommandContext, defineCommand } from '../command.js';
+import { type CozyConfig, readConfigFile } from '../config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
-import { createTerminal, type Terminal } from '../io.js';
-import { toolVersion } from '../version.js';
-import { requireOutputFormat } from '../output-format.js';
-import { gatherInventory, runAllChecks } from '../pipeline.js';
-import { failOnOption, stringListOption, stringOption } from '../options.js';
+import { failOnFlag, flag, negatableFlag, repeatable } from '../flag-schemas.js';
+import type { GlobalOptions } from '../globals.js';
+import { type Gathered, gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
-import { secretFlags } from '../secret-flags.js';
+import { secretFlags, secretFlagsShape } from '../secret-flags.js';
+import { toolVersion } from '../version.js';
 
-export async function run(
-  options: Record<string, unknown>,
-  globals: GlobalOptions,
-  _args: string[],
-): Promise<number> {
-  requireOutputFormat(globals, 'assess', ['table', 'json', 'markdown', 'junit']);
-  const failOn = failOnOption(options);
-  const terminal = createTerminal(globals);
+const AssessOptionsSchema = z.object({
+  target: z.string().default('latest'),
+  backup: negatableFlag,
+  backupDir: z.string().default('cozy-backup'),
+  report: z.string().optional(),
+  json: z.string().optional(),
+  junit: z.string().optional(),
+  failOn: failOnFlag,
+  plugin: repeatable,
+  execProbes: flag,
+  ...secretFlagsShape,
+});
+type AssessOptions = z.output<typeof AssessOptionsSchema>;
 
-  // Every bad input is found before the cluster is read: plugins, config (with the decision model), catalog, target.
+export default defineCommand({
+  options: AssessOptionsSchema,
+  prints: 'assessment',
+  async run(options, context) {
+    const inputs = await readInputs(options, context);
+    const session = inputs.backup ? await startBackup(inputs.backup) : undefined;
+    let assessment: Assessment;
+    try {
+      assessment = await assess(inputs, session, context);
+    } catch (error) {
+      // Until its commit, the backup is a partial folder: a stopped run removes it.
+      if (session) {
+        const received = context.run.received();
+        const where = await session.abort(received ? `was interrupted by ${received}` : 'was stopped');
+        context.run.noteCleanup(`removed the partial backup folder ${where}; no backup was written`);
+      }
+      throw error;
+    }
+    await writeOutputs(assessment, options, context);
+    return exitCodeOf(assessment.verdict);
+  },
+});
+
+/** Everything read from flags and files before the cluster is: every bad input is found here (exit 2). */
+interface AssessInputs {
+  plugins: Check[];
+  config: CozyConfig<DecisionConfig>;
+  model: DecisionModel;
+  catalog: Catalog;
+  target: string;
+  failOn: FailOn;
+  allowPartial: boolean;
+  probeSockets: boolean;
+  /** The backup's settings; undefined with --no-backup. */
+  backup?: BackupOptions;
+}
+
+async function readInputs(options: AssessOptions, { globals, terminal, run }: CommandContext): Promise<AssessInputs> {
   const plugins = await loadPlugins(
-    stringListOption(options, 'plugin'),
+    options.plugin,
     BUILTIN_CHECKS.map((c) => c.id),
   );
   const config = await readConfigFile<DecisionConfig>(
@@ -61,120 +101,106 @@ export async function run(
   );
   const model = decisionModel(config.decision, globals.config);
   const catalog = loadCatalog(globals.catalog);
-  const target = stringOption(options, 'target') ?? 'latest';
-  resolveTarget(catalog, target);
-  const takeBackup = options.backup !== false;
-  const flags = takeBackup ? await secretFlags(options) : undefined;
-  const probeSockets = execProbesWanted(options, globals, terminal);
-
-  const interrupts = watchInterrupts(globals.timeoutMs);
-  let session: BackupSession | undefined;
-  try {
-    // The backup learns the source and server version after the scan, before its commit writes the manifest.
-    const backupOptions: BackupOptions | undefined = flags && {
-      outDir: stringOption(options, 'backupDir') ?? 'cozy-backup',
+  resolveTarget(catalog, options.target);
+  const flags = options.backup ? await secretFlags(options) : undefined;
+  return {
+    plugins,
+    config,
+    model,
+    catalog,
+    target: options.target,
+    failOn: options.failOn,
+    allowPartial: options.allowPartial,
+    probeSockets: execProbesWanted(options.execProbes, globals, terminal),
+    backup: flags && {
+      outDir: options.backupDir,
       secrets: flags.secrets,
       recipients: flags.recipients,
       passphrase: flags.passphrase,
-      source: { kind: globals.snapshot ? 'snapshot' : 'live', path: globals.snapshot },
       toolVersion: toolVersion(),
-      signal: interrupts.signal,
-    };
-    session = backupOptions ? await startBackup(backupOptions) : undefined;
-    const backupSession = session;
+      signal: run.signal,
+    },
+  };
+}
+
+/** The one pass (feeding the backup too), then path, probes, checks, the backup's commit, and the decision. */
+async function assess(
+  inputs: AssessInputs,
+  session: BackupSession | undefined,
+  context: CommandContext,
+): Promise<Assessment> {
+  const { globals, terminal } = context;
+  const gathered = await gatherInventory(context, {
+    extraSinks: session ? [session.sink] : [],
+    extraTypes: session ? (discovered) => session.types(discovered) : undefined,
+  });
+  const { inventory } = gathered;
+
+  const pathPhase = await terminal.phase(`Planning the upgrade path to ${inputs.target}`);
+  const plan = planUpgrade(inventory, inputs.catalog, inputs.target);
+  pathPhase.succeed(pathSummary(plan));
+
+  const probes = inputs.probeSockets
+    ? await runKubeOvnProbes(inventory, context, inputs.config)
+    : undefined;
+
+  const checksPhase = await terminal.phase('Running checks');
+  const checks = runAllChecks(inventory, {
+    config: inputs.config,
+    plugins: inputs.plugins,
+    plan,
+    execProbe: probes?.execProbe,
+  });
+  checksPhase.succeed(`Ran ${checks.coverage.checksRun} of ${checks.coverage.checksTotal} checks`);
+
+  const backup = session ? await commitBackup(session, gathered, inputs.allowPartial, context) : undefined;
+
+  return buildAssessment({
+    toolVersion: toolVersion(),
+    generatedAt: globals.now ?? new Date().toISOString(),
+    now: inventory.now,
+    cluster: clusterSection(inventory),
+    version: {
+      ...toVersionSection(plan),
+      migrationCounterExpected: plan.migrationCounter.expected,
+      ...(plan.unknownReason ? { unknownReason: plan.unknownReason } : {}),
+    },
+    breakingChanges: breakingChangesOf(plan),
+    checks: checks.checks.filter((c) => inputs.config.checks[c.id]?.enabled !== false),
+    findings: checks.findings,
+    rootCauses: checks.rootCauses,
+    backup: backup?.summary ?? null,
+    coverage: checks.coverage,
+    notes: [
+      ...runNotes(globals, inputs.backup !== undefined, plan, probes?.note),
+      ...modelNotes(inputs.config.decision, globals.config),
+    ],
+    model: inputs.model,
+    failOn: inputs.failOn,
+    allowPartialBackup: inputs.allowPartial,
     // Types read only for the backup (Secrets, custom resources) do not make the verdict INCOMPLETE.
-    let neededTypes: string[] | undefined;
-    const { inventory, outcomes, source } = await gatherInventory(globals, {
-      terminal,
-      signal: interrupts.signal,
-      extraSinks: backupSession ? [backupSession.sink] : [],
-      extraTypes: backupSession
-        ? (discovered) => {
-            neededTypes = inventoryTypes(discovered).map(typeKey);
-            return backupSession.types(discovered);
-          }
-        : undefined,
-    });
+    neededTypes: gathered.neededTypes,
+  });
+}
 
-    const pathPhase = await terminal.phase(`Planning the upgrade path to ${target}`);
-    const plan = planUpgrade(inventory, catalog, target);
-    pathPhase.succeed(pathSummary(plan));
-
-    const probes = probeSockets
-      ? await runKubeOvnProbes(inventory, globals, terminal, {
-          config,
-          signal: interrupts.signal,
-        })
-      : undefined;
-
-    const checksPhase = await terminal.phase('Running checks');
-    const checks = runAllChecks(inventory, { config, plugins, plan, execProbe: probes?.execProbe });
-    checksPhase.succeed(`Ran ${checks.coverage.checksRun} of ${checks.coverage.checksTotal} checks`);
-
-    let backup: BackupCommitResult | undefined;
-    if (backupSession && backupOptions) {
-      backupOptions.source = source;
-      backupOptions.serverVersion = inventory.serverVersion;
-      const backupPhase = await terminal.phase('Writing and verifying the backup');
-      interrupts.signal.throwIfAborted();
-      backup = await backupSession.commit(outcomes, { allowPartial: options.allowPartial === true });
-      if (backup.exitCode === 0) backupPhase.succeed(`Backup verified: ${backup.summary.path}`);
-      else
-        backupPhase.warn(
-          `Backup ${backup.finalized ? 'written but not clean' : 'NOT finished'}: ${backup.summary.path}`,
-        );
-      for (const problem of backup.problems) terminal.error(problem);
-    }
-
-    const generatedAt = globals.now ?? new Date().toISOString();
-    const assessment = buildAssessment({
-      toolVersion: toolVersion(),
-      generatedAt,
-      now: inventory.now,
-      cluster: clusterSection(inventory),
-      version: {
-        ...toVersionSection(plan),
-        migrationCounterExpected: plan.migrationCounter.expected,
-        ...(plan.unknownReason ? { unknownReason: plan.unknownReason } : {}),
-      },
-      breakingChanges: breakingChangesOf(plan),
-      checks: checks.checks.filter((c) => config.checks[c.id]?.enabled !== false),
-      findings: checks.findings,
-      rootCauses: checks.rootCauses,
-      backup: backup?.summary ?? null,
-      coverage: checks.coverage,
-      notes: [
-        ...runNotes(globals, takeBackup, plan, probes?.note),
-        ...modelNotes(config.decision, globals.config),
-      ],
-      model,
-      failOn,
-      // The backup already applied --allow-partial: its exit 4 means incomplete even so (a type failed).
-      allowPartialBackup: backup !== undefined && backup.exitCode !== 4,
-      neededTypes,
-    });
-    await writeOutputs(assessment, options, globals, terminal);
-    return exitCodeOf(assessment.verdict);
-  } catch (error) {
-    const signal = interrupts.received();
-    const stopped = signal ? `assessment interrupted by ${signal}` : 'assessment stopped';
-    if (session) {
-      const where = await session.abort(signal ? `was interrupted by ${signal}` : 'was stopped');
-      terminal.error(`${stopped}: removed the partial backup folder ${where}; no backup was written`);
-    } else if (signal) {
-      terminal.error(`${stopped} while reading the cluster: no report was written`);
-    }
-    if (signal) return exitCodeForSignal(signal);
-    if (interrupts.timedOut()) {
-      throw new IncompleteError(
-        `the assessment did not finish within --timeout (${globals.timeoutMs} ms)`,
-        'raise --timeout, or lower the cluster load with --concurrency',
-      );
-    }
-    throw error;
-  } finally {
-    interrupts.dispose();
-  }
+/** Writes the manifest and checksums from what the scan learned, and verifies the folder. */
+async function commitBackup(
+  session: BackupSession,
+  gathered: Gathered,
+  allowPartial: boolean,
+  { terminal, run }: CommandContext,
+): Promise<BackupCommitResult> {
+  const phase = await terminal.phase('Writing and verifying the backup');
+  run.signal.throwIfAborted();
+  const backup = await session.commit(gathered.outcomes, {
+    allowPartial,
+    source: gathered.source,
+    serverVersion: gathered.inventory.serverVersion,
+  });
+  if (backup.exitCode === 0) phase.succeed(`Backup verified: ${backup.summary.path}`);
+  else phase.warn(`Backup ${backup.finalized ? 'written but not clean' : 'NOT finished'}: ${backup.summary.path}`);
+  for (const problem of backup.problems) terminal.error(problem);
+  return backup;
 }
 
 /** The decision table with the config's `decision:` overrides; a merged range that no longer holds is exit 2. */
@@ -228,36 +254,34 @@ function defaultReportFile(assessment: Assessment): string {
   return `cozy-assess-report-${assessment.generatedAt.slice(0, 10)}.md`;
 }
 
+/**
+ * The report file (always), --json and --junit files, then stdout: the short summary with -o table, else the
+ * document asked for (the summary then goes to stderr). Last, the CI job summary when GITHUB_STEP_SUMMARY is set.
+ */
 async function writeOutputs(
   assessment: Assessment,
-  options: Record<string, unknown>,
-  globals: GlobalOptions,
-  terminal: Terminal,
+  options: AssessOptions,
+  { globals, terminal, io, print }: CommandContext<'assessment'>,
 ): Promise<void> {
-  const reportFile = stringOption(options, 'report') ?? defaultReportFile(assessment);
-  const markdown = renderMarkdown(assessment);
-  const json = renderJson(assessment);
-  const junit = renderAssessmentJunit(assessment);
+  const files: Array<[file: string | undefined, flag: string, render: (a: Assessment) => string]> = [
+    [options.report ?? defaultReportFile(assessment), '--report', renderMarkdown],
+    [options.json, '--json', renderJson],
+    [options.junit, '--junit', renderAssessmentJunit],
+  ];
   const written: string[] = [];
-  await writeOutput(reportFile, markdown, '--report');
-  written.push(reportFile);
-  if (typeof options.json === 'string') {
-    await writeOutput(options.json, json, '--json');
-    written.push(options.json);
-  }
-  if (typeof options.junit === 'string') {
-    await writeOutput(options.junit, junit, '--junit');
-    written.push(options.junit);
+  for (const [file, flag, render] of files) {
+    if (file === undefined) continue;
+    await writeOutput(file, render(assessment), flag);
+    written.push(file);
   }
   const summary = renderAssessSummary(assessment, terminal.color, written);
   if (globals.output === 'table') {
     terminal.out(summary);
   } else {
-    // stdout carries only the document asked for; the summary goes to stderr.
-    process.stdout.write(globals.output === 'json' ? json : globals.output === 'junit' ? junit : markdown);
-    if (!globals.quiet) process.stderr.write(`${summary}\n`);
+    print(assessment);
+    if (!globals.quiet) io.stderr.write(`${summary}\n`);
   }
-  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
     try {
       await appendFile(stepSummary, renderSummaryMarkdown(assessment));

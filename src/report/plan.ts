@@ -1,9 +1,9 @@
 // How `cozy-assess path` shows an UpgradePlan: a terminal table, Markdown, or a JSON document. Pure: the
 // caller passes the chalk instance (level 0 = plain text) and prints the result.
 import type { ChalkInstance } from 'chalk';
-import { breakingChangesOf, toVersionSection } from './path.js';
-import type { CrossedBreakingChange, UpgradePlan } from './types.js';
-import { withV } from './version.js';
+import { breakingChangesOf, toVersionSection } from '../catalog/path.js';
+import type { CrossedBreakingChange, UpgradePlan } from '../catalog/types.js';
+import { withV } from '../catalog/version.js';
 
 const v = (version: string | null | undefined) => (version ? withV(version) : 'unknown');
 

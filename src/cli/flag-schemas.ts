@@ -1,0 +1,12 @@
+// zod pieces for the flags several commands share, so each command's options schema reads like its flags.
+// Commander supplies the defaults shown in --help; the schemas type the values and default what it leaves unset.
+import { z } from 'zod';
+
+/** A boolean flag: true when given. */
+export const flag = z.boolean().default(false);
+/** A flag that may be turned off (`--no-backup`): true unless negated. */
+export const negatableFlag = z.boolean().default(true);
+/** --fail-on fail|warn. */
+export const failOnFlag = z.enum(['fail', 'warn']).default('fail');
+/** A repeatable option (`--plugin a --plugin b`): its values in order. */
+export const repeatable = z.array(z.string()).default([]);

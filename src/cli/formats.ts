@@ -1,0 +1,150 @@
+// The -o/--output formats: one row per format, mapping each kind of result a command prints to the function
+// that renders it. A command accepts exactly the formats whose row renders its kind, so a new format is its
+// renderer plus one row here (and a new kind of result is one entry in `Printed`, `documentOf` and the rows).
+import type { ChalkInstance } from 'chalk';
+import { stringify } from 'yaml';
+import type { BackupCommitResult } from '../backup/backup.js';
+import type { Manifest } from '../backup/manifest.js';
+import type { SnapshotResult } from '../backup/snapshot-writer.js';
+import { formatSize, renderSummaryTable } from '../backup/summary.js';
+import { describeVerification, type VerifyResult } from '../backup/verify.js';
+import type { UpgradePlan } from '../catalog/types.js';
+import { BadInputError } from '../errors.js';
+import type { Assessment } from '../model/assessment.js';
+import type { Coverage } from '../model/assessment.js';
+import type { Finding, RootCause } from '../model/finding.js';
+import type { FailOn } from '../model/policy.js';
+import { type JunitInput, renderJunit } from '../report/junit.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderPlanMarkdown, renderPlanTable } from '../report/plan.js';
+import { renderAssessmentJunit, renderAssessmentTable } from '../report/summary.js';
+import { renderCheckResults, renderCheckVerdict } from '../report/terminal.js';
+
+/** What each kind of result holds: its JSON document and whatever its other renderers need. */
+export interface Printed {
+  /** `assess` and `report`: the assessment document itself. */
+  assessment: Assessment;
+  /** `check`. */
+  checks: {
+    document: Record<string, unknown>;
+    findings: Finding[];
+    rootCauses: RootCause[];
+    coverage: Coverage;
+    junit: JunitInput;
+    exitCode: number;
+    failOn: FailOn;
+  };
+  /** `path`. */
+  plan: { document: Record<string, unknown>; plan: UpgradePlan };
+  /** `backup`: the JSON document is the summary (the assessment's `backup` object). */
+  backup: BackupCommitResult;
+  /** `backup verify`. */
+  verification: { document: Record<string, unknown>; result: VerifyResult; manifest?: Manifest };
+  /** `snapshot`. */
+  snapshot: SnapshotResult;
+}
+
+export type PrintedKind = keyof Printed;
+
+export interface RenderStyle {
+  /** Colour for terminal text (level 0 when stdout is not a TTY or colour is off). */
+  color: ChalkInstance;
+}
+
+type Renderer<K extends PrintedKind> = (value: Printed[K], style: RenderStyle) => string;
+type FormatRow = { readonly [K in PrintedKind]?: Renderer<K> };
+
+/** The JSON document of each kind: what -o json prints, and -o yaml prints as YAML. */
+const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
+  assessment: (a) => a,
+  checks: (c) => c.document,
+  plan: (p) => p.document,
+  backup: (b) => b.summary,
+  verification: (v) => v.document,
+  snapshot: (s) => s,
+};
+
+/** A row that renders every kind from its JSON document. */
+function everyDocument(render: (document: unknown) => string): FormatRow {
+  const row: { [K in PrintedKind]?: Renderer<K> } = {};
+  for (const kind of Object.keys(documentOf) as PrintedKind[]) {
+    (row as Record<PrintedKind, Renderer<PrintedKind>>)[kind] = (value) =>
+      render((documentOf[kind] as (v: Printed[PrintedKind]) => unknown)(value));
+  }
+  return row;
+}
+
+export const OUTPUT_FORMATS = {
+  table: {
+    assessment: (a, { color }) => renderAssessmentTable(a, color),
+    checks: (c, { color }) => `${renderCheckResults(c, color)}\n\n${renderCheckVerdict(c.exitCode, c.failOn, color)}`,
+    plan: (p, { color }) => renderPlanTable(p.plan, color),
+    backup: (b) => [`Backup: ${b.summary.path}`, ...renderSummaryTable(b.summary, { clean: b.clean })].join('\n'),
+    verification: (v) => describeVerification(v.result, v.manifest).join('\n'),
+    snapshot: (s) => `Snapshot: ${s.path} (${s.objects} objects, ${s.files} files, ${formatSize(s.bytes)})`,
+  },
+  json: everyDocument((document) => JSON.stringify(document, null, 2)),
+  junit: {
+    assessment: (a) => renderAssessmentJunit(a),
+    checks: (c) => renderJunit(c.junit),
+  },
+  markdown: {
+    assessment: (a) => renderMarkdown(a),
+    plan: (p) => renderPlanMarkdown(p.plan),
+  },
+  yaml: everyDocument((document) => stringify(document)),
+} as const satisfies Record<string, FormatRow>;
+
+export type OutputFormat = keyof typeof OUTPUT_FORMATS;
+export const FORMAT_NAMES = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
+/** Other names people type for a format. */
+const ALIASES: Record<string, OutputFormat> = { md: 'markdown', text: 'table' };
+
+/** -o/--output as given → a format name; exit 2 for one no command prints. */
+export function parseOutputFormat(text: string): OutputFormat {
+  const format = ALIASES[text] ?? text;
+  if (!(FORMAT_NAMES as string[]).includes(format)) {
+    throw new BadInputError(
+      `-o/--output: unknown format '${text}'`,
+      undefined,
+      'output',
+      `use one of: ${FORMAT_NAMES.join(', ')}`,
+    );
+  }
+  return format as OutputFormat;
+}
+
+/** The formats a kind of result can be printed in, in table order. */
+export function formatsFor(kind: PrintedKind): OutputFormat[] {
+  return FORMAT_NAMES.filter((format) => (OUTPUT_FORMATS[format] as FormatRow)[kind] !== undefined);
+}
+
+/** "a", "a or b", "a, b or c". */
+function either(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+/** Exit 2 (bad input) when `command` cannot print `format`: checked before any work is done. */
+export function requireFormat(format: OutputFormat, kind: PrintedKind, command: string, hint?: string): void {
+  const allowed = formatsFor(kind);
+  if (allowed.includes(format)) return;
+  throw new BadInputError(
+    `-o/--output: '${command}' prints ${either(allowed)}, not ${format}`,
+    undefined,
+    'output',
+    hint,
+  );
+}
+
+/** The text to print on stdout, ending in exactly one newline unless the renderer chose more. */
+export function render<K extends PrintedKind>(
+  format: OutputFormat,
+  kind: K,
+  value: Printed[K],
+  style: RenderStyle,
+): string {
+  const renderer = (OUTPUT_FORMATS[format] as FormatRow)[kind] as Renderer<K> | undefined;
+  if (!renderer) throw new Error(`no ${format} renderer for ${kind}`);
+  const text = renderer(value, style);
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
