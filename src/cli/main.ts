@@ -12,8 +12,12 @@ import { createTerminal, type Io, processIo } from './terminal.js';
 import { toolVersion } from './version.js';
 
 const ISSUES_URL = 'https://github.com/cozystack/cozy-assess/issues';
-/** How long a stopped run (signal or --timeout) may take to end by itself before the process ends anyway. */
-const STOP_GRACE_MS = 5000;
+/**
+ * How long a stopped run (signal or --timeout) may take to end by itself before the process ends anyway. Long
+ * enough for a loaded machine to finish loading a module and remove a partial folder (measured: loading the
+ * Kubernetes client alone took 4-7 s at a load of 15 on 2 cores), short of an orchestrator's SIGKILL (30 s).
+ */
+const STOP_GRACE_MS = 15_000;
 
 /** What the process gives a run; in-process tests pass their own. */
 export interface Runtime extends Io {

@@ -52,6 +52,9 @@ export async function gatherInventory(
   opts: GatherOptions = {},
 ): Promise<Gathered> {
   const { globals, run, terminal } = context;
+  run.enterPhase(
+    `${globals.snapshot ? `Opening snapshot ${globals.snapshot}` : 'Connecting to the cluster'} and discovering its resource types`,
+  );
   const source = await openSource(context);
   try {
     const discovered = await source.discoverTypes();
