@@ -52,9 +52,11 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Spread each delay over its upper half at random, so retries from parallel lists do not line up. */
+  jitter: boolean;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000, jitter: true };
 const MAX_RETRY_AFTER_MS = 60_000;
 
 export interface RetryEvent {
@@ -150,8 +152,8 @@ export class ApiClient {
 
   private delayFor(attempt: number, error: Error): number {
     const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    // Equal jitter: half fixed, half random, so retries from parallel lists do not line up.
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
+    // Equal jitter: half fixed, half random.
+    const jittered = this.retry.jitter ? exponential / 2 + Math.random() * (exponential / 2) : exponential;
     const retryAfter = error instanceof ApiStatusError ? (error.retryAfterMs ?? 0) : 0;
     return Math.round(Math.max(jittered, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
   }

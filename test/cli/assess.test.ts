@@ -11,7 +11,7 @@ import { parseXml } from '../report/xml.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
 import { type AssessRun, assessInto } from '../support/assess.js';
-import { fixture, runCli } from '../support/cli.js';
+import { fixture, runBinary, runCli } from '../support/cli.js';
 import { tempDirs } from '../support/temp.js';
 
 let dir: string;
@@ -275,7 +275,8 @@ describe('assess against a live API server (the fake one, serving fixtures/healt
     const server = await startFakeApiServer({ snapshotDir: fixture('healthy') });
     try {
       const json = join(dir, 'live.json');
-      const result = await runCli([
+      // The end-to-end run of the built binary for assess.
+      const result = await runBinary([
         'assess',
         '--kubeconfig',
         server.kubeconfigPath,

@@ -8,7 +8,7 @@ import { readManifest } from '../../src/backup/manifest.js';
 import { backupWants } from '../../src/backup/select.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { runCli } from '../support/cli.js';
+import { runBinary, runCli } from '../support/cli.js';
 import { readSnapshotObjects } from '../support/read-source.js';
 import { tempDirs } from '../support/temp.js';
 
@@ -24,7 +24,8 @@ describe('cozy-assess backup against an API server', () => {
     const server = await startFakeApiServer({ snapshotDir: snapshot, token: 't' });
     try {
       const out = await dir();
-      const result = await runCli(['backup', '--kubeconfig', server.kubeconfigPath, '--out', out]);
+      // The end-to-end run of the built binary for backup.
+      const result = await runBinary(['backup', '--kubeconfig', server.kubeconfigPath, '--out', out]);
       assert.equal(result.code, 0, result.stderr);
       const [name] = await readdir(out);
       const manifest = await readManifest(join(out, name!));
@@ -75,7 +76,7 @@ describe('cozy-assess backup against an API server', () => {
       const out = await dir();
       let child: ChildProcess | undefined;
       let stderr = '';
-      const run = runCli(
+      const run = runBinary(
         ['backup', '--kubeconfig', server.kubeconfigPath, '--out', out, '--concurrency', '1'],
         {
           onSpawn: (spawned) => {

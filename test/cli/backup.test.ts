@@ -8,7 +8,7 @@ import { readManifest } from '../../src/backup/manifest.js';
 import { backupWants } from '../../src/backup/select.js';
 import { BackupSummarySchema } from '../../src/model/assessment.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { fixture, runCli } from '../support/cli.js';
+import { fixture, runBinary, runCli } from '../support/cli.js';
 import { readSnapshotObjects } from '../support/read-source.js';
 import { tempDirs } from '../support/temp.js';
 
@@ -51,7 +51,8 @@ describe('cozy-assess backup', () => {
     assert.equal(manifest.cluster.source, 'snapshot');
     assert.equal(manifest.cluster.kubernetesVersion, 'v1.31.4');
 
-    const ok = await runCli(['backup', 'verify', backup]);
+    // The end-to-end run of the built binary for backup verify.
+    const ok = await runBinary(['backup', 'verify', backup]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /checksums verified/);
 

@@ -3,7 +3,7 @@
 // blocking check needs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
+import { runBinary, runCli } from '../support/cli.js';
 import { type CheckDocument, checkJson } from '../support/check-output.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 
@@ -31,7 +31,8 @@ describe('check on a live cluster', () => {
   it('gives the snapshot verdict, lists each type once and sends only GETs', async () => {
     server.setForbidden([]);
     server.requestLog.length = 0;
-    const result = await runCli(live());
+    // The end-to-end run of the built binary for check.
+    const result = await runBinary(live());
     assert.equal(result.code, 3, result.stderr);
     const doc = checkJson(result);
     const fromSnapshot = checkJson(

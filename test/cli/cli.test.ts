@@ -1,5 +1,5 @@
-// The command-line frame through the built binary: help, version, usage errors (exit 2, one line and a
-// hint), bad flag values, and internal errors (exit 1, short, stack only with -v).
+// The command-line frame: help, version and internal errors (exit 1, short, stack only with -v) through the built
+// binary; usage errors (exit 2, one line and a hint) and bad flag values in-process.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { exitCodeForError } from '../../src/cli/main.js';
 import { BadInputError } from '../../src/errors.js';
-import { CLI_BIN, REPO_ROOT as ROOT, runCli } from '../support/cli.js';
+import { CLI_BIN, REPO_ROOT as ROOT, runBinary, runCli } from '../support/cli.js';
 import { tempDirs } from '../support/temp.js';
 
 const cli = (...args: string[]) => runCli(args);
@@ -53,7 +53,7 @@ describe('help and version', () => {
       ),
     );
     assert.equal(control, 1);
-    const result = await runCli(['--help'], { nodeArgs: ['--import', noKube] });
+    const result = await runBinary(['--help'], { nodeArgs: ['--import', noKube] });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Usage: cozy-assess \[options\] \[command\]/);
     assert.match(result.stdout, /Examples:\n\s+\$ cozy-assess assess --snapshot fixtures\/seed-incident/);
@@ -61,7 +61,7 @@ describe('help and version', () => {
     for (const command of ['assess', 'check', 'path', 'backup', 'snapshot', 'report']) {
       assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
     }
-    const sub = await runCli(['check', '--help'], { nodeArgs: ['--import', noKube] });
+    const sub = await runBinary(['check', '--help'], { nodeArgs: ['--import', noKube] });
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--fail-on <level>/);
     assert.match(sub.stdout, /--plugin <file>/);
@@ -69,7 +69,7 @@ describe('help and version', () => {
 
   it('prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const result = await cli('--version');
+    const result = await runBinary(['--version']);
     assert.equal(result.code, 0);
     assert.equal(result.stdout.trim(), pkg.version);
   });
@@ -139,14 +139,14 @@ describe('internal errors: exit 1, short, stack only with -v', () => {
       ['commands/report.js'],
       'simulated failure inside cozy-assess',
     );
-    const result = await runCli(['report', 'x.json'], { nodeArgs: ['--import', broken] });
+    const result = await runBinary(['report', 'x.json'], { nodeArgs: ['--import', broken] });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^internal error: .*simulated failure inside cozy-assess/);
     assert.match(result.stderr, /This is a bug in cozy-assess .*report it at .*with -v\./);
     assert.doesNotMatch(result.stderr, /^\s+at /m);
     assert.ok(result.stderr.trim().split('\n').length <= 2, result.stderr);
 
-    const verbose = await runCli(['-v', 'report', 'x.json'], { nodeArgs: ['--import', broken] });
+    const verbose = await runBinary(['-v', 'report', 'x.json'], { nodeArgs: ['--import', broken] });
     assert.equal(verbose.code, 1);
     assert.match(verbose.stderr, /^\s+at /m);
   });

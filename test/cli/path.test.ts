@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { VersionSchema } from '../../src/model/assessment.js';
-import { runCli } from '../support/cli.js';
+import { runBinary, runCli } from '../support/cli.js';
 import { tempDirs } from '../support/temp.js';
 
 const NOW = '2025-10-24T19:31:00Z';
@@ -128,7 +128,8 @@ before(async () => {
 
 describe('cozy-assess path', () => {
   it('prints the reference case as a table: 9 minor versions, 7 steps, exit 0', async () => {
-    const result = await runCli(['path', '--snapshot', dirs.seed!, '--now', NOW, '--target', 'v0.37.2']);
+    // The end-to-end run of the built binary for path.
+    const result = await runBinary(['path', '--snapshot', dirs.seed!, '--now', NOW, '--target', 'v0.37.2']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout,

@@ -8,7 +8,7 @@ import { snapshotWants } from '../../src/backup/select.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { writeSampleCluster } from '../support/sample-cluster.js';
-import { runCli } from '../support/cli.js';
+import { runBinary, runCli } from '../support/cli.js';
 import { readSnapshotObjects } from '../support/read-source.js';
 import { tempDirs } from '../support/temp.js';
 
@@ -65,7 +65,8 @@ describe('cozy-assess snapshot from an API server', () => {
     const server = await startFakeApiServer({ snapshotDir: input, token: 't' });
     try {
       const target = join(await dir(), 'live');
-      const result = await runCli([
+      // The end-to-end run of the built binary for snapshot.
+      const result = await runBinary([
         'snapshot',
         '--kubeconfig',
         server.kubeconfigPath,

@@ -1,5 +1,5 @@
-// The cluster-source errors as a user sees them: the built binary's exit code and its stderr lines
-// (what failed, where, and a hint). Runs `node dist/cli/bin.js` (built by `npm test`, or once here if missing).
+// The cluster-source errors as a user sees them: the CLI's exit code and its stderr lines (what failed, where,
+// and a hint), run in-process with the test's environment (no KUBECONFIG, HOME in a temporary folder).
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -216,6 +216,25 @@ describe('live source: faults are retried or become outcomes', () => {
       retries.map((r) => r.attempt),
       [1, 2, 3, 4],
     );
+    // Jittered: each delay within the upper half of its exponential step (2, 4, 8, then the 10 ms cap).
+    retries.forEach((r, i) => {
+      const step = Math.min(10, 2 * 2 ** i);
+      assert.ok(r.delayMs >= step / 2 && r.delayMs <= step, `delay ${i + 1}: ${r.delayMs} ms of ${step}`);
+    });
+  });
+
+  test('the retry policy is injectable: without jitter the delays are the exponential steps, capped', async () => {
+    const retries: RetryEvent[] = [];
+    await withFaults([{ kind: 'status', code: 503, target: 'namespaces', times: 4 }], async () =>
+      listType(
+        await open({ retry: { baseDelayMs: 3, maxDelayMs: 10, jitter: false }, onRetry: (e) => retries.push(e) }),
+        BUILTIN_TYPES.namespaces,
+      ),
+    );
+    assert.deepEqual(
+      retries.map((r) => r.delayMs),
+      [3, 6, 10, 10],
+    );
   });
 
   test('a server error that does not stop becomes a failed outcome naming the status and the attempts', async () => {

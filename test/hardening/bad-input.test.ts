@@ -29,7 +29,7 @@ import {
   oddEncoding,
   serialize,
 } from '../support/fuzz-inputs.js';
-import { runCli } from '../support/cli.js';
+import { runBinary, runCli } from '../support/cli.js';
 import { testContext } from '../support/command-context.js';
 import { fixture, tempFolder } from './guard.js';
 
@@ -403,9 +403,9 @@ describe('deeply nested documents (fuzzed, thousands of levels)', () => {
   });
 });
 
-// ---------------------------------------------------------------- a handful through the binary
+// ---------------------------------------------------------------- a handful through the CLI
 
-describe('bad input through the binary: exit 2, the file (and field) named, no stack trace without -v', () => {
+describe('bad input through the CLI: exit 2, the file (and field) named, no stack trace without -v', () => {
   const noStack = (stderr: string) => assert.doesNotMatch(stderr, /\n\s+at .+:\d+:\d+\)?\n|internal error/);
   const cases: Array<{
     name: string;
@@ -471,14 +471,17 @@ describe('bad input through the binary: exit 2, the file (and field) named, no s
       names: /no usable server address/,
     },
   ];
-  for (const c of cases) {
+  cases.forEach((c, index) => {
     it(c.name, async () => {
       const file = caseFile(c.bytes, c.ext);
-      const result = await runCli(c.args(file), { env: { GITHUB_STEP_SUMMARY: undefined } });
-      assert.equal(result.code, 2, `exit 2: ${result.stderr}`);
-      assert.ok(result.stderr.includes(file), `names the file: ${result.stderr}`);
-      assert.match(result.stderr, c.names);
-      noStack(result.stderr);
+      // In-process; the first two cases also through the built binary (the same lines from a real process).
+      for (const run of index < 2 ? [runCli, runBinary] : [runCli]) {
+        const result = await run(c.args(file), { env: { GITHUB_STEP_SUMMARY: undefined } });
+        assert.equal(result.code, 2, `exit 2: ${result.stderr}`);
+        assert.ok(result.stderr.includes(file), `names the file: ${result.stderr}`);
+        assert.match(result.stderr, c.names);
+        noStack(result.stderr);
+      }
     });
-  }
+  });
 });

@@ -1,7 +1,8 @@
-// Faults of a failing API server, through the fake one and the real binary: each `assess` run (with and without
-// a backup) ends by itself, either with the right verdict (the fault was retried through) or INCOMPLETE (exit 4)
-// naming what could not be read. Never a crash (exit 1), never a hang, never GO on missing data.
-// The cluster is fixtures/healthy, which is GO when nothing goes wrong.
+// Faults of a failing API server, through the fake one: each `assess` run (with and without a backup) ends by
+// itself, either with the right verdict (the fault was retried through) or INCOMPLETE (exit 4) naming what could
+// not be read. Never a crash (exit 1), never a hang, never GO on missing data. The runs are in-process with the
+// retry backoff shortened (what is retried is under test, not how long it waits); the --timeout case runs the
+// built binary, since the bound is on the process. The cluster is fixtures/healthy, GO when nothing goes wrong.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -11,7 +12,15 @@ import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { AssessmentSchema } from '../../src/model/assessment.js';
 import { type Fault, startFakeApiServer } from '../support/fake-apiserver.js';
-import { describeRun, fixture, type GuardedResult, runGuarded, tempFolder } from './guard.js';
+import { FAST_RETRY } from '../support/cli.js';
+import {
+  describeRun,
+  fixture,
+  type GuardedResult,
+  runGuarded,
+  runGuardedInProcess,
+  tempFolder,
+} from './guard.js';
 
 interface FaultRun extends GuardedResult {
   verdict?: string;
@@ -26,6 +35,8 @@ interface Scenario {
   forbidden?: string[];
   objects?: KubeObject[];
   extra?: string[];
+  /** Run the built binary instead of main() in-process. */
+  binary?: boolean;
 }
 
 /** Runs `assess` twice against a fresh fake server per run: once with --no-backup, once with a backup. */
@@ -46,7 +57,8 @@ async function assessOnce(name: string, scenario: Scenario, backup: boolean): Pr
   const json = join(dir, `${tag}.json`);
   const backupDir = join(dir, `${tag}-backups`);
   try {
-    const result = await runGuarded([
+    const run = scenario.binary ? runGuarded : (args: string[]) => runGuardedInProcess(args, { live: { retry: FAST_RETRY } });
+    const result = await run([
       'assess',
       '--kubeconfig',
       server.kubeconfigPath,
@@ -236,6 +248,7 @@ describe('assess ends INCOMPLETE (exit 4), naming the type, when a fault does no
     const runs = await assessBoth('stall', {
       faults: [{ target: '*', kind: 'latency', ms: 8000 }],
       extra: ['--timeout', '2s'],
+      binary: true,
     });
     for (const run of runs) assertIncomplete(run, /did not finish within --timeout \(2000 ms\)/);
     assert.deepEqual(await finishedBackups(runs[1]), [], 'no backup folder left');

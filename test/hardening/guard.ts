@@ -1,12 +1,12 @@
-// Runs the built CLI like runCli (test/support/cli.ts) but with a safety net: a kill-timer that ends a hung
-// process and reports it as `hung`, so a test asserting `!hung` fails instead of the suite waiting forever.
+// Runs the CLI like test/support/cli.ts but with a safety net: a timer that reports a run that does not end as
+// `hung` (and kills it, for the binary), so a test asserting `!hung` fails instead of the suite waiting forever.
 // The timer is generous (it is a net, not a measurement): tests never assert wall times.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { CLI_BIN, REPO_ROOT, runCli } from '../support/cli.js';
+import { CLI_BIN, type InProcessOptions, REPO_ROOT, runBinary, runCli } from '../support/cli.js';
 
 export const fixture = (name: string) => join(REPO_ROOT, 'fixtures', name);
 
@@ -29,8 +29,8 @@ export interface GuardedOptions {
 }
 
 export async function runGuarded(args: string[], options: GuardedOptions = {}): Promise<GuardedResult> {
-  // runCli builds dist/ when it is missing; a --version call is the cheapest way to get that done first.
-  await runCli(['--version']);
+  // runBinary builds dist/ when it is missing; a --version call is the cheapest way to get that done first.
+  await runBinary(['--version']);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NO_COLOR: '1',
@@ -63,6 +63,21 @@ export async function runGuarded(args: string[], options: GuardedOptions = {}): 
   );
   clearTimeout(timer);
   return { code, signal, stdout, stderr, hung };
+}
+
+/** In this process (main() with its own output): the same result, `hung` when it has not ended after the timer. */
+export async function runGuardedInProcess(
+  args: string[],
+  options: InProcessOptions & { hungAfterMs?: number } = {},
+): Promise<GuardedResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), options.hungAfterMs ?? 60_000);
+  });
+  const result = await Promise.race([runCli(args, options), hung]);
+  clearTimeout(timer);
+  if (result === 'hung') return { code: null, signal: null, stdout: '', stderr: '', hung: true };
+  return { ...result, signal: null, hung: false };
 }
 
 const folders: string[] = [];
