@@ -24,8 +24,9 @@ export function parseDocuments(text: string, format: FileFormat, file: string): 
 }
 
 function parseJson(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const { line, column } = lineColumn(text, jsonErrorOffset(text, message));
@@ -36,12 +37,57 @@ function parseJson(text: string, file: string): unknown {
       FIX_HINT,
     );
   }
+  assertDepth(value, file);
+  return value;
+}
+
+/** Aliases one YAML file may expand (the `yaml` package's own default). */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The deepest nesting the Kubernetes API server decodes (apimachinery's JSON decoder stops at 10000 levels),
+ * so no object of a real cluster is deeper. Deeper input would overflow the stack of every recursive
+ * reader after us (JSON.stringify in the backup among them): it is refused here, without recursion.
+ */
+export const MAX_NESTING_DEPTH = 10_000;
+
+export function assertDepth(root: unknown, file: string): void {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    if (entry.depth > MAX_NESTING_DEPTH) throw tooDeep(file);
+    const { value, depth } = entry;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
 }
 
 function parseYaml(text: string, file: string): unknown[] {
+  try {
+    return parseYamlDocuments(text, file);
+  } catch (error) {
+    // The YAML parser and its toJS() recurse once per nesting level: a deep enough document ends the stack.
+    if (error instanceof RangeError) throw tooDeep(file);
+    throw error;
+  }
+}
+
+function tooDeep(file: string): BadInputError {
+  return new BadInputError(
+    `${file}: nested more than ${MAX_NESTING_DEPTH} levels deep: no Kubernetes object is (the API server refuses deeper ones)`,
+    file,
+    undefined,
+    FIX_HINT,
+  );
+}
+
+function parseYamlDocuments(text: string, file: string): unknown[] {
   const values: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
     const error = doc.errors[0];
+    // The parser catches its own stack overflow on deep flow collections and reports it as a syntax error.
+    if (error && /Maximum call stack/.test(error.message)) throw tooDeep(file);
     if (error) {
       const pos = error.linePos?.[0];
       const where = pos ? `${pos.line}:${pos.col}` : '1:1';
@@ -50,12 +96,18 @@ function parseYaml(text: string, file: string): unknown[] {
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: -1 }) as unknown;
+      // kubectl never writes aliases; a few are fine, an expanding tree of them is an attack on memory.
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
     } catch (error) {
+      if (error instanceof RangeError) throw error;
       // An alias to an anchor defined later (or never) parses, then fails to resolve.
-      const what = (error as Error).message.split('\n')[0];
-      throw new BadInputError(`${file}: not valid YAML: ${what}`, file, undefined, FIX_HINT);
+      const what = (error as Error).message.split('\n')[0] ?? '';
+      const hint = /alias count/i.test(what)
+        ? `the file expands YAML aliases more than ${MAX_ALIAS_COUNT} times; kubectl -o yaml writes none: capture it again`
+        : FIX_HINT;
+      throw new BadInputError(`${file}: not valid YAML: ${what}`, file, undefined, hint);
     }
+    assertDepth(value, file);
     if (value !== null && value !== undefined) values.push(value);
   }
   return values;

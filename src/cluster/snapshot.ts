@@ -6,10 +6,11 @@
 // (encrypted), anything else. `version.json` in `kubectl version -o json` shape gives the server version.
 // A typed empty list (`{"apiVersion":"batch/v1","kind":"JobList","items":[]}`) records that the type was
 // captured and had no objects; without it, a type with no objects is simply absent from the snapshot.
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { BadInputError } from '../errors.js';
+import { z } from 'zod';
+import { BadInputError, badInputFromZod } from '../errors.js';
 import { decodeText, type FileFormat, isRecord, parseDocuments, visitDocument } from './parse-files.js';
 import { BUILTIN_TYPE_LIST } from './resource-types.js';
 import {
@@ -38,9 +39,9 @@ export async function openSnapshotSource(path: string): Promise<ClusterSource> {
   const buckets = new Map<string, Bucket>();
   let version: string | undefined;
   for (const file of files) {
-    const docs = parseDocuments(decodeText(await readFile(file)), formatOf(file), file);
+    const docs = parseDocuments(decodeText(await readSnapshotFile(file)), formatOf(file), file);
     if (VERSION_FILES.has(basename(file)) && docs.length === 1 && isVersionDocument(docs[0])) {
-      version = docs[0].serverVersion?.gitVersion ?? version;
+      version = serverVersionOf(docs[0], file) ?? version;
       continue;
     }
     docs.forEach((doc, index) => {
@@ -121,14 +122,17 @@ class SnapshotSource implements ClusterSource {
 /** The files to read: the path itself when it is a file, else every object file below it (sorted, so stable). */
 async function objectFiles(path: string): Promise<string[]> {
   const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw unreadable(path, error, error.code === 'ENOENT' ? 'snapshot folder does not exist' : undefined);
+  });
+  if (stats.isFile()) return [path];
+  if (!stats.isDirectory()) {
     throw new BadInputError(
-      `${path}: snapshot ${error.code === 'ENOENT' ? 'folder does not exist' : `cannot be read (${error.code ?? error.message})`}`,
+      `${path}: a snapshot is a folder or a regular file, not ${fileKind(stats)}`,
       path,
       undefined,
       CAPTURE_HINT,
     );
-  });
-  if (stats.isFile()) return [path];
+  }
   const files: string[] = [];
   await walk(path, files);
   if (files.length === 0) {
@@ -142,6 +146,46 @@ async function objectFiles(path: string): Promise<string[]> {
   return files;
 }
 
+/** A path the reader cannot use is bad input naming the path and the system's reason (ELOOP, EACCES, ...). */
+function unreadable(path: string, error: NodeJS.ErrnoException, what?: string): BadInputError {
+  const reason = error.code === 'ELOOP' ? 'ELOOP: a symbolic link loop' : (error.code ?? error.message);
+  return new BadInputError(
+    `${path}: ${what ?? `snapshot path cannot be read (${reason})`}`,
+    path,
+    undefined,
+    what ? CAPTURE_HINT : 'check the path, its links and its permissions',
+  );
+}
+
+/** What a path is when it is neither a regular file nor a folder (a FIFO would block the reader forever). */
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+/** Reads one object file; a path that stopped being a regular file since the walk is refused, never opened. */
+async function readSnapshotFile(file: string): Promise<Buffer> {
+  try {
+    const stats = await stat(file);
+    if (!stats.isFile()) throw notRegular(file, stats);
+    return await readFile(file);
+  } catch (error) {
+    if (error instanceof BadInputError) throw error;
+    throw unreadable(file, error as NodeJS.ErrnoException);
+  }
+}
+
+function notRegular(file: string, stats: Stats): BadInputError {
+  return new BadInputError(
+    `${file}: not a regular file but ${fileKind(stats)}: a snapshot holds only files written by kubectl`,
+    file,
+    undefined,
+    'remove it from the snapshot folder',
+  );
+}
+
 /**
  * A folder holding this file is not read: a backup's clean `apply/` view repeats the objects of the raw
  * files (minus status), and reading both would count every object twice.
@@ -149,15 +193,24 @@ async function objectFiles(path: string): Promise<string[]> {
 export const SNAPSHOT_SKIP_MARKER = '.cozy-assess-apply-view';
 
 async function walk(dir: string, out: string[]): Promise<void> {
-  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
+  const entries: Dirent[] = await readdir(dir, { withFileTypes: true }).catch((error) => {
+    throw unreadable(dir, error as NodeJS.ErrnoException);
+  });
   if (entries.some((entry) => entry.name === SNAPSHOT_SKIP_MARKER)) return;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || SKIPPED_NAMES.has(entry.name)) continue;
     const full = join(dir, entry.name);
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(full)).isDirectory());
-    if (isDir) await walk(full, out);
-    else if (['.json', '.yaml', '.yml'].includes(extname(entry.name))) out.push(full);
+    // Follow symbolic links (a loop is bad input, named); look at what they point to.
+    const stats = entry.isSymbolicLink()
+      ? await stat(full).catch((error) => {
+          throw unreadable(full, error as NodeJS.ErrnoException);
+        })
+      : entry;
+    if (stats.isDirectory()) await walk(full, out);
+    else if (!['.json', '.yaml', '.yml'].includes(extname(entry.name))) continue;
+    else if (stats.isFile()) out.push(full);
+    else throw notRegular(full, stats as Stats);
   }
 }
 
@@ -165,10 +218,21 @@ function formatOf(file: string): FileFormat {
   return extname(file) === '.json' ? 'json' : 'yaml';
 }
 
-function isVersionDocument(doc: unknown): doc is { serverVersion?: { gitVersion?: string } } {
+function isVersionDocument(doc: unknown): doc is Record<string, unknown> {
   return (
     isRecord(doc) && doc.kind === undefined && (isRecord(doc.serverVersion) || isRecord(doc.clientVersion))
   );
+}
+
+/** `kubectl version -o json|yaml`: the fields the tool reads must have kubectl's types. */
+const VersionFileSchema = z.object({
+  serverVersion: z.object({ gitVersion: z.string().min(1).optional() }).loose().optional(),
+});
+
+function serverVersionOf(doc: unknown, file: string): string | undefined {
+  const parsed = VersionFileSchema.safeParse(doc);
+  if (!parsed.success) throw badInputFromZod(parsed.error, file, 'version file');
+  return parsed.data.serverVersion?.gitVersion;
 }
 
 function bucketOf(buckets: Map<string, Bucket>, apiVersion: string, kind: string): Bucket {
