@@ -8,6 +8,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { execPluginCommand } from './kubeconfig.js';
 
 /** The server answered with an error status. `status` is the HTTP code, `reason` the Status reason. */
 export class ApiStatusError extends Error {
@@ -180,8 +181,9 @@ export class ApiClient {
   private async credentials(url: URL): Promise<{ headers?: Record<string, string>; agent?: Agent }> {
     const opts: { headers?: Record<string, string>; agent?: Agent } = {};
     try {
-      await this.options.kc.applyToHTTPSOptions(opts);
+      await this.withPluginDeadline(this.options.kc.applyToHTTPSOptions(opts));
     } catch (error) {
+      if (error instanceof TransportError) throw error;
       // A CA or client-certificate file that cannot be read, a failing exec plugin, http:// without
       // insecure-skip-tls-verify: the kubeconfig cannot be used as it is.
       throw new TransportError(
@@ -191,6 +193,30 @@ export class ApiClient {
     }
     this.agent ??= keepAliveAgent(opts.agent, this.options.concurrency);
     return opts;
+  }
+
+  /**
+   * An exec credential plugin runs inside applyToHTTPSOptions; one that never answers would hold the run
+   * forever. It gets the request timeout, like the request it authenticates (boundExecPlugins kills it).
+   */
+  private withPluginDeadline<T>(pending: Promise<T>): Promise<T> {
+    const timeoutMs = this.options.requestTimeoutMs;
+    const command = execPluginCommand(this.options.kc);
+    if (!command || timeoutMs <= 0) return pending;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TransportError(
+              'config',
+              `the exec credential plugin '${command}' of the kubeconfig did not answer within ${timeoutMs} ms (--request-timeout)`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
   }
 
   /** One GET with the kubeconfig's auth headers and TLS agent, bounded by the request timeout. */

@@ -1,10 +1,12 @@
 // Finds and loads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (several files,
 // merged: the first file to set a cluster, user, context or current-context wins), else ~/.kube/config,
 // else the in-cluster service account. Every failure is a BadInputError naming the file and context.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BadInputError } from '../errors.js';
 
@@ -61,6 +63,15 @@ export function loadKubeConfig(k8s: ClientNode, request: KubeConfigRequest): Loa
       'set server to the API server URL, e.g. https://10.0.0.1:6443 (kubectl config view shows it)',
     );
   }
+  if (cluster.skipTLSVerify && (cluster.caFile || cluster.caData)) {
+    // kubectl refuses the pair: trusting a CA and trusting anything cannot both be meant.
+    throw new BadInputError(
+      `${describe(files)}: cluster '${cluster.name}' sets insecure-skip-tls-verify together with a certificate authority; specifying a root certificates file with the insecure flag is not allowed`,
+      files[0],
+      'clusters[].cluster.insecure-skip-tls-verify',
+      'remove insecure-skip-tls-verify (the CA is the safe choice), or remove the certificate authority',
+    );
+  }
   return { kc, files, context, server: cluster.server };
 }
 
@@ -114,6 +125,27 @@ function loadInCluster(kc: KubeConfig, env: NodeJS.ProcessEnv): void {
   });
 }
 
+/** The command of the current user's exec credential plugin (`aws`, `kubelogin`, ...), if it has one. */
+export function execPluginCommand(kc: KubeConfig): string | undefined {
+  const user = kc.getCurrentUser();
+  const exec = (user?.exec ?? user?.authProvider?.config?.exec) as { command?: unknown } | undefined;
+  return typeof exec?.command === 'string' ? exec.command : undefined;
+}
+
+/**
+ * Bounds every run of an exec credential plugin: past `timeoutMs` it is killed, as kubectl fails a request
+ * whose plugin does not answer. client-node spawns plugins itself with no bound; its spawn function is the
+ * one seam it offers (ExecAuth.execFn).
+ */
+export function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
+  if (timeoutMs <= 0) return;
+  const authenticators = (kc as unknown as { authenticators?: Array<{ execFn?: unknown }> }).authenticators;
+  const execAuth = authenticators?.find((a) => typeof a.execFn === 'function');
+  if (!execAuth) return;
+  execAuth.execFn = (command: string, args: readonly string[], options: object) =>
+    spawn(command, args, { ...options, timeout: timeoutMs, killSignal: 'SIGKILL' });
+}
+
 function isHttpUrl(server: unknown): server is string {
   if (typeof server !== 'string') return false;
   try {
@@ -159,6 +191,7 @@ function readOne(k8s: ClientNode, file: string): KubeConfig {
   const kc = new k8s.KubeConfig();
   try {
     kc.loadFromFile(file);
+    useTokenFiles(kc, file);
   } catch (error) {
     throw new BadInputError(
       `kubeconfig ${file} cannot be read: ${kubeconfigFault(error)}`,
@@ -168,6 +201,24 @@ function readOne(k8s: ClientNode, file: string): KubeConfig {
     );
   }
   return kc;
+}
+
+/**
+ * kubectl spells a user's token file `tokenFile` (client-go's field name); client-node reads only
+ * `token-file`. A user with `tokenFile` gets client-node's file authenticator, which re-reads the file as
+ * kubectl does (tokens on disk are rotated). Relative paths are relative to the kubeconfig's folder.
+ */
+function useTokenFiles(kc: KubeConfig, file: string): void {
+  const raw = parseYaml(readFileSync(file, 'utf8')) as { users?: unknown } | null;
+  if (!Array.isArray(raw?.users)) return;
+  for (const entry of raw.users as Array<{ name?: unknown; user?: Record<string, unknown> }>) {
+    const tokenFile = entry?.user?.tokenFile;
+    if (typeof tokenFile !== 'string' || tokenFile === '') continue;
+    const user = kc.users.find((u) => u.name === entry.name);
+    if (!user || user.token || user.authProvider || user.exec) continue;
+    const path = isAbsolute(tokenFile) ? tokenFile : join(dirname(file), tokenFile);
+    Object.assign(user, { authProvider: { name: 'tokenFile', config: { tokenFile: path } } });
+  }
 }
 
 function kubeconfigFault(error: unknown): string {

@@ -6,7 +6,7 @@
 import { BadInputError, IncompleteError } from '../errors.js';
 import { describeType, discoverServedTypes, isKubernetesGroup } from './discovery.js';
 import { ApiClient, ApiStatusError, type RetryEvent, type RetryPolicy, TransportError } from './http.js';
-import { type LoadedKubeConfig, loadKubeConfig } from './kubeconfig.js';
+import { boundExecPlugins, type LoadedKubeConfig, loadKubeConfig } from './kubeconfig.js';
 import { withTypeMeta } from './parse-files.js';
 import {
   apiVersionOf,
@@ -50,6 +50,7 @@ export async function openLiveSource(options: LiveSourceOptions): Promise<Cluste
     context: options.context,
     env: options.env,
   });
+  boundExecPlugins(config.kc, options.requestTimeoutMs);
   const client = new ApiClient({
     kc: config.kc,
     server: config.server,

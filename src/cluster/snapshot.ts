@@ -226,7 +226,10 @@ function isVersionDocument(doc: unknown): doc is Record<string, unknown> {
 
 /** `kubectl version -o json|yaml`: the fields the tool reads must have kubectl's types. */
 const VersionFileSchema = z.object({
-  serverVersion: z.object({ gitVersion: z.string().min(1).optional() }).loose().optional(),
+  serverVersion: z
+    .object({ gitVersion: z.string().min(1).optional() })
+    .loose()
+    .optional(),
 });
 
 function serverVersionOf(doc: unknown, file: string): string | undefined {

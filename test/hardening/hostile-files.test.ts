@@ -40,7 +40,12 @@ const configMap = (extra: string) =>
 /** A 504-byte YAML file whose 9 levels of 10 aliases expand to 10^9 strings. */
 function aliasBomb(): string {
   const lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i < 9; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`,
+    );
   return `${lines.join('\n')}\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: default}\n`;
 }
 
