@@ -162,7 +162,7 @@ function sinceLastSection(d: AssessmentDiff): Html {
     'since-last',
     'Since the last assessment',
     html`<p>Compared with the assessment of ${d.old.generatedAt} (cluster state at ${d.old.now}). ${clusterLine(d)}</p>
-${table(['', `Before (${d.old.generatedAt})`, `Now (${d.new.generatedAt})`], rows)}
+${table(['', `Before (${d.old.generatedAt})`, `Now (${d.new.generatedAt})`], rows, { nowrap: [0] })}
 <h3>Findings: ${findingsHeadline(d, ', ')}</h3>
 ${
   findings.length > 0
@@ -175,6 +175,7 @@ ${
           stateText(change.old),
           stateText(change.new),
         ]),
+        { nowrap: [0, 3, 4] },
       )
     : ''
 }
