@@ -11,10 +11,13 @@ import { describeVerification, type VerifyResult } from '../backup/verify.js';
 import type { UpgradePlan } from '../catalog/types.js';
 import { BadInputError } from '../errors.js';
 import type { Assessment } from '../model/assessment.js';
+import type { AssessmentDiff } from '../model/diff.js';
 import type { Coverage } from '../model/assessment.js';
 import type { Finding, RootCause } from '../model/finding.js';
 import type { FailOn } from '../model/policy.js';
 import { type JunitInput, renderJunit } from '../report/junit.js';
+import { renderDiffMarkdown, renderDiffTable } from '../report/diff-render.js';
+import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderPlanMarkdown, renderPlanTable } from '../report/plan.js';
 import { renderAssessmentJunit, renderAssessmentTable } from '../report/summary.js';
@@ -42,6 +45,8 @@ export interface Printed {
   verification: { document: Record<string, unknown>; result: VerifyResult; manifest?: Manifest };
   /** `snapshot`. */
   snapshot: SnapshotResult;
+  /** `diff`: the comparison of two assessments. */
+  diff: AssessmentDiff;
 }
 
 export type PrintedKind = keyof Printed;
@@ -62,6 +67,7 @@ const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
   backup: (b) => b.summary,
   verification: (v) => v.document,
   snapshot: (s) => s,
+  diff: (d) => d,
 };
 
 /** A row that renders every kind from its JSON document. */
@@ -77,11 +83,14 @@ function everyDocument(render: (document: unknown) => string): FormatRow {
 export const OUTPUT_FORMATS = {
   table: {
     assessment: (a, { color }) => renderAssessmentTable(a, color),
-    checks: (c, { color }) => `${renderCheckResults(c, color)}\n\n${renderCheckVerdict(c.exitCode, c.failOn, color)}`,
+    checks: (c, { color }) =>
+      `${renderCheckResults(c, color)}\n\n${renderCheckVerdict(c.exitCode, c.failOn, color)}`,
     plan: (p, { color }) => renderPlanTable(p.plan, color),
-    backup: (b) => [`Backup: ${b.summary.path}`, ...renderSummaryTable(b.summary, { clean: b.clean })].join('\n'),
+    backup: (b) =>
+      [`Backup: ${b.summary.path}`, ...renderSummaryTable(b.summary, { clean: b.clean })].join('\n'),
     verification: (v) => describeVerification(v.result, v.manifest).join('\n'),
     snapshot: (s) => `Snapshot: ${s.path} (${s.objects} objects, ${s.files} files, ${formatSize(s.bytes)})`,
+    diff: (d, { color }) => renderDiffTable(d, color),
   },
   json: everyDocument((document) => JSON.stringify(document, null, 2)),
   junit: {
@@ -91,6 +100,10 @@ export const OUTPUT_FORMATS = {
   markdown: {
     assessment: (a) => renderMarkdown(a),
     plan: (p) => renderPlanMarkdown(p.plan),
+    diff: (d) => renderDiffMarkdown(d),
+  },
+  html: {
+    assessment: (a) => renderHtml(a),
   },
   yaml: everyDocument((document) => stringify(document)),
 } as const satisfies Record<string, FormatRow>;

@@ -72,6 +72,8 @@ Examples:
   $ cozy-assess assess --snapshot fixtures/seed-incident --target v0.37.2 --no-backup
   $ cozy-assess assess --context prod --target latest --backup-dir /root/cozy-backup
   $ cozy-assess check -o junit > checks.xml
+  $ cozy-assess report assessment.json -o html > report.html
+  $ cozy-assess diff before.json after.json -o markdown
   $ cozy-assess path --target v0.37.2 -o markdown
   $ cozy-assess backup --out /root/cozy-backup && cozy-assess backup verify /root/cozy-backup/20251024-1931
   $ kubectl get pods,nodes,events -A -o json > state.json && cozy-assess check --snapshot .
@@ -88,6 +90,12 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .option('--report <file>', 'Markdown report file (default: cozy-assess-report-<date>.md)')
     .option('--json <file>', 'also write the assessment JSON to this file')
     .option('--junit <file>', 'also write JUnit XML to this file')
+    .option('--html <file>', 'also write the report as one self-contained HTML page to this file')
+    .option(
+      '--previous <file>',
+      'an earlier assessment JSON of this cluster: the reports add "Since the last assessment"',
+    )
+    .option('--force', 'with --previous: compare even if the two runs read different clusters')
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
@@ -131,8 +139,16 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
 
   program
     .command('report <assessment>')
-    .description('re-render a saved assessment JSON as markdown, json, junit or table (-o)')
+    .description('re-render a saved assessment JSON as markdown, html, json, yaml, junit or table (-o)')
     .action(dispatch(() => import('./commands/report.js')));
+
+  program
+    .command('diff <old> <new>')
+    .description(
+      'what changed between two assessment JSON files of one cluster (-o table, markdown, json); exit: the verdict of NEW',
+    )
+    .option('--force', 'compare even if the two files are of different clusters')
+    .action(dispatch(() => import('./commands/diff.js')));
 
   return program;
 }

@@ -58,7 +58,7 @@ describe('help and version', () => {
     assert.match(result.stdout, /^Usage: cozy-assess \[options\] \[command\]/);
     assert.match(result.stdout, /Examples:\n\s+\$ cozy-assess assess --snapshot fixtures\/seed-incident/);
     assert.match(result.stdout, /Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE\./);
-    for (const command of ['assess', 'check', 'path', 'backup', 'snapshot', 'report']) {
+    for (const command of ['assess', 'check', 'path', 'backup', 'snapshot', 'report', 'diff']) {
       assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
     }
     const sub = await runBinary(['check', '--help'], { nodeArgs: ['--import', noKube] });

@@ -9,7 +9,7 @@ import { BadInputError } from '../../src/errors.js';
 
 describe('the output format table', () => {
   it('names the formats, and reads the aliases md and text', () => {
-    assert.deepEqual(FORMAT_NAMES, ['table', 'json', 'junit', 'markdown', 'yaml']);
+    assert.deepEqual(FORMAT_NAMES, ['table', 'json', 'junit', 'markdown', 'html', 'yaml']);
     assert.equal(parseOutputFormat('md'), 'markdown');
     assert.equal(parseOutputFormat('text'), 'table');
     assert.throws(
@@ -17,12 +17,13 @@ describe('the output format table', () => {
       (error: unknown) =>
         error instanceof BadInputError &&
         error.message === "-o/--output: unknown format 'xml'" &&
-        error.hint === 'use one of: table, json, junit, markdown, yaml',
+        error.hint === 'use one of: table, json, junit, markdown, html, yaml',
     );
   });
 
   it('a kind of result is printed in the formats whose row renders it; json and yaml render every kind', () => {
-    assert.deepEqual(formatsFor('assessment'), ['table', 'json', 'junit', 'markdown', 'yaml']);
+    assert.deepEqual(formatsFor('assessment'), ['table', 'json', 'junit', 'markdown', 'html', 'yaml']);
+    assert.deepEqual(formatsFor('diff'), ['table', 'json', 'markdown', 'yaml']);
     assert.deepEqual(formatsFor('checks'), ['table', 'json', 'junit', 'yaml']);
     assert.deepEqual(formatsFor('plan'), ['table', 'json', 'markdown', 'yaml']);
     for (const kind of ['backup', 'verification', 'snapshot'] as const) {

@@ -151,6 +151,8 @@ describe('planted secret values appear in no output and no file but the Secret f
         'assessment.json',
         '--junit',
         'junit.xml',
+        '--html',
+        'report.html',
       ],
       [
         'assess',
@@ -174,8 +176,10 @@ describe('planted secret values appear in no output and no file but the Secret f
     const [backupName] = await readdir(join(out, 'backups'));
     assert.ok(backupName);
     await run(['backup', 'verify', join('backups', backupName)], false);
-    for (const format of ['markdown', 'json', 'junit', 'table'])
+    for (const format of ['markdown', 'html', 'json', 'junit', 'table'])
       await run(['report', 'assessment.json', '-o', format], false);
+    for (const format of ['table', 'markdown', 'json'])
+      await run(['diff', 'assessment.json', 'assessment.json', '-o', format], false);
     // Reading back a snapshot that holds Secrets, offline.
     await run(['check', '--snapshot', 'with-secrets', '-o', 'json', '-v'], false);
     await run(

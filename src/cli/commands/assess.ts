@@ -22,11 +22,14 @@ import {
   resolveModel,
 } from '../../decide/model.js';
 import { BadInputError, badInputFromZod } from '../../errors.js';
-import type { Assessment } from '../../model/assessment.js';
+import { type Assessment, AssessmentSchema } from '../../model/assessment.js';
 import { exitCodeOf, type FailOn } from '../../model/policy.js';
+import { diffAssessments } from '../../report/diff.js';
+import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
 import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
+import { readAssessmentFile } from '../assessment-file.js';
 import { loadCatalog } from '../catalog.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { type CozyConfig, readConfigFile } from '../config-file.js';
@@ -45,6 +48,9 @@ const AssessOptionsSchema = z.object({
   report: z.string().optional(),
   json: z.string().optional(),
   junit: z.string().optional(),
+  html: z.string().optional(),
+  previous: z.string().optional(),
+  force: flag,
   failOn: failOnFlag,
   plugin: repeatable,
   execProbes: flag,
@@ -70,6 +76,7 @@ export default defineCommand({
       }
       throw error;
     }
+    assessment = sinceLast(assessment, inputs.previous, options, context);
     await writeOutputs(assessment, options, context);
     return exitCodeOf(assessment.verdict);
   },
@@ -87,9 +94,14 @@ interface AssessInputs {
   probeSockets: boolean;
   /** The backup's settings; undefined with --no-backup. */
   backup?: BackupOptions;
+  /** `--previous FILE`, read and validated before the cluster is. */
+  previous?: { file: string; assessment: Assessment };
 }
 
-async function readInputs(options: AssessOptions, { globals, terminal, run }: CommandContext): Promise<AssessInputs> {
+async function readInputs(
+  options: AssessOptions,
+  { globals, terminal, run }: CommandContext,
+): Promise<AssessInputs> {
   const plugins = await loadPlugins(
     options.plugin,
     BUILTIN_CHECKS.map((c) => c.id),
@@ -103,7 +115,11 @@ async function readInputs(options: AssessOptions, { globals, terminal, run }: Co
   const catalog = loadCatalog(globals.catalog);
   resolveTarget(catalog, options.target);
   const flags = options.backup ? await secretFlags(options) : undefined;
+  const previous = options.previous
+    ? { file: options.previous, assessment: await readAssessmentFile(options.previous) }
+    : undefined;
   return {
+    previous,
     plugins,
     config,
     model,
@@ -140,9 +156,7 @@ async function assess(
   const plan = planUpgrade(inventory, inputs.catalog, inputs.target);
   pathPhase.succeed(pathSummary(plan));
 
-  const probes = inputs.probeSockets
-    ? await runKubeOvnProbes(inventory, context, inputs.config)
-    : undefined;
+  const probes = inputs.probeSockets ? await runKubeOvnProbes(inventory, context, inputs.config) : undefined;
 
   const checksPhase = await terminal.phase('Running checks');
   const checks = runAllChecks(inventory, {
@@ -183,6 +197,29 @@ async function assess(
   });
 }
 
+/**
+ * With --previous: the comparison with the earlier run, kept in the assessment (`sinceLast`) so that every
+ * report shows it and `report` re-renders it. Two different clusters are exit 2 (unless --force), judged
+ * before any report is written; the backup, already committed and verified, stays.
+ */
+function sinceLast(
+  assessment: Assessment,
+  previous: AssessInputs['previous'],
+  options: AssessOptions,
+  { terminal }: CommandContext,
+): Assessment {
+  if (!previous) return assessment;
+  const diff = diffAssessments(
+    previous.assessment,
+    assessment,
+    { old: previous.file, new: 'this run' },
+    options.force,
+  );
+  if (diff.cluster.same === 'unconfirmed')
+    terminal.info(`warning: nothing in ${previous.file} confirms it is an assessment of this cluster`);
+  return AssessmentSchema.parse({ ...assessment, sinceLast: diff });
+}
+
 /** Writes the manifest and checksums from what the scan learned, and verifies the folder. */
 async function commitBackup(
   session: BackupSession,
@@ -198,7 +235,10 @@ async function commitBackup(
     serverVersion: gathered.inventory.serverVersion,
   });
   if (backup.exitCode === 0) phase.succeed(`Backup verified: ${backup.summary.path}`);
-  else phase.warn(`Backup ${backup.finalized ? 'written but not clean' : 'NOT finished'}: ${backup.summary.path}`);
+  else
+    phase.warn(
+      `Backup ${backup.finalized ? 'written but not clean' : 'NOT finished'}: ${backup.summary.path}`,
+    );
   for (const problem of backup.problems) terminal.error(problem);
   return backup;
 }
@@ -267,6 +307,7 @@ async function writeOutputs(
     [options.report ?? defaultReportFile(assessment), '--report', renderMarkdown],
     [options.json, '--json', renderJson],
     [options.junit, '--junit', renderAssessmentJunit],
+    [options.html, '--html', renderHtml],
   ];
   const written: string[] = [];
   for (const [file, flag, render] of files) {
