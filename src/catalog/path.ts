@@ -224,11 +224,16 @@ function stepNotes(catalog: Catalog, from: string, planned: PlannedStop, strateg
   const crossed = catalog.releases.filter(
     (r) => semver.gt(r.version, from) && semver.lte(r.version, to.version),
   );
-  const avoided = crossed.filter((r) => r.avoid);
-  if (avoided.length > 0) {
-    notes.push(
-      `skips ${avoided.map((r) => withV(r.version)).join(', ')}: ${avoided[0]!.avoid!.reason} (${avoided[0]!.avoid!.source})`,
-    );
+  // One note per release to take instead (v0.34.0–v0.34.2 → v0.34.3; v1.0.0, v1.0.1 → v1.0.2; v1.5.3 → v1.5.4),
+  // with the reason of the first release it replaces.
+  const avoidedGroups = new Map<string, Release[]>();
+  for (const release of crossed.filter((r) => r.avoid)) {
+    const key = release.avoid!.instead ?? release.avoid!.reason;
+    avoidedGroups.set(key, [...(avoidedGroups.get(key) ?? []), release]);
+  }
+  for (const releases of avoidedGroups.values()) {
+    const { reason, source } = releases[0]!.avoid!;
+    notes.push(`skips ${releases.map((r) => withV(r.version)).join(', ')}: ${reason} (${source})`);
   }
   for (const release of crossed) {
     const relevant = release.version === to.version || semver.patch(release.version) === 0;

@@ -1,6 +1,7 @@
 // zod pieces for the flags several commands share, so each command's options schema reads like its flags.
 // Commander supplies the defaults shown in --help; the schemas type the values and default what it leaves unset.
 import { z } from 'zod';
+import { PathStrategySchema } from '../model/assessment.js';
 
 /** A boolean flag: true when given. */
 export const flag = z.boolean().default(false);
@@ -8,5 +9,7 @@ export const flag = z.boolean().default(false);
 export const negatableFlag = z.boolean().default(true);
 /** --fail-on fail|warn. */
 export const failOnFlag = z.enum(['fail', 'warn']).default('fail');
+/** --strategy conservative|shortest: how the upgrade path is chosen. */
+export const strategyFlag = PathStrategySchema.default('conservative');
 /** A repeatable option (`--plugin a --plugin b`): its values in order. */
 export const repeatable = z.array(z.string()).default([]);

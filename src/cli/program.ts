@@ -17,6 +17,13 @@ const failOn = () =>
   )
     .choices(['fail', 'warn'])
     .default('fail');
+const strategy = () =>
+  new Option(
+    '--strategy <name>',
+    'how the upgrade path is chosen: "conservative" (the newest patch of every minor line) or "shortest" (only the stops upstream requires)',
+  )
+    .choices(['conservative', 'shortest'])
+    .default('conservative');
 const plugin = () =>
   new Option('--plugin <file>', 'load an external check module (repeatable)').argParser(
     (value: string, previous: string[] = []) => [...previous, value],
@@ -96,6 +103,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
       'an earlier assessment JSON of this cluster: the reports add "Since the last assessment"',
     )
     .option('--force', 'with --previous: compare even if the two runs read different clusters')
+    .addOption(strategy())
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
@@ -109,6 +117,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
       '--target <version>',
       'also check the upgrade path to this CozyStack version (vX.Y.Z or "latest")',
     )
+    .addOption(strategy())
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
@@ -118,6 +127,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .command('path')
     .description('show the upgrade path from the installed version to the target, with breaking changes')
     .option('--target <version>', 'target CozyStack version (vX.Y.Z or "latest")', 'latest')
+    .addOption(strategy())
     .action(dispatch(() => import('./commands/path.js')));
 
   const backup = program

@@ -121,7 +121,7 @@ function incompleteReasons(input: VerdictInput): string[] {
 }
 
 function pathReason(input: VerdictInput): string | undefined {
-  const { installed, target, minorGap, steps } = input.version;
+  const { installed, target, minorGap, steps, strategy } = input.version;
   if (installed === null || target === null) return undefined;
   const used = input.breakingChanges.filter((c) => c.usage === 'used');
   // Only a `blocker` (or unknown severity) asks for manual work; warnings are reviewed, info is automatic.
@@ -131,7 +131,8 @@ function pathReason(input: VerdictInput): string | undefined {
       ? 'no breaking change in use'
       : `${plural(used.length, 'breaking change')} in use, ${manual.length === 0 ? 'none' : manual.length} needing manual work${manual.length > 0 ? ` (${manual.map((c) => c.title).join('; ')})` : ''}`;
   const gap = minorGap === null ? '' : `${plural(minorGap, 'minor version')}, `;
-  return `Upgrade ${v(installed)} → ${v(target)}: ${gap}${plural(steps.length, 'step')}; ${usedText}`;
+  const how = strategy ? ` (${strategy})` : '';
+  return `Upgrade ${v(installed)} → ${v(target)}: ${gap}${plural(steps.length, 'step')}${how}; ${usedText}`;
 }
 
 function backupReason(input: VerdictInput): string {

@@ -11,3 +11,21 @@ export function titleWithNodes(title: string, nodes: readonly string[]): string 
   if (nodes.length === 0 || nodes.every((node) => title.includes(node))) return title;
   return `${title} on ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${nodes.join(', ')})`;
 }
+
+const STRATEGY_MEANING = {
+  conservative: 'the newest patch of every minor line',
+  shortest: 'only the stops upstream requires',
+} as const;
+
+/**
+ * How a path's strategy is named next to its step count, with what the other strategy would take, so the cost
+ * of the choice shows: `strategy conservative (the newest patch of every minor line); shortest: 1 step`.
+ */
+export function strategyText(
+  strategy: 'conservative' | 'shortest',
+  counts: { conservative: number; shortest: number } | undefined,
+): string {
+  const other = strategy === 'conservative' ? 'shortest' : 'conservative';
+  const compared = counts ? `; ${other}: ${counts[other]} step${counts[other] === 1 ? '' : 's'}` : '';
+  return `strategy ${strategy} (${STRATEGY_MEANING[strategy]})${compared}`;
+}

@@ -14,7 +14,7 @@ import {
   unknownBlockingFindings,
   warningFindings,
 } from '../model/policy.js';
-import { formatRange, titleWithNodes } from '../model/text.js';
+import { formatRange, strategyText, titleWithNodes } from '../model/text.js';
 
 export const STATUS: Record<Verdict, { mark: string; label: string }> = {
   GO: { mark: '✅', label: 'GO: UPGRADE IN PLACE' },
@@ -76,7 +76,7 @@ export function versionFacts(a: Assessment): Array<[string, string]> {
     ],
     ['Target', versionText(ver.target)],
     ['Gap', ver.minorGap === null ? 'unknown' : plural(ver.minorGap, 'minor version')],
-    ['Path', `${plural(ver.steps.length, 'incremental step')}${ver.steps.length > 0 ? ' required' : ''}`],
+    ['Path', pathText(a)],
   ];
   if (ver.bundle) facts.push(['Bundle', ver.bundle]);
   if (ver.migrationCounter !== null) {
@@ -88,6 +88,24 @@ export function versionFacts(a: Assessment): Array<[string, string]> {
   }
   if (ver.unknownReason) facts.push(['No path', ver.unknownReason]);
   return facts;
+}
+
+/**
+ * "7 incremental steps required (strategy conservative (…); shortest: 1 step)": the steps, the strategy they
+ * follow and what the other would take. A document from before strategies says the steps only.
+ */
+function pathText(a: Assessment): string {
+  const ver = a.version;
+  const steps = `${plural(ver.steps.length, 'incremental step')}${ver.steps.length > 0 ? ' required' : ''}`;
+  if (!ver.strategy || ver.unknownReason) return steps;
+  return `${steps} (${strategyText(ver.strategy, ver.stepCounts)})`;
+}
+
+/** How the action plan names the upgrade: one line at a time, or the fewest steps upstream supports. */
+function upgradeLead(a: Assessment): string {
+  return a.version.strategy === 'shortest'
+    ? 'Upgrade in the fewest steps upstream supports'
+    : 'Upgrade one release line at a time';
 }
 
 /** One row per step: step, migrations, breaking changes crossed, notes. */
@@ -453,7 +471,7 @@ export function planItems(a: Assessment): PlanItem[] {
         sub: [],
       },
       {
-        lead: 'Upgrade one release line at a time',
+        lead: upgradeLead(a),
         rest: ':',
         sub: [
           ...steps.map(
@@ -495,7 +513,7 @@ export function planItems(a: Assessment): PlanItem[] {
         ],
       },
       { lead: 'Re-assess', rest: ': run `cozy-assess assess` again until the verdict is GO.', sub: [] },
-      { lead: 'Upgrade one release line at a time', rest: ':', sub: steps },
+      { lead: upgradeLead(a), rest: ':', sub: steps },
       { lead: 'Validate', rest: ' after each step with `cozy-assess check`.', sub: [] },
     ];
   }

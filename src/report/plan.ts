@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { breakingChangesOf, toVersionSection } from '../catalog/path.js';
 import type { CrossedBreakingChange, UpgradePlan } from '../catalog/types.js';
 import { withV } from '../catalog/version.js';
+import { strategyText } from '../model/text.js';
 
 const v = (version: string | null | undefined) => (version ? withV(version) : 'unknown');
 
@@ -38,6 +39,11 @@ function gapLine(plan: UpgradePlan): string {
   return `${plural(plan.minorGap, 'minor version')}, ${plural(plan.steps.length, 'step')}`;
 }
 
+/** The strategy the steps follow and how many steps the other one would take. */
+function strategyLine(plan: UpgradePlan): string {
+  return strategyText(plan.strategy, plan.stepCounts ?? undefined);
+}
+
 function usageLabel(change: CrossedBreakingChange, chalk: ChalkInstance): string {
   const text = `${change.usage}`;
   if (change.usage === 'used')
@@ -63,6 +69,7 @@ export function renderPlanTable(plan: UpgradePlan, chalk: ChalkInstance): string
     ['Installed', installedLine(plan)],
     ['Target', `${v(plan.target)}${plan.targetRequested === 'latest' ? ' (latest)' : ''}`],
     ['Gap', gapLine(plan)],
+    ['Strategy', strategyLine(plan)],
     ['Bundle', bundleLine(plan)],
     ['Migrations', counterLine(plan)],
   ]);
@@ -109,6 +116,7 @@ export function renderPlanMarkdown(plan: UpgradePlan): string {
     `- Installed: ${installedLine(plan)}`,
     `- Target: ${v(plan.target)}`,
     `- Gap: ${gapLine(plan)}`,
+    `- Strategy: ${strategyLine(plan)}`,
     `- Bundle: ${bundleLine(plan)}`,
     `- Migrations: ${counterLine(plan)}`,
   ];

@@ -354,6 +354,12 @@ describe('planUpgrade', () => {
       assert.match(etcd.evidence, /not prepared: no Secret cozy-velero\/cozy-backups-creds/);
       assert.equal(plan.breakingChanges.find((c) => c.id === 'mysql-to-mariadb')?.usage, 'used');
     }
+    // The avoided releases are skipped and the step says so, with the reason.
+    const notes = (plan: typeof short, to: string) => plan.steps.find((s) => s.to === to)!.notes.join('\n');
+    assert.match(notes(conservative, '1.0.8'), /skips v1\.0\.0, v1\.0\.1: its v1 migration runner skips/);
+    assert.match(notes(conservative, '1.5.4'), /skips v1\.5\.3: never published/);
+    assert.match(notes(short, '1.6.2'), /skips v1\.0\.0, v1\.0\.1: its v1 migration runner skips/);
+    assert.match(notes(short, '1.6.2'), /skips v1\.5\.3: never published/);
     // Never lands on v1.0.0/v1.0.1 (runner bug) nor v1.5.3 (unpublished).
     for (const plan of [conservative, short])
       for (const step of plan.steps) assert.ok(!['1.0.0', '1.0.1', '1.5.3'].includes(step.to));

@@ -89,6 +89,60 @@ describe('assess on the reference incident (fixtures/seed-incident)', () => {
   });
 });
 
+describe('assess with --strategy: the reference incident under both strategies', () => {
+  let conservative: Run;
+  let shortest: Run;
+  before(async () => {
+    conservative = await assess('strategy-conservative', fixture('seed-incident'));
+    shortest = await assess('strategy-shortest', fixture('seed-incident'), ['--strategy', 'shortest']);
+  });
+
+  it('conservative is the default: 9 minor versions in 7 steps, the shortest count beside it', () => {
+    const { version } = conservative.json;
+    assert.equal(version.strategy, 'conservative');
+    assert.equal(version.steps.length, 7);
+    assert.deepEqual(version.stepCounts, { conservative: 7, shortest: 1 });
+    assert.match(
+      conservative.markdown,
+      /- Path: 7 incremental steps required \(strategy conservative \(the newest patch of every minor line\); shortest: 1 step\)/,
+    );
+  });
+
+  it('shortest: one step, the conservative count beside it, the same verdict and breaking changes', () => {
+    const { version } = shortest.json;
+    assert.equal(version.strategy, 'shortest');
+    assert.deepEqual(
+      version.steps.map((s) => [s.from, s.to]),
+      [['0.28.0', '0.37.2']],
+    );
+    assert.deepEqual(version.stepCounts, { conservative: 7, shortest: 1 });
+    assert.match(
+      shortest.markdown,
+      /- Path: 1 incremental step required \(strategy shortest \(only the stops upstream requires\); conservative: 7 steps\)/,
+    );
+    assert.equal(shortest.code, conservative.code);
+    assert.equal(shortest.json.verdict, conservative.json.verdict);
+    assert.deepEqual(
+      shortest.json.breakingChanges.map((c) => [c.id, c.usage]),
+      conservative.json.breakingChanges.map((c) => [c.id, c.usage]),
+    );
+    assert.ok(shortest.json.reasons.some((r) => /9 minor versions, 1 step \(shortest\)/.test(r)));
+    assertTraced(shortest);
+  });
+
+  it('Option A is priced on the chosen strategy: one step instead of seven', () => {
+    const perStep = (run: Run) => run.json.options.A.factors.find((f) => f.id === 'optionA.perStep')!;
+    const [seven, one] = [perStep(conservative), perStep(shortest)];
+    assert.match(seven.description, /^7 upgrade steps/);
+    assert.match(one.description, /^1 upgrade step: 0\.28\.0 → 0\.37\.2/);
+    assert.ok(one.hoursMax < seven.hoursMax, `${one.hoursMax} < ${seven.hoursMax}`);
+    const [a7, a1] = [conservative.json.options.A, shortest.json.options.A];
+    assert.equal(a7.hoursMin - a1.hoursMin, seven.hoursMin - one.hoursMin);
+    assert.equal(a7.hoursMax - a1.hoursMax, seven.hoursMax - one.hoursMax);
+    assert.deepEqual(shortest.json.options.C, conservative.json.options.C);
+  });
+});
+
 describe('assess on a healthy cluster (fixtures/healthy)', () => {
   it('is GO, exit 0, Option A at low risk', async () => {
     const run = await assess('healthy', fixture('healthy'));

@@ -63,6 +63,25 @@ describe('check: fixtures', () => {
     assert.match(bad.stderr, /--target: v9\.9\.9 is not a release in the catalog/);
   });
 
+  it('checks the path of the chosen --strategy: the reference case in 7 steps, or 1 with shortest', async () => {
+    const gap = async (strategy: string[]) => {
+      const result = await runCli([
+        '--snapshot',
+        'fixtures/seed-incident',
+        'check',
+        '--target',
+        'v0.37.2',
+        ...strategy,
+        '-o',
+        'json',
+      ]);
+      return checkJson(result).findings.find((f) => f.id === 'version-gap')!;
+    };
+    assert.match((await gap([])).summary, /9 minor versions, 7 steps/);
+    const shortest = await gap(['--strategy', 'shortest']);
+    assert.match(shortest.summary, /9 minor versions, 1 step \(v0\.37\.2\)/);
+  });
+
   it('blocks on the seed-incident fixture (exit 3) with the Kube-OVN cascade on the two broken nodes', async () => {
     const result = await runCli(['--snapshot', 'fixtures/seed-incident', 'check', '-o', 'json']);
     assert.equal(result.code, 3, result.stderr);

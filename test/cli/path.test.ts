@@ -142,6 +142,83 @@ describe('cozy-assess path', () => {
     assert.match(result.stdout, /no HelmRelease with chart ferretdb/);
   });
 
+  it('names the strategy and what the other would take: conservative by default, --strategy shortest on request', async () => {
+    const conservative = await runCli([
+      'path',
+      '--snapshot',
+      dirs.seed!,
+      '--now',
+      NOW,
+      '--target',
+      'v0.37.2',
+    ]);
+    assert.equal(conservative.code, 0, conservative.stderr);
+    assert.match(conservative.stdout, /Gap\s+9 minor versions, 7 steps/);
+    assert.match(
+      conservative.stdout,
+      /Strategy\s+strategy conservative \(the newest patch of every minor line\); shortest: 1 step/,
+    );
+    const shortest = await runCli([
+      'path',
+      '--snapshot',
+      dirs.seed!,
+      '--now',
+      NOW,
+      '--target',
+      'v0.37.2',
+      '--strategy',
+      'shortest',
+    ]);
+    assert.equal(shortest.code, 0, shortest.stderr);
+    assert.match(shortest.stdout, /Gap\s+9 minor versions, 1 step\n/);
+    assert.match(
+      shortest.stdout,
+      /Strategy\s+strategy shortest \(only the stops upstream requires\); conservative: 7 steps/,
+    );
+    assert.match(shortest.stdout, /1\s+v0\.28\.0\s+v0\.37\.2\s+10 → 21/);
+    assert.match(shortest.stdout, /one apply crosses lines 0\.29, 0\.30/);
+    const markdown = await runCli([
+      'path',
+      '--snapshot',
+      dirs.seed!,
+      '--target',
+      'v0.37.2',
+      '--strategy',
+      'shortest',
+      '-o',
+      'markdown',
+    ]);
+    assert.match(
+      markdown.stdout,
+      /- Strategy: strategy shortest \(only the stops upstream requires\); conservative: 7 steps/,
+    );
+    const json = await runCli([
+      'path',
+      '--snapshot',
+      dirs.seed!,
+      '--target',
+      'v0.37.2',
+      '--strategy',
+      'shortest',
+      '-o',
+      'json',
+    ]);
+    const version = VersionSchema.parse((JSON.parse(json.stdout) as { version: unknown }).version);
+    assert.equal(version.strategy, 'shortest');
+    assert.deepEqual(version.stepCounts, { conservative: 7, shortest: 1 });
+    assert.deepEqual(
+      version.steps.map((s) => s.to),
+      ['0.37.2'],
+    );
+  });
+
+  it('--strategy with another value is exit 2 naming the choices', async () => {
+    const result = await runCli(['path', '--snapshot', dirs.seed!, '--strategy', 'fastest']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /fastest/);
+    assert.match(result.stderr, /conservative, shortest/);
+  });
+
   it('-o json carries the assessment version section and breaking changes', async () => {
     const result = await runCli([
       'path',
@@ -203,6 +280,8 @@ describe('cozy-assess path', () => {
       ['v0.42.0', /not a release in the catalog/],
       ['next', /not a version/],
       ['v0.34.0', /release to avoid/],
+      ['v1.0.1', /release to avoid: its v1 migration runner skips the first pending migration/],
+      ['v1.5.3', /release to avoid: never published/],
     ] as const) {
       const result = await runCli(['path', '--snapshot', dirs.seed!, '--target', target]);
       assert.equal(result.code, 2, `${target}: ${result.stderr}`);

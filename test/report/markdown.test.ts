@@ -113,6 +113,51 @@ describe('Markdown go/no-go report', () => {
     assert.ok(!markdown.includes('```mermaid'), 'no cascade without root causes');
   });
 
+  it("names the path strategy and the other strategy's step count; the plan says how it upgrades", () => {
+    const conservative = renderMarkdown(
+      buildAssessment(
+        parts({
+          version: {
+            ...referencePath(),
+            strategy: 'conservative',
+            stepCounts: { conservative: 7, shortest: 1 },
+          },
+        }),
+      ),
+    );
+    assert.match(
+      sectionOf(conservative, '## Version gap and path'),
+      /Path: 7 incremental steps required \(strategy conservative \(the newest patch of every minor line\); shortest: 1 step\)/,
+    );
+    assert.match(sectionOf(conservative, '## Recommended action plan'), /Upgrade one release line at a time/);
+    const one = referencePath();
+    const shortest = renderMarkdown(
+      buildAssessment(
+        parts({
+          version: {
+            ...one,
+            steps: [{ ...one.steps.at(-1)!, from: one.steps[0]!.from }],
+            strategy: 'shortest',
+            stepCounts: { conservative: 7, shortest: 1 },
+          },
+        }),
+      ),
+    );
+    assert.match(
+      sectionOf(shortest, '## Version gap and path'),
+      /Path: 1 incremental step required \(strategy shortest \(only the stops upstream requires\); conservative: 7 steps\)/,
+    );
+    assert.match(
+      sectionOf(shortest, '## Recommended action plan'),
+      /Upgrade in the fewest steps upstream supports/,
+    );
+    // A document from before strategies reads as it did.
+    assert.match(
+      renderMarkdown(buildAssessment(parts({ version: referencePath() }))),
+      /Path: 7 incremental steps required\n/,
+    );
+  });
+
   it('INCOMPLETE says what is missing, and the summary for CI holds status, reasons and options', () => {
     const assessment = buildAssessment(
       parts({

@@ -22,7 +22,7 @@ import {
   resolveModel,
 } from '../../decide/model.js';
 import { BadInputError, badInputFromZod } from '../../errors.js';
-import { type Assessment, AssessmentSchema } from '../../model/assessment.js';
+import { type Assessment, AssessmentSchema, type PathStrategy } from '../../model/assessment.js';
 import { exitCodeOf, type FailOn } from '../../model/policy.js';
 import { diffAssessments } from '../../report/diff.js';
 import { renderHtml } from '../../report/html.js';
@@ -34,7 +34,7 @@ import { loadCatalog } from '../catalog.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { type CozyConfig, readConfigFile } from '../config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
-import { failOnFlag, flag, negatableFlag, repeatable } from '../flag-schemas.js';
+import { failOnFlag, flag, negatableFlag, repeatable, strategyFlag } from '../flag-schemas.js';
 import type { GlobalOptions } from '../globals.js';
 import { type Gathered, gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
@@ -43,6 +43,7 @@ import { toolVersion } from '../version.js';
 
 const AssessOptionsSchema = z.object({
   target: z.string().default('latest'),
+  strategy: strategyFlag,
   backup: negatableFlag,
   backupDir: z.string().default('cozy-backup'),
   report: z.string().optional(),
@@ -89,6 +90,7 @@ interface AssessInputs {
   model: DecisionModel;
   catalog: Catalog;
   target: string;
+  strategy: PathStrategy;
   failOn: FailOn;
   allowPartial: boolean;
   probeSockets: boolean;
@@ -125,6 +127,7 @@ async function readInputs(
     model,
     catalog,
     target: options.target,
+    strategy: options.strategy,
     failOn: options.failOn,
     allowPartial: options.allowPartial,
     probeSockets: execProbesWanted(options.execProbes, globals, terminal),
@@ -153,7 +156,7 @@ async function assess(
   const { inventory } = gathered;
 
   const pathPhase = await terminal.phase(`Planning the upgrade path to ${inputs.target}`);
-  const plan = planUpgrade(inventory, inputs.catalog, inputs.target);
+  const plan = planUpgrade(inventory, inputs.catalog, inputs.target, { strategy: inputs.strategy });
   pathPhase.succeed(pathSummary(plan));
 
   const probes = inputs.probeSockets ? await runKubeOvnProbes(inventory, context, inputs.config) : undefined;
@@ -259,7 +262,7 @@ function decisionModel(overrides: DecisionConfig | undefined, file: string | und
 function pathSummary(plan: UpgradePlan): string {
   if (plan.unknownReason) return `No upgrade path: ${plan.unknownReason}`;
   const from = plan.installed.raw ?? plan.installed.version ?? '?';
-  return `Path ${from} → v${plan.target}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, ${plan.minorGap ?? '?'} minor versions`;
+  return `Path ${from} → v${plan.target}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} (${plan.strategy}), ${plan.minorGap ?? '?'} minor versions`;
 }
 
 function runNotes(

@@ -10,7 +10,7 @@ import { loadCatalog } from '../catalog.js';
 import { defineCommand } from '../command.js';
 import { readConfigFile } from '../config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
-import { failOnFlag, flag, repeatable } from '../flag-schemas.js';
+import { failOnFlag, flag, repeatable, strategyFlag } from '../flag-schemas.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
 import { toolVersion } from '../version.js';
@@ -18,6 +18,7 @@ import { toolVersion } from '../version.js';
 export default defineCommand({
   options: z.object({
     target: z.string().optional(),
+    strategy: strategyFlag,
     failOn: failOnFlag,
     plugin: repeatable,
     execProbes: flag,
@@ -44,7 +45,8 @@ export default defineCommand({
     const probes = probeSockets
       ? await runKubeOvnProbes(inventory, context, config)
       : undefined;
-    const plan = catalog && target ? planUpgrade(inventory, catalog, target) : undefined;
+    const plan =
+      catalog && target ? planUpgrade(inventory, catalog, target, { strategy: options.strategy }) : undefined;
     const result = runAllChecks(inventory, {
       config,
       plugins,
