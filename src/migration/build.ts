@@ -183,10 +183,11 @@ function describeApp(c: CarriedApp, objects: MigrationObjects, hours: Hours): Pl
     (ownerRelease(o, releasesHere) === c.facts.name ||
       (claims?.test(o.name) === true && ownerRelease(o, releasesHere) === undefined));
   const pvs = new Map(objects.volumes.map((v) => [v.name, v]));
-  const volumesRead = objects.volumes.length > 0 || objects.volumeClaims.every((claim) => !claim.volumeName);
   const volumes = objects.volumeClaims
     .filter(owns)
-    .map((claim) => planVolume(claim, claim.volumeName ? pvs.get(claim.volumeName) : undefined, volumesRead));
+    .map((claim) =>
+      planVolume(claim, claim.volumeName ? pvs.get(claim.volumeName) : undefined, objects.volumesRead),
+    );
   const bytes = volumes.reduce((sum, v) => sum + (v.bytes ?? 0), 0);
   const method = c.kind && c.cozystackApp ? c.kind.method : volumes.length > 0 ? 'volume-copy' : 'recreate';
   const hasData =
@@ -312,7 +313,7 @@ function describeTenant(
   const pvs = new Map(objects.volumes.map((v) => [v.name, v]));
   const unattributedVolumes: PlanVolume[] = objects.volumeClaims
     .filter((c) => c.namespace === node.namespace && !claimed.has(key(c.namespace, c.name)))
-    .map((c) => planVolume(c, c.volumeName ? pvs.get(c.volumeName) : undefined, objects.volumes.length > 0));
+    .map((c) => planVolume(c, c.volumeName ? pvs.get(c.volumeName) : undefined, objects.volumesRead));
   return {
     namespace: node.namespace,
     parent: node.parent,

@@ -61,6 +61,8 @@ export interface MigrationObjects {
   secrets: KubeObject[];
   /** Whether Secrets were asked for (and so listed). */
   secretsRead: boolean;
+  /** Whether the PersistentVolume list ended well: without it a claim's backing is unknown, not unbound. */
+  volumesRead: boolean;
 }
 
 export const isTenantNamespace = (namespace: string | undefined): boolean =>
@@ -96,6 +98,7 @@ export function createMigrationCollector(options: { includeSecrets: boolean }): 
     services: [],
     secrets: [],
     secretsRead: options.includeSecrets,
+    volumesRead: false,
   };
   const tenantOnly = (keep: (o: KubeObject) => void) => (o: KubeObject) => {
     if (isTenantNamespace(o.metadata.namespace)) keep(o);
@@ -122,6 +125,9 @@ export function createMigrationCollector(options: { includeSecrets: boolean }): 
     page(type, objects) {
       const reduce = reducers[typeKey(type)];
       if (reduce) for (const o of objects) reduce(o);
+    },
+    done(type, outcome) {
+      if (typeKey(type) === typeKey(T.pvs)) out.volumesRead = outcome.status === 'ok';
     },
   };
   return { sink, finish: () => out };
