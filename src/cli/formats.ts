@@ -6,6 +6,8 @@ import { stringify } from 'yaml';
 import type { BackupCommitResult } from '../backup/backup.js';
 import type { Manifest } from '../backup/manifest.js';
 import type { SnapshotResult } from '../backup/snapshot-writer.js';
+import { renderPlanMarkdown as renderMigrationMarkdown, renderPlanSummary } from '../migration/render.js';
+import type { MigrationPlan } from '../migration/schema.js';
 import { formatSize, renderSummaryTable } from '../backup/summary.js';
 import { describeVerification, type VerifyResult } from '../backup/verify.js';
 import type { UpgradePlan } from '../catalog/types.js';
@@ -47,6 +49,8 @@ export interface Printed {
   snapshot: SnapshotResult;
   /** `diff`: the comparison of two assessments. */
   diff: AssessmentDiff;
+  /** `plan-migration`: the plan document and the folder it was written to. */
+  migration: { plan: MigrationPlan; folder: string };
 }
 
 export type PrintedKind = keyof Printed;
@@ -68,6 +72,7 @@ const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
   verification: (v) => v.document,
   snapshot: (s) => s,
   diff: (d) => d,
+  migration: (m) => m.plan,
 };
 
 /** A row that renders every kind from its JSON document. */
@@ -91,6 +96,7 @@ export const OUTPUT_FORMATS = {
     verification: (v) => describeVerification(v.result, v.manifest).join('\n'),
     snapshot: (s) => `Snapshot: ${s.path} (${s.objects} objects, ${s.files} files, ${formatSize(s.bytes)})`,
     diff: (d, { color }) => renderDiffTable(d, color),
+    migration: (m) => renderPlanSummary(m.plan, m.folder),
   },
   json: everyDocument((document) => JSON.stringify(document, null, 2)),
   junit: {
@@ -101,6 +107,7 @@ export const OUTPUT_FORMATS = {
     assessment: (a) => renderMarkdown(a),
     plan: (p) => renderPlanMarkdown(p.plan),
     diff: (d) => renderDiffMarkdown(d),
+    migration: (m) => renderMigrationMarkdown(m.plan),
   },
   html: {
     assessment: (a) => renderHtml(a),

@@ -3,7 +3,7 @@
 // and renamed into place only when all are written, so a plan folder that exists is complete.
 import { access, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createEncrypter, type EncryptionSettings } from '../backup/encrypt.js';
+import { createEncrypter, type EncryptionSettings, readPassphraseFile } from '../backup/encrypt.js';
 import { StagingFolder } from '../backup/writer.js';
 import { BadInputError } from '../errors.js';
 import type { BuiltPlan } from '../migration/build.js';
@@ -23,14 +23,7 @@ export async function writePlanFolder(
   flag = '--out',
 ): Promise<PlanFolder> {
   const target = resolve(out);
-  if (await exists(target)) {
-    throw new BadInputError(
-      `${flag}: ${out} already exists; a migration plan is written to a new folder, never over one`,
-      out,
-      flag,
-      'pass a path that does not exist yet',
-    );
-  }
+  await refuseExistingFolder(out, flag);
   const needsKey = built.kit.some((file) => file.encrypt);
   if (needsKey && !encryption) throw new Error('the kit holds Secrets but no encryption was set up');
   const encrypter = needsKey && encryption ? await createEncrypter(encryption) : undefined;
@@ -68,6 +61,57 @@ export async function writePlanFolder(
     await staging.remove();
     throw error;
   }
+}
+
+/** A plan goes to a new folder: an existing path (folder or file) is bad input (exit 2), before anything is read. */
+export async function refuseExistingFolder(out: string, flag: string): Promise<void> {
+  if (await exists(resolve(out))) {
+    throw new BadInputError(
+      `${flag}: ${out} already exists; a migration plan is written to a new folder, never over one`,
+      out,
+      flag,
+      'pass a path that does not exist yet',
+    );
+  }
+}
+
+export interface PlanSecretFlags {
+  includeSecrets: boolean;
+  recipient: string[];
+  passphraseFile?: string;
+}
+
+/**
+ * --include-secrets with its key → how the kit's Secrets are encrypted; undefined when Secrets stay out. A key
+ * without --include-secrets, or --include-secrets without a key, is exit 2: Secrets are only written encrypted.
+ */
+export async function planEncryption(flags: PlanSecretFlags): Promise<EncryptionSettings | undefined> {
+  if (!flags.includeSecrets) {
+    if (flags.recipient.length > 0 || flags.passphraseFile) {
+      throw new BadInputError(
+        '--recipient and --passphrase-file only apply with --include-secrets',
+        undefined,
+        '--include-secrets',
+        'add --include-secrets to carry the tenant Secrets, encrypted',
+      );
+    }
+    return undefined;
+  }
+  if (flags.recipient.length === 0 && !flags.passphraseFile) {
+    throw new BadInputError(
+      '--include-secrets needs a key: --recipient age1… (repeatable) or --passphrase-file FILE',
+      undefined,
+      '--include-secrets',
+      'the plan writes Secrets only age-encrypted; create a key pair with `age-keygen -o key.txt`',
+    );
+  }
+  const settings: EncryptionSettings = {
+    recipients: flags.recipient,
+    passphrase: flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined,
+  };
+  // Checks the recipients (and that not both kinds of key were given) before the cluster is read.
+  await createEncrypter(settings);
+  return settings;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -82,6 +82,7 @@ Examples:
   $ cozy-assess report assessment.json -o html > report.html
   $ cozy-assess diff before.json after.json -o markdown
   $ cozy-assess path --target v0.37.2 -o markdown
+  $ cozy-assess plan-migration --snapshot fixtures/tenants --target v0.37.2 --out plan
   $ cozy-assess backup --out /root/cozy-backup && cozy-assess backup verify /root/cozy-backup/20251024-1931
   $ kubectl get pods,nodes,events -A -o json > state.json && cozy-assess check --snapshot .
 
@@ -104,11 +105,40 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     )
     .option('--force', 'with --previous: compare even if the two runs read different clusters')
     .addOption(strategy())
+    .option(
+      '--migration-plan <dir>',
+      'when the recommendation is Option C, also write the migration plan folder there (must not exist)',
+    )
+    .option(
+      '--include-secrets',
+      "with --migration-plan: carry the tenant Secrets in the plan, encrypted with the backup's key (--encrypt-secrets)",
+    )
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
     .action(dispatch(() => import('./commands/assess.js')));
   secretOptions(program.commands.at(-1)!);
+
+  program
+    .command('plan-migration')
+    .description(
+      'plan Option C: write a new folder with the runbook (plan.md), plan.json and per-tenant manifests for the target',
+    )
+    .option(
+      '--target <version>',
+      'target CozyStack version of the fresh install (vX.Y.Z or "latest")',
+      'latest',
+    )
+    .option('--out <dir>', 'the plan folder to create (must not exist)')
+    .option('--include-secrets', 'carry the tenant Secrets and secret values, age-encrypted (needs a key)')
+    .option(
+      '--recipient <age1...>',
+      'age recipient for --include-secrets (repeatable)',
+      (v, p: string[] = []) => [...p, v],
+    )
+    .option('--passphrase-file <file>', 'file holding the passphrase for --include-secrets')
+    .addOption(plugin())
+    .action(dispatch(() => import('./commands/plan-migration.js')));
 
   program
     .command('check')

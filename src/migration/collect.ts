@@ -5,7 +5,7 @@
 // they are cluster-scoped, and only their compact facts are kept).
 import { BUILTIN_TYPES } from '../cluster/resource-types.js';
 import type { PageSink } from '../cluster/scan.js';
-import { type KubeObject, type ResourceType, typeKey } from '../cluster/types.js';
+import { type KubeObject, type ListOutcome, type ResourceType, typeKey } from '../cluster/types.js';
 import { list, rec, str, strings } from '../inventory/raw.js';
 
 export interface VolumeClaimFacts {
@@ -199,4 +199,19 @@ export function reduceExposedService(o: KubeObject): ExposedServiceFacts | undef
     addresses: [...new Set([...assigned, ...external])],
     ports,
   };
+}
+
+/**
+ * The types the plan reads that did not end well. On a live cluster an API that does not exist holds nothing;
+ * in a snapshot an absent type was only not captured, so it counts as unread.
+ */
+export function unreadPlanTypes(
+  outcomes: readonly ListOutcome[],
+  source: 'live' | 'snapshot',
+  includeSecrets: boolean,
+): ListOutcome[] {
+  const wanted = new Set(migrationTypes([], includeSecrets).map(typeKey));
+  return outcomes.filter(
+    (o) => wanted.has(o.type) && o.status !== 'ok' && !(o.status === 'not-installed' && source === 'live'),
+  );
 }

@@ -208,3 +208,23 @@ function stepSection(step: PlanStep): string[] {
   }
   return lines;
 }
+
+/** The few lines a terminal shows once the plan folder is written. */
+export function renderPlanSummary(plan: MigrationPlan, folder: string): string {
+  const apps = plan.tenants.flatMap((t) => t.apps);
+  const data = apps.filter((a) => a.phase === 'data');
+  const manual = apps.filter((a) => a.conversion.status === 'manual');
+  const count = (status: PlanApp['conversion']['status']) =>
+    apps.filter((a) => a.conversion.status === status).length;
+  const h = plan.hours;
+  return [
+    `Migration plan (Option C, fresh install of v${plan.target}): ${folder}`,
+    `  ${plural(plan.tenants.length, 'tenant')}, ${plural(h.workloads, 'application')}: ${data.length} with data (${formatSize(data.reduce((s, a) => s + a.data.bytes, 0))}), ${apps.filter((a) => a.phase === 'stateless').length} stateless, ${plural(apps.filter((a) => a.role === 'tenant').length, 'Tenant app')}`,
+    `  Hours: migration ${hours(h.migration)}, data conversions ${hours(h.conversions)}, fresh install ${hours(h.install)} (Option C's rows)`,
+    `  Breaking changes: ${count('converted')} converted by the kit, ${count('review')} to review, ${manual.length} MANUAL CONVERSION${manual.length > 0 ? ` (${manual.map((a) => `${a.namespace}/${a.release}`).join(', ')})` : ''}`,
+    plan.secrets.included
+      ? `  Secrets: ${plural(plan.secrets.count, 'Secret')} carried, age-encrypted in ${plural(plan.secrets.files.length, 'file')}`
+      : '  Secrets: not read (--include-secrets with a key carries them, encrypted)',
+    `  Runbook: plan.md (${plural(plan.steps.length, 'step')}); kit: tenants/<tenant>/NN-<kind>-<name>.json`,
+  ].join('\n');
+}

@@ -535,7 +535,7 @@ export function planItems(a: Assessment): PlanItem[] {
     },
     {
       lead: 'Plan the migration',
-      rest: `: document the ${plural(a.cluster.tenantWorkloads, 'tenant application')} in ${plural(a.cluster.tenantNamespaces, 'tenant namespace')} of the old cluster and how each moves.`,
+      rest: `: \`cozy-assess plan-migration --target ${a.version.target ? target : 'vX.Y.Z'} --out DIR\` (or \`assess --migration-plan DIR\`) writes the runbook and the per-tenant manifests for the ${plural(a.cluster.tenantWorkloads, 'tenant application')} in ${plural(a.cluster.tenantNamespaces, 'tenant namespace')}: data, exposure and dependencies of each, how its data moves, and the breaking changes it crosses.`,
       sub: [],
     },
     {

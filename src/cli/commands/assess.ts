@@ -15,13 +15,8 @@ import type { Catalog, UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import type { Check } from '../../checks/types.js';
 import { buildAssessment, clusterSection } from '../../decide/assessment.js';
-import {
-  type DecisionConfig,
-  DecisionConfigSchema,
-  type DecisionModel,
-  resolveModel,
-} from '../../decide/model.js';
-import { BadInputError, badInputFromZod } from '../../errors.js';
+import { type DecisionConfig, DecisionConfigSchema, type DecisionModel } from '../../decide/model.js';
+import { BadInputError } from '../../errors.js';
 import { type Assessment, AssessmentSchema, type PathStrategy } from '../../model/assessment.js';
 import { exitCodeOf, type FailOn } from '../../model/policy.js';
 import { diffAssessments } from '../../report/diff.js';
@@ -33,13 +28,20 @@ import { readAssessmentFile } from '../assessment-file.js';
 import { loadCatalog } from '../catalog.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { type CozyConfig, readConfigFile } from '../config-file.js';
+import { decisionModel } from '../decision-model.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
 import { failOnFlag, flag, negatableFlag, repeatable, strategyFlag } from '../flag-schemas.js';
 import type { GlobalOptions } from '../globals.js';
 import { type Gathered, gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
-import { secretFlags, secretFlagsShape } from '../secret-flags.js';
+import { type SecretFlags, secretFlags, secretFlagsShape } from '../secret-flags.js';
 import { toolVersion } from '../version.js';
+import { refuseExistingFolder, writePlanFolder } from '../plan-writer.js';
+import type { EncryptionSettings } from '../../backup/encrypt.js';
+import { buildMigrationPlan } from '../../migration/build.js';
+import { createMigrationCollector, type MigrationObjects, migrationTypes } from '../../migration/collect.js';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const AssessOptionsSchema = z.object({
   target: z.string().default('latest'),
@@ -55,6 +57,8 @@ const AssessOptionsSchema = z.object({
   failOn: failOnFlag,
   plugin: repeatable,
   execProbes: flag,
+  migrationPlan: z.string().optional(),
+  includeSecrets: flag,
   ...secretFlagsShape,
 });
 type AssessOptions = z.output<typeof AssessOptionsSchema>;
@@ -65,9 +69,9 @@ export default defineCommand({
   async run(options, context) {
     const inputs = await readInputs(options, context);
     const session = inputs.backup ? await startBackup(inputs.backup) : undefined;
-    let assessment: Assessment;
+    let assessed: Assessed;
     try {
-      assessment = await assess(inputs, session, context);
+      assessed = await assess(inputs, session, context);
     } catch (error) {
       // Until its commit, the backup is a partial folder: a stopped run removes it.
       if (session) {
@@ -77,8 +81,14 @@ export default defineCommand({
       }
       throw error;
     }
-    assessment = sinceLast(assessment, inputs.previous, options, context);
+    const assessment = sinceLast(assessed.assessment, inputs.previous, options, context);
+    // The plan is written before the report, so the report can say where it is; a plan that cannot be written
+    // does not cost the report, and its error is raised once the report is out.
+    const planError = inputs.migration
+      ? await writeMigrationPlan({ ...assessed, assessment }, inputs, context)
+      : undefined;
     await writeOutputs(assessment, options, context);
+    if (planError) throw planError;
     return exitCodeOf(assessment.verdict);
   },
 });
@@ -98,6 +108,8 @@ interface AssessInputs {
   backup?: BackupOptions;
   /** `--previous FILE`, read and validated before the cluster is. */
   previous?: { file: string; assessment: Assessment };
+  /** --migration-plan: the folder to write when the recommendation is C, and how its Secrets are encrypted. */
+  migration?: { out: string; encryption?: EncryptionSettings };
 }
 
 async function readInputs(
@@ -117,11 +129,13 @@ async function readInputs(
   const catalog = loadCatalog(globals.catalog);
   resolveTarget(catalog, options.target);
   const flags = options.backup ? await secretFlags(options) : undefined;
+  const migration = await migrationInputs(options, flags);
   const previous = options.previous
     ? { file: options.previous, assessment: await readAssessmentFile(options.previous) }
     : undefined;
   return {
     previous,
+    migration,
     plugins,
     config,
     model,
@@ -142,16 +156,65 @@ async function readInputs(
   };
 }
 
-/** The one pass (feeding the backup too), then path, probes, checks, the backup's commit, and the decision. */
+/**
+ * --migration-plan DIR (a folder that must not exist yet) and --include-secrets, whose Secrets are encrypted with
+ * the backup's own key: so it needs --encrypt-secrets, and the plan never holds a Secret the backup keeps in clear.
+ */
+async function migrationInputs(
+  options: AssessOptions,
+  flags: SecretFlags | undefined,
+): Promise<AssessInputs['migration']> {
+  if (!options.migrationPlan) {
+    if (options.includeSecrets) {
+      throw new BadInputError('--include-secrets only applies with --migration-plan DIR', undefined, '--include-secrets');
+    }
+    return undefined;
+  }
+  await refuseExistingFolder(options.migrationPlan, '--migration-plan');
+  if (!options.includeSecrets) return { out: options.migrationPlan };
+  if (flags?.secrets !== 'encrypt') {
+    throw new BadInputError(
+      "--include-secrets with --migration-plan encrypts the plan's Secrets with the backup's key: add --encrypt-secrets with --recipient or --passphrase-file",
+      undefined,
+      '--include-secrets',
+      'or run `cozy-assess plan-migration --include-secrets` with its own key',
+    );
+  }
+  return {
+    out: options.migrationPlan,
+    encryption: { recipients: flags.recipients, passphrase: flags.passphrase },
+  };
+}
+
+/** The assessment, and what a migration plan is built from when --migration-plan asks for one. */
+interface Assessed {
+  assessment: Assessment;
+  gathered: Gathered;
+  plan: UpgradePlan;
+  migration?: MigrationObjects;
+}
+
+/** The one pass (feeding the backup and the migration sink too), then path, probes, checks, the backup's commit, and the decision. */
 async function assess(
   inputs: AssessInputs,
   session: BackupSession | undefined,
   context: CommandContext,
-): Promise<Assessment> {
+): Promise<Assessed> {
   const { globals, terminal } = context;
+  // The migration plan's sink reads the same pages: the types only it needs are listed once more, never twice.
+  const collector = inputs.migration
+    ? createMigrationCollector({ includeSecrets: inputs.migration.encryption !== undefined })
+    : undefined;
+  const sinks = [...(session ? [session.sink] : []), ...(collector ? [collector.sink] : [])];
   const gathered = await gatherInventory(context, {
-    extraSinks: session ? [session.sink] : [],
-    extraTypes: session ? (discovered) => session.types(discovered) : undefined,
+    extraSinks: sinks,
+    extraTypes:
+      sinks.length > 0
+        ? (discovered) => [
+            ...(session ? session.types(discovered) : []),
+            ...(collector ? migrationTypes(discovered, inputs.migration?.encryption !== undefined) : []),
+          ]
+        : undefined,
   });
   const { inventory } = gathered;
 
@@ -172,7 +235,7 @@ async function assess(
 
   const backup = session ? await commitBackup(session, gathered, inputs.allowPartial, context) : undefined;
 
-  return buildAssessment({
+  const assessment = buildAssessment({
     toolVersion: toolVersion(),
     generatedAt: globals.now ?? new Date().toISOString(),
     now: inventory.now,
@@ -198,6 +261,50 @@ async function assess(
     // Types read only for the backup (Secrets, custom resources) do not make the verdict INCOMPLETE.
     neededTypes: gathered.neededTypes,
   });
+  return { assessment, gathered, plan, migration: collector?.finish() };
+}
+
+/**
+ * With --migration-plan, writes the plan folder when the recommendation is C (priced by the same model, so its
+ * hours are the assessment's Option C) and says so in the assessment's notes. Returns the error of a plan that
+ * could not be written, for the caller to raise once the report is out.
+ */
+async function writeMigrationPlan(
+  assessed: Assessed,
+  inputs: AssessInputs,
+  { terminal }: CommandContext,
+): Promise<unknown> {
+  const { assessment, gathered, plan } = assessed;
+  const out = inputs.migration!.out;
+  if (assessment.recommendation !== 'C') {
+    const note = `The recommendation is Option A: no migration plan was written to ${out} (\`cozy-assess plan-migration\` writes one anyway).`;
+    assessment.notes.push(note);
+    terminal.info(note);
+    return undefined;
+  }
+  const phase = await terminal.phase(`Writing the migration plan (Option C) to ${out}`);
+  try {
+    const built = buildMigrationPlan({
+      inventory: gathered.inventory,
+      objects: assessed.migration!,
+      upgrade: plan,
+      catalog: inputs.catalog,
+      model: inputs.model,
+      toolVersion: toolVersion(),
+      generatedAt: assessment.generatedAt,
+    });
+    const folder = await writePlanFolder(out, built, inputs.migration!.encryption, '--migration-plan');
+    const apps = built.plan.hours.workloads;
+    assessment.notes.push(
+      `Migration plan (Option C) written to ${folder.path}: ${plural(built.plan.tenants.length, 'tenant')}, ${plural(apps, 'application')}, runbook plan.md.`,
+    );
+    phase.succeed(`Migration plan written: ${folder.path}`);
+    return undefined;
+  } catch (error) {
+    phase.fail();
+    assessment.notes.push(`The migration plan could not be written to ${out}: ${(error as Error).message}`);
+    return error;
+  }
 }
 
 /**
@@ -244,19 +351,6 @@ async function commitBackup(
     );
   for (const problem of backup.problems) terminal.error(problem);
   return backup;
-}
-
-/** The decision table with the config's `decision:` overrides; a merged range that no longer holds is exit 2. */
-function decisionModel(overrides: DecisionConfig | undefined, file: string | undefined): DecisionModel {
-  try {
-    return resolveModel(overrides ?? {});
-  } catch (error) {
-    if (!(error instanceof z.ZodError)) throw error;
-    const prefixed = new z.ZodError(
-      error.issues.map((issue) => ({ ...issue, path: ['decision', ...issue.path] })),
-    );
-    throw badInputFromZod(prefixed, file ?? '--config', 'config');
-  }
 }
 
 function pathSummary(plan: UpgradePlan): string {
