@@ -155,8 +155,9 @@ class LiveSource implements ClusterSource {
     // After discovery, list the version the server serves (a v2beta2-only Flux still has HelmReleases).
     const type = this.discovered?.get(typeKey(requested)) ?? requested;
     const signal = anySignal(this.options.signal, options.signal);
-    const path =
-      type.group === '' ? `/api/v1/${type.plural}` : `/apis/${type.group}/${type.version}/${type.plural}`;
+    const base = type.group === '' ? '/api/v1' : `/apis/${type.group}/${type.version}`;
+    const scope = options.namespace ? `/namespaces/${encodeURIComponent(options.namespace)}` : '';
+    const path = `${base}${scope}/${type.plural}`;
     const limit = Math.min(
       this.options.pageSize ?? DEFAULT_PAGE_SIZE,
       type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io'
@@ -169,7 +170,8 @@ class LiveSource implements ClusterSource {
     let token: string | undefined;
     type Page = { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
     const fetchPage = (from: string | undefined): Promise<Page> => {
-      const request = this.client.getJson(path, { limit, continue: from }, signal) as Promise<Page>;
+      const query = { limit, continue: from, labelSelector: options.labelSelector };
+      const request = this.client.getJson(path, query, signal) as Promise<Page>;
       // Awaited below; if the reader stops early the answer is dropped, never an unhandled rejection.
       request.catch(() => undefined);
       return request;
@@ -192,7 +194,7 @@ class LiveSource implements ClusterSource {
           next = fetchPage(undefined);
           continue;
         }
-        throw listError(error, type, restarts);
+        throw listError(error, type, restarts, options.namespace);
       }
       const apiVersion = page.apiVersion ?? apiVersionOf(type);
       const objects: KubeObject[] = [];
@@ -256,13 +258,18 @@ function getError(
 }
 
 /** A per-type failure as an outcome: forbidden, not installed, or failed with a reason a person can act on. */
-function listError(error: unknown, type: ResourceType, restarts: number): SourceListError {
+function listError(
+  error: unknown,
+  type: ResourceType,
+  restarts: number,
+  namespace?: string,
+): SourceListError {
   const what = describeType(type);
   if (error instanceof ApiStatusError) {
     if (error.status === 403) {
       return new SourceListError(
         `forbidden: the account may not list ${what}; it needs the RBAC verb "list" on resource "${type.plural}" in API group "${type.group}"` +
-          `${type.namespaced ? ' in all namespaces' : ''} (server: ${error.serverMessage || error.reason})`,
+          `${namespace ? ` in namespace ${namespace}` : type.namespaced ? ' in all namespaces' : ''} (server: ${error.serverMessage || error.reason})`,
         'forbidden',
       );
     }

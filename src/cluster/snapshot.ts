@@ -5,7 +5,9 @@
 // Files read: *.json, *.yaml, *.yml. Skipped: dotfiles and dot-folders, manifest.json, SHA256SUMS, *.age
 // (encrypted), anything else. `version.json` in `kubectl version -o json` shape gives the server version.
 // A typed empty list (`{"apiVersion":"batch/v1","kind":"JobList","items":[]}`) records that the type was
-// captured and had no objects; without it, a type with no objects is simply absent from the snapshot.
+// captured and had no objects. So does an empty untyped `List` (what `kubectl get pods -o json` prints when
+// it finds nothing) in a file named after a built-in type (`pods.json`, `nodes.yaml`); without either, a
+// type with no objects is simply absent from the snapshot.
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -14,6 +16,7 @@ import { BadInputError, badInputFromZod } from '../errors.js';
 import { decodeText, type FileFormat, isRecord, parseDocuments, visitDocument } from './parse-files.js';
 import { BUILTIN_TYPE_LIST } from './resource-types.js';
 import {
+  apiVersionOf,
   type ClusterSource,
   type KubeObject,
   type ListOptions,
@@ -44,6 +47,8 @@ export async function openSnapshotSource(path: string): Promise<ClusterSource> {
       version = serverVersionOf(docs[0], file) ?? version;
       continue;
     }
+    const named = emptyListType(docs, file);
+    if (named) bucketOf(buckets, apiVersionOf(named), named.kind);
     docs.forEach((doc, index) => {
       visitDocument(
         doc,
@@ -93,9 +98,10 @@ class SnapshotSource implements ClusterSource {
         'not-installed',
       );
     }
-    for (let start = 0; start < entry.objects.length; start += SNAPSHOT_PAGE_SIZE) {
+    const objects = narrowed(entry.objects, options);
+    for (let start = 0; start < objects.length; start += SNAPSHOT_PAGE_SIZE) {
       options.signal?.throwIfAborted();
-      yield entry.objects.slice(start, start + SNAPSHOT_PAGE_SIZE);
+      yield objects.slice(start, start + SNAPSHOT_PAGE_SIZE);
     }
   }
 
@@ -117,6 +123,20 @@ class SnapshotSource implements ClusterSource {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The objects a narrow read asks for: one namespace, labels matching every `key=value` of the selector. */
+function narrowed(objects: KubeObject[], options: ListOptions): KubeObject[] {
+  if (options.namespace === undefined && !options.labelSelector) return objects;
+  const wanted = (options.labelSelector ?? '')
+    .split(',')
+    .filter((term) => term.trim() !== '')
+    .map((term) => term.split('=').map((part) => part.trim()) as [string, string | undefined]);
+  return objects.filter(
+    (o) =>
+      (options.namespace === undefined || o.metadata.namespace === options.namespace) &&
+      wanted.every(([key, value]) => o.metadata.labels?.[key] === value),
+  );
 }
 
 /** The files to read: the path itself when it is a file, else every object file below it (sorted, so stable). */
@@ -216,6 +236,15 @@ async function walk(dir: string, out: string[]): Promise<void> {
 
 function formatOf(file: string): FileFormat {
   return extname(file) === '.json' ? 'json' : 'yaml';
+}
+
+/** The built-in type a file captured with nothing in it: one empty untyped `List`, the file named after the type. */
+function emptyListType(docs: readonly unknown[], file: string): ResourceType | undefined {
+  const [doc] = docs;
+  if (docs.length !== 1 || !isRecord(doc) || doc.kind !== 'List') return undefined;
+  if (!Array.isArray(doc.items) || doc.items.length > 0) return undefined;
+  const name = basename(file, extname(file));
+  return BUILTIN_TYPE_LIST.find((type) => typeKey(type) === name || type.plural === name);
 }
 
 function isVersionDocument(doc: unknown): doc is Record<string, unknown> {

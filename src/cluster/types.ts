@@ -85,6 +85,10 @@ export interface SourceInfo {
 
 export interface ListOptions {
   signal?: AbortSignal;
+  /** Only this namespace (a narrow read of a few objects, never the one-pass scan of a whole type). */
+  namespace?: string;
+  /** Only objects whose labels match every `key=value` of this selector. */
+  labelSelector?: string;
 }
 
 /**

@@ -21,12 +21,16 @@ import {
   reduceCrd,
   reduceEvent,
   reduceHelmRelease,
+  reduceJob,
   reduceNamespace,
   reduceNode,
+  reducePackage,
   reducePvc,
+  reduceReplicaSet,
   reduceWebhookConfiguration,
   reduceWorkload,
 } from './reducers.js';
+import { inferServerVersion } from './server-version.js';
 import type { EventFacts, Inventory, PodFacts, SecretKeysFact } from './types.js';
 
 /**
@@ -117,9 +121,12 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     'daemonsets.apps': (o) => inv.workloads.push(reduceWorkload(o, seen)),
     'statefulsets.apps': (o) => inv.workloads.push(reduceWorkload(o, seen)),
     'replicasets.apps': (o) => {
-      const owner = (o.metadata.ownerReferences ?? []).find((r) => r.kind === 'Deployment');
-      if (owner) replicaSetOwners.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, owner.name);
+      const rs = reduceReplicaSet(o, seen);
+      inv.replicaSets.push(rs);
+      if (rs.deployment) replicaSetOwners.set(`${rs.namespace}/${rs.name}`, rs.deployment);
     },
+    'jobs.batch': (o) => inv.jobs.push(reduceJob(o, seen)),
+    'packages.cozystack.io': (o) => inv.packages.push(reducePackage(o)),
     'customresourcedefinitions.apiextensions.k8s.io': (o) => inv.crds.push(reduceCrd(o)),
     'helmreleases.helm.toolkit.fluxcd.io': (o) => inv.helmReleases.push(reduceHelmRelease(o, seen)),
     'validatingwebhookconfigurations.admissionregistration.k8s.io': (o) =>
@@ -148,7 +155,7 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
       inv.counts[key] = (inv.counts[key] ?? 0) + objects.length;
       const reduce = reducers[key];
       if (reduce) for (const o of objects) reduce(o);
-      else if (isSummarisedCustomType(type)) summarise(type, key, objects);
+      if (isSummarisedCustomType(type)) summarise(type, key, objects);
     },
   };
 
@@ -160,13 +167,17 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     resolveEventNodes(inv.events, inv.pods);
     refineFailingSince(inv.pods, inv.events);
     const outcomeMap: Record<string, ListOutcome> = {};
-    for (const outcome of outcomes) outcomeMap[outcome.type] = outcome;
+    for (const outcome of outcomes) outcomeMap[outcome.type] = judgeEmptyList(outcome);
     const inventory: Inventory = {
       now: opts.now ?? newest ?? new Date().toISOString(),
       outcomes: outcomeMap,
       ...inv,
     };
     if (serverVersion) inventory.serverVersion = serverVersion;
+    else {
+      const inferred = inferServerVersion(inv.nodes);
+      if (inferred) inventory.serverVersionInferred = inferred;
+    }
     return inventory;
   };
 
@@ -181,8 +192,32 @@ function resolveOwners(pods: PodFacts[], replicaSetOwners: ReadonlyMap<string, s
   for (const pod of pods) {
     if (pod.owner?.kind !== 'ReplicaSet') continue;
     const deployment = replicaSetOwners.get(`${pod.namespace}/${pod.owner.name}`);
-    if (deployment) pod.owner = { kind: 'Deployment', name: deployment };
+    if (!deployment) continue;
+    pod.replicaSet = pod.owner.name;
+    pod.owner = { kind: 'Deployment', name: deployment };
   }
+}
+
+/** Types a running cluster is never without: a list of them that comes back empty was not a real capture. */
+const NEVER_EMPTY: Record<string, string> = {
+  nodes: 'a running cluster has at least one node',
+  pods: 'a running CozyStack cluster always runs pods (its installer or operator, Kube-OVN, Cilium, Flux)',
+  namespaces: 'every cluster has the namespaces default and kube-system',
+};
+
+/**
+ * An empty list of a type that cannot be empty is not evidence of an empty cluster but of an incomplete
+ * capture (`kubectl get pods -o json` without `-A`, a filtered export, a proxy that hides objects): it counts
+ * as not read, so whatever depends on it says unknown instead of judging nothing.
+ */
+function judgeEmptyList(outcome: ListOutcome): ListOutcome {
+  const why = NEVER_EMPTY[outcome.type];
+  if (outcome.status !== 'ok' || outcome.count > 0 || why === undefined) return outcome;
+  return {
+    ...outcome,
+    status: 'failed',
+    reason: `the ${outcome.type} list was read but holds nothing, and ${why}: the capture is incomplete (for a snapshot: kubectl get ${outcome.type} -A -o json)`,
+  };
 }
 
 /** Events about a pod that do not say their node (cluster-level reporters) take the pod's node. */

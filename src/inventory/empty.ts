@@ -3,7 +3,10 @@
 import type { Inventory } from './types.js';
 
 /** Everything in an Inventory that is read from the cluster's objects (not the clock, source or outcomes). */
-export type InventoryFacts = Omit<Inventory, 'now' | 'source' | 'serverVersion' | 'outcomes'>;
+export type InventoryFacts = Omit<
+  Inventory,
+  'now' | 'source' | 'serverVersion' | 'serverVersionInferred' | 'outcomes' | 'installerRecords'
+>;
 
 /** Fresh empty lists and maps on every call: callers push into them. */
 export function emptyFacts(): InventoryFacts {
@@ -13,7 +16,10 @@ export function emptyFacts(): InventoryFacts {
     pods: [],
     events: [],
     workloads: [],
+    replicaSets: [],
+    jobs: [],
     helmReleases: [],
+    packages: [],
     cozystackConfigMaps: {},
     crds: [],
     webhooks: [],

@@ -47,11 +47,17 @@ export function pick(map: Record<string, string>, keys: readonly string[]): Reco
   return out;
 }
 
-/** Messages can be huge (stack traces in termination messages); keep what a report can quote. */
+/**
+ * Messages can be huge (stack traces in termination messages); keep what a report can quote. A long one keeps
+ * its head and its tail: containerd and the API server put the telling part last ("…: 401 Unauthorized",
+ * "…: not found", "…: i/o timeout"), after a long reference or URL.
+ */
 export function clip(message: string | undefined, max = 500): string | undefined {
   if (message === undefined) return undefined;
   const trimmed = message.trim();
-  return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
+  if (trimmed.length <= max) return trimmed;
+  const tail = Math.floor((max - 1) * 0.6);
+  return `${trimmed.slice(0, max - 1 - tail)}…${trimmed.slice(trimmed.length - tail)}`;
 }
 
 /** A Kubernetes condition list entry of the given type. */

@@ -5,9 +5,14 @@ import type {
   CrdFacts,
   EventFacts,
   HelmReleaseFacts,
+  JobFacts,
   NamespaceFacts,
+  NodeConditionFacts,
   NodeFacts,
+  PackageFacts,
   PvcFacts,
+  ReplicaSetFacts,
+  TaintFacts,
   WebhookFacts,
   WorkloadContainer,
   WorkloadFacts,
@@ -43,6 +48,12 @@ export function reduceNode(node: KubeObject, seen: TimeSeen): NodeFacts {
     pressures: list(status.conditions)
       .filter((c) => PRESSURES.includes(str(c.type) ?? '') && c.status === 'True')
       .map((c) => str(c.type)!),
+    conditions: list(status.conditions)
+      .filter((c) => str(c.type) !== undefined && c.type !== 'Ready')
+      .map(nodeCondition),
+    taints: list(rec(node.spec).taints)
+      .filter((t) => str(t.key) !== undefined)
+      .map(taint),
     unschedulable: rec(node.spec).unschedulable === true,
     roles: [...new Set(roles)].sort(),
     allocatable: { cpuMillis: cpuMillis(allocatable.cpu), memoryBytes: memoryBytes(allocatable.memory) },
@@ -53,6 +64,21 @@ export function reduceNode(node: KubeObject, seen: TimeSeen): NodeFacts {
   const kubelet = str(rec(status.nodeInfo).kubeletVersion);
   if (kubelet) facts.kubeletVersion = kubelet;
   if (node.metadata.creationTimestamp) facts.createdAt = node.metadata.creationTimestamp;
+  return facts;
+}
+
+function nodeCondition(c: Record<string, unknown>): NodeConditionFacts {
+  const facts: NodeConditionFacts = { type: str(c.type)!, status: triState(c.status) };
+  if (str(c.reason)) facts.reason = str(c.reason);
+  if (str(c.message)) facts.message = clip(str(c.message));
+  if (str(c.lastTransitionTime)) facts.since = str(c.lastTransitionTime);
+  return facts;
+}
+
+function taint(t: Record<string, unknown>): TaintFacts {
+  const facts: TaintFacts = { key: str(t.key)!, effect: str(t.effect) ?? '' };
+  if (str(t.value)) facts.value = str(t.value);
+  if (str(t.timeAdded)) facts.since = str(t.timeAdded);
   return facts;
 }
 
@@ -158,6 +184,49 @@ export function reduceWorkload(obj: KubeObject, seen: TimeSeen): WorkloadFacts {
   };
   if (obj.metadata.creationTimestamp) facts.createdAt = obj.metadata.creationTimestamp;
   return facts;
+}
+
+export function reduceReplicaSet(obj: KubeObject, seen: TimeSeen): ReplicaSetFacts {
+  seen(obj.metadata.creationTimestamp);
+  const status = rec(obj.status);
+  const facts: ReplicaSetFacts = {
+    namespace: obj.metadata.namespace ?? '',
+    name: obj.metadata.name,
+    desired: num(rec(obj.spec).replicas) ?? 1,
+    ready: num(status.readyReplicas) ?? 0,
+    available: num(status.availableReplicas) ?? 0,
+  };
+  const owner = (obj.metadata.ownerReferences ?? []).find((r) => r.kind === 'Deployment');
+  if (owner) facts.deployment = owner.name;
+  if (obj.metadata.creationTimestamp) facts.createdAt = obj.metadata.creationTimestamp;
+  return facts;
+}
+
+export function reduceJob(obj: KubeObject, seen: TimeSeen): JobFacts {
+  seen(obj.metadata.creationTimestamp);
+  const status = rec(obj.status);
+  const conditions = list(status.conditions);
+  for (const c of conditions) seen(str(c.lastTransitionTime));
+  const holds = (type: string) => conditions.some((c) => c.type === type && c.status === 'True');
+  const facts: JobFacts = {
+    namespace: obj.metadata.namespace ?? '',
+    name: obj.metadata.name,
+    complete: holds('Complete'),
+    failed: holds('Failed'),
+    succeeded: num(status.succeeded) ?? 0,
+    failedPods: num(status.failed) ?? 0,
+  };
+  const owner =
+    (obj.metadata.ownerReferences ?? []).find((r) => r.controller) ?? obj.metadata.ownerReferences?.[0];
+  if (owner) facts.owner = { kind: owner.kind, name: owner.name };
+  if (obj.metadata.creationTimestamp) facts.createdAt = obj.metadata.creationTimestamp;
+  return facts;
+}
+
+/** A v1 Package: only its variant (its values may carry anything the operator put there). */
+export function reducePackage(obj: KubeObject): PackageFacts {
+  const variant = str(rec(obj.spec).variant);
+  return variant ? { name: obj.metadata.name, variant } : { name: obj.metadata.name };
 }
 
 export function reduceHelmRelease(hr: KubeObject, seen: TimeSeen): HelmReleaseFacts {

@@ -42,6 +42,8 @@ export interface PodFacts {
   node?: string;
   /** Controller owner, resolved through ReplicaSets to the Deployment where possible. */
   owner?: OwnerRef;
+  /** The ReplicaSet the pod belongs to, when `owner` was resolved through it to its Deployment. */
+  replicaSet?: string;
   phase: string;
   /** status.reason: OutOfcpu, OutOfmemory, NodeLost, Evicted, ... */
   reason?: string;
@@ -68,6 +70,23 @@ export interface PodFacts {
   labels: Record<string, string>;
 }
 
+export interface NodeConditionFacts {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  /** lastTransitionTime: since when the condition has had this status. */
+  since?: string;
+}
+
+export interface TaintFacts {
+  key: string;
+  effect: string;
+  value?: string;
+  /** timeAdded (the node controller sets it on the taints it adds). */
+  since?: string;
+}
+
 export interface NodeFacts {
   name: string;
   ready: 'True' | 'False' | 'Unknown';
@@ -76,6 +95,9 @@ export interface NodeFacts {
   readyMessage?: string;
   /** Pressure conditions that are True: MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable. */
   pressures: string[];
+  /** Every condition other than Ready, with its reason, message and age. */
+  conditions: NodeConditionFacts[];
+  taints: TaintFacts[];
   kubeletVersion?: string;
   unschedulable: boolean;
   roles: string[];
@@ -115,6 +137,62 @@ export interface WorkloadFacts {
   containers: WorkloadContainer[];
   labels: Record<string, string>;
   createdAt?: string;
+}
+
+/** A ReplicaSet: whether it still wants pods (an old one of a Deployment is scaled to 0) and has them. */
+export interface ReplicaSetFacts {
+  namespace: string;
+  name: string;
+  /** The owning Deployment. */
+  deployment?: string;
+  desired: number;
+  ready: number;
+  available: number;
+  createdAt?: string;
+}
+
+/** A Job: finished (Complete or Failed) or still running, with its pod counters. */
+export interface JobFacts {
+  namespace: string;
+  name: string;
+  /** The CronJob that created it, when one did. */
+  owner?: OwnerRef;
+  complete: boolean;
+  failed: boolean;
+  succeeded: number;
+  failedPods: number;
+  createdAt?: string;
+}
+
+/** A `packages.cozystack.io` Package (v1 platform configuration): its name and variant only. */
+export interface PackageFacts {
+  name: string;
+  variant?: string;
+}
+
+/**
+ * What Helm's record of one release revision says (a `helm.sh/release.v1` Secret): the chart and its version,
+ * the revision and its status. Nothing else of the record (values, manifest, templates) is kept.
+ */
+export interface HelmReleaseRecordFacts {
+  namespace: string;
+  release: string;
+  revision: number;
+  /** deployed, superseded, failed, pending-upgrade, ... */
+  status: string;
+  chart: string;
+  chartVersion: string;
+  appVersion?: string;
+  deployedAt?: string;
+}
+
+/** The outcome of reading the Helm records of one release: read, or why not. */
+export interface HelmRecordsRead {
+  namespace: string;
+  release: string;
+  status: 'ok' | 'forbidden' | 'not-installed' | 'failed';
+  reason?: string;
+  records: HelmReleaseRecordFacts[];
 }
 
 export interface HelmReleaseFacts {
@@ -207,7 +285,10 @@ export interface Inventory {
   /** The one clock every age is computed against (RFC 3339). */
   now: string;
   source: SourceInfo;
+  /** The API server's version as it reported it (`/version`, a snapshot's version.json). */
   serverVersion?: string;
+  /** When the server did not report it: the version inferred from the control-plane kubelets, with the evidence. */
+  serverVersionInferred?: { version: string; evidence: string };
   /** One outcome per listed type, keyed by type key (`pods`, `helmreleases.helm.toolkit.fluxcd.io`). */
   outcomes: Record<string, ListOutcome>;
   nodes: NodeFacts[];
@@ -215,7 +296,12 @@ export interface Inventory {
   pods: PodFacts[];
   events: EventFacts[];
   workloads: WorkloadFacts[];
+  replicaSets: ReplicaSetFacts[];
+  jobs: JobFacts[];
   helmReleases: HelmReleaseFacts[];
+  /** The installer's Helm records (v1: release `cozystack` in cozy-system), when they were looked for. */
+  installerRecords?: HelmRecordsRead;
+  packages: PackageFacts[];
   /** Data of the CozyStack ConfigMaps in `cozy-system` (`cozystack`, `cozystack-version`, ...), and `cozy-cilium/cni-configuration`, keyed `namespace/name`. */
   cozystackConfigMaps: Record<string, Record<string, string>>;
   crds: CrdFacts[];

@@ -163,6 +163,59 @@ describe('snapshot source: reading', () => {
     });
   });
 
+  test('an empty untyped List (kubectl get pods -o json that found nothing) counts as captured when the file names a built-in type', async () => {
+    const empty = JSON.stringify({
+      apiVersion: 'v1',
+      items: [],
+      kind: 'List',
+      metadata: { resourceVersion: '' },
+    });
+    const dir = await folder('empty-untyped', {
+      'pods.json': empty,
+      'events.events.k8s.io.json': empty,
+      'state.json': empty,
+      'namespaces.json': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'default' },
+      }),
+    });
+    const source = await openSnapshotSource(dir);
+    assert.deepEqual((await source.discoverTypes()).map(typeKey), [
+      'namespaces',
+      'pods',
+      'events.events.k8s.io',
+    ]);
+    assert.equal((await listType(source, BUILTIN_TYPES.pods)).objects.length, 0);
+  });
+
+  test('a narrow read returns one namespace, with labels matching every key=value of the selector', async () => {
+    const secret = (namespace: string, name: string, labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace, labels },
+    });
+    const dir = await folder('narrow', {
+      'secrets.json': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          secret('cozy-system', 'sh.helm.release.v1.cozystack.v3', { owner: 'helm', name: 'cozystack' }),
+          secret('cozy-system', 'sh.helm.release.v1.cozy-proxy.v1', { owner: 'helm', name: 'cozy-proxy' }),
+          secret('tenant-root', 'sh.helm.release.v1.cozystack.v1', { owner: 'helm', name: 'cozystack' }),
+        ],
+      }),
+    });
+    const source = await openSnapshotSource(dir);
+    const names: string[] = [];
+    for await (const page of source.listPages(BUILTIN_TYPES.secrets, {
+      namespace: 'cozy-system',
+      labelSelector: 'owner=helm,name=cozystack',
+    }))
+      names.push(...page.map((o) => o.metadata.name));
+    assert.deepEqual(names, ['sh.helm.release.v1.cozystack.v3']);
+  });
+
   test('a custom type without a CRD in the snapshot gets kubectl’s guessed plural and its scope from the objects', async () => {
     const dir = await folder('guess', {
       'x.yaml': `apiVersion: x.io/v1\nkind: Policy\nmetadata: {name: a}\n---\napiVersion: x.io/v1\nkind: Class\nmetadata: {name: b, namespace: n}\n`,
