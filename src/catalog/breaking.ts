@@ -1,6 +1,7 @@
 // Whether this cluster uses what a breaking change affects: used / not used / unknown, with the evidence.
 // Pure: reads only the Inventory. "unknown" when a type needed to tell could not be read (inventory.outcomes).
 import semver from 'semver';
+import { kubernetesVersionOf } from '../inventory/server-version.js';
 import type { HelmReleaseFacts, Inventory } from '../inventory/types.js';
 import type { BreakingSeverity } from './schema.js';
 import type { BreakingChange, Detector } from './types.js';
@@ -221,13 +222,13 @@ function matchSecretKeys(d: Extract<Detector, { kind: 'secretKeys' }>, inventory
 }
 
 function matchKubernetesBelow(minimum: string, inventory: Inventory): DetectorResult {
-  const server = inventory.serverVersion ? semver.coerce(inventory.serverVersion) : null;
-  if (!server) return { state: 'unknown', evidence: 'the API server version was not read' };
+  const known = kubernetesVersionOf(inventory);
+  const server = known ? semver.coerce(known.version) : null;
+  if (!known || !server) return { state: 'unknown', evidence: 'the API server version was not read' };
+  const what = `API server ${known.version}${known.inferred ? ` (${known.inferred})` : ''}`;
   const required = semver.coerce(minimum)!;
-  if (semver.lt(server, required)) {
-    return { state: 'match', evidence: `API server ${inventory.serverVersion} is below ${minimum}` };
-  }
-  return { state: 'no-match', evidence: `API server ${inventory.serverVersion} is ${minimum} or later` };
+  if (semver.lt(server, required)) return { state: 'match', evidence: `${what} is below ${minimum}` };
+  return { state: 'no-match', evidence: `${what} is ${minimum} or later` };
 }
 
 export function evaluateDetector(detector: Detector, inventory: Inventory): DetectorResult {

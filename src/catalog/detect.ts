@@ -1,9 +1,16 @@
 // Which CozyStack release is installed, read from the Inventory in the order cozystack-facts §2e suggests:
-// v1 through the cozystack-operator Deployment (COZYSTACK_VERSION, else its image tag, which can lag);
+// v1 through the cozystack-operator Deployment (COZYSTACK_VERSION, else its image tag, which can lag: when two
+// releases ship the same tag, Helm's record of the installer chart decides, else the migration counter);
 // v0 through the installer Deployment's image tag, then the cozystack-controller `--cozystack-version`
-// argument, then the system HelmRelease chart versions. Never guesses: what cannot be read stays null.
+// argument, then the system HelmRelease chart versions. Never guesses: what cannot be read stays null, and
+// `detectedFrom` names the evidence that decided.
 import semver from 'semver';
-import type { Inventory, WorkloadContainer, WorkloadFacts } from '../inventory/types.js';
+import type {
+  HelmReleaseRecordFacts,
+  Inventory,
+  WorkloadContainer,
+  WorkloadFacts,
+} from '../inventory/types.js';
 import { unreadableReason } from './breaking.js';
 import type { Catalog, Generation, InstalledVersion } from './types.js';
 import { type ParsedVersion, type ParseResult, parseImageVersion, parseVersion, withV } from './version.js';
@@ -11,6 +18,19 @@ import { type ParsedVersion, type ParseResult, parseImageVersion, parseVersion, 
 const SYSTEM_NAMESPACE = 'cozy-system';
 const COZYSTACK_CONFIGMAP = `${SYSTEM_NAMESPACE}/cozystack`;
 const VERSION_CONFIGMAP = `${SYSTEM_NAMESPACE}/cozystack-version`;
+const PLATFORM_PACKAGE = 'cozystack.cozystack-platform';
+
+/** The v1 installer's Helm release: chart cozy-installer, packaged with the platform version. */
+export const INSTALLER_RELEASE = {
+  namespace: SYSTEM_NAMESPACE,
+  release: 'cozystack',
+  chart: 'cozy-installer',
+};
+
+/** Whether the installer's Helm records are worth reading: only a v1 cluster (cozystack-operator) has them. */
+export function wantsInstallerRecords(inventory: Inventory): boolean {
+  return deployment(inventory, 'cozystack-operator') !== undefined;
+}
 
 interface Reading {
   parsed: ParsedVersion;
@@ -162,7 +182,8 @@ function applyReading(
   result.commitsAfter = parsed.commitsAfter;
   result.inCatalog = catalog.releases.some((r) => r.version === version);
   result.alternatives = shippedBy.filter((v) => v !== version);
-  if (result.alternatives.length > 0) {
+  // A v1 operator tag is settled against Helm's record and the counter (settleSharedTag), which says it then.
+  if (result.alternatives.length > 0 && generation === 'v0') {
     result.notes.push(
       `${withV(parsed.version)} images are also shipped by ${result.alternatives.map(withV).join(', ')}: the installed release may be either`,
     );
@@ -176,6 +197,88 @@ function applyReading(
     result.notes.push(`${withV(version)} is not a release in the catalog: no path is computed`);
 }
 
+/** The installer's newest deployed Helm record (chart cozy-installer), or why there is none to read. */
+function deployedInstallerRecord(
+  inventory: Inventory,
+): { record: HelmReleaseRecordFacts } | { missing: string } {
+  const read = inventory.installerRecords;
+  const where = `Helm release ${INSTALLER_RELEASE.namespace}/${INSTALLER_RELEASE.release}`;
+  if (!read) return { missing: `${where} was not looked for` };
+  if (read.status !== 'ok') return { missing: `${where} could not be read (${read.status}: ${read.reason})` };
+  const record = read.records
+    .filter((r) => r.status === 'deployed' && r.chart === INSTALLER_RELEASE.chart)
+    .sort((a, b) => b.revision - a.revision)[0];
+  return record
+    ? { record }
+    : { missing: `${where} has no deployed record of chart ${INSTALLER_RELEASE.chart}` };
+}
+
+/**
+ * An operator image tag two releases ship (v1.4.6 ships the v1.4.5 image) cannot tell them apart. Helm's
+ * record of the installer chart can (its version is the platform version); without it, the migration counter
+ * can when the candidates migrate to different targets. The evidence that decided becomes `detectedFrom`.
+ */
+function settleSharedTag(result: InstalledVersion, inventory: Inventory, catalog: Catalog): void {
+  if (result.version === null || result.alternatives.length === 0) return;
+  const candidates = [result.version, ...result.alternatives];
+  const shared = `the operator image tag ${withV(result.raw ?? result.version)} is shipped by ${candidates.map(withV).join(' and ')}`;
+  const installer = deployedInstallerRecord(inventory);
+  if ('record' in installer) {
+    const { record } = installer;
+    const parsed = parseVersion(record.chartVersion);
+    const version = parsed.ok ? versionOf(parsed.value) : undefined;
+    if (version && candidates.includes(version)) {
+      decide(result, version, catalog);
+      result.detectedFrom = `Helm release ${record.namespace}/${record.release} revision ${record.revision} (chart ${record.chart} ${record.chartVersion})`;
+      result.notes.push(
+        `${shared}; Helm's record of the installer release decided: chart ${record.chart} ${record.chartVersion}, revision ${record.revision}${record.deployedAt ? `, deployed ${record.deployedAt}` : ''}`,
+      );
+      return;
+    }
+    result.notes.push(
+      `${shared}; Helm's record of the installer release says chart ${record.chart} ${record.chartVersion}, which is neither`,
+    );
+  }
+  const counter = result.migrationCounter;
+  const fits = candidates.filter(
+    (v) => catalog.releases.find((r) => r.version === v)?.migrationTarget === counter,
+  );
+  const missing = 'missing' in installer ? `${installer.missing}; ` : '';
+  if (counter !== null && fits.length === 1) {
+    decide(result, fits[0]!, catalog);
+    result.detectedFrom = `Deployment ${SYSTEM_NAMESPACE}/cozystack-operator image tag and ConfigMap ${VERSION_CONFIGMAP} version=${counter}`;
+    result.notes.push(
+      `${shared}; ${missing}the migration counter ${counter} decided: only ${withV(fits[0]!)} migrates to it`,
+    );
+    return;
+  }
+  result.notes.push(
+    `${shared}; ${missing}${counter === null ? 'the migration counter was not read' : `the migration counter ${counter} fits ${fits.length === 0 ? 'neither' : 'both'}`}: the installed release may be either, and the path starts from ${withV(result.version)}`,
+  );
+}
+
+function decide(result: InstalledVersion, version: string, catalog: Catalog): void {
+  result.version = version;
+  result.alternatives = [];
+  result.inCatalog = catalog.releases.some((r) => r.version === version);
+}
+
+/** The v1 variant: Package cozystack.cozystack-platform spec.variant (the v0 bundle-name's successor). */
+function readVariant(result: InstalledVersion, inventory: Inventory): void {
+  const pkg = inventory.packages.find((p) => p.name === PLATFORM_PACKAGE);
+  if (pkg?.variant) {
+    result.bundle = pkg.variant;
+    result.bundleFrom = `Package ${PLATFORM_PACKAGE} spec.variant`;
+    return;
+  }
+  const unreadable = unreadableReason(inventory, 'packages.cozystack.io');
+  result.notes.push(
+    pkg
+      ? `Package ${PLATFORM_PACKAGE} has no spec.variant: the variant is not checked`
+      : `the v1 variant could not be read (Package ${PLATFORM_PACKAGE}: ${unreadable ?? 'not found'}): the variant is not checked`,
+  );
+}
+
 /** Detects the installed release, bundle and migration counter. Pure. */
 export function detectInstalled(inventory: Inventory, catalog: Catalog): InstalledVersion {
   const result = emptyResult([]);
@@ -186,14 +289,14 @@ export function detectInstalled(inventory: Inventory, catalog: Catalog): Install
   if (operator) {
     result.installerCreatedAt = operator.createdAt;
     const reading = readOperator(operator, result.notes);
-    if ('parsed' in reading) applyReading(result, reading, catalog, 'v1');
-    else {
+    if ('parsed' in reading) {
+      applyReading(result, reading, catalog, 'v1');
+      settleSharedTag(result, inventory, catalog);
+    } else {
       result.generation = 'v1';
       result.unknownReason = `Deployment ${SYSTEM_NAMESPACE}/cozystack-operator: ${reading.reason} (${reading.raw})`;
     }
-    result.notes.push(
-      'the v1 variant is Package cozystack.cozystack-platform spec.variant, which is not read; the bundle is not checked',
-    );
+    readVariant(result, inventory);
     return result;
   }
 

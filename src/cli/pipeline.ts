@@ -1,7 +1,7 @@
 // The path `check`, `path` and `assess` share: open the source, list each type once into the inventory (and any
 // extra sink such as the backup writer), then run the checks and attribute root causes. The run's signal stops
 // the reading; main() turns a stopped run into its exit code.
-import { BUILTIN_CHECKS } from '../checks/registry.js';
+import { INSTALLER_RELEASE, wantsInstallerRecords } from '../catalog/detect.js';import { BUILTIN_CHECKS } from '../checks/registry.js';
 import { findRootCauses } from '../checks/root-cause.js';
 import type { ChecksConfig } from '../checks/config.js';
 import { type CheckPlan, type CheckRunResult, runChecks } from '../checks/run.js';
@@ -14,6 +14,7 @@ import { createInventoryBuilder, inventoryTypes } from '../inventory/build.js';
 import { secretKeysFact, secretRef, WATCHED_SECRETS } from '../inventory/secrets.js';
 import type { Inventory } from '../inventory/types.js';
 import type { CommandContext } from './command.js';
+import { readHelmRecords } from './helm-records.js';
 import { openSource, type SourceContext } from './source.js';
 
 export interface GatherOptions {
@@ -90,6 +91,9 @@ export async function gatherInventory(
       if (globals.verbose) terminal.info(`  secret ${ref} (key names only): ${fact.status}`);
     }
     const inventory = builder.finish(outcomes, await source.serverVersion());
+    if (wantsInstallerRecords(inventory)) {
+      inventory.installerRecords = await readHelmRecords(source, INSTALLER_RELEASE, run.signal);
+    }
     return {
       inventory,
       outcomes,

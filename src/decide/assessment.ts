@@ -1,6 +1,7 @@
 // Builds the assessment document from what the other rooms produced: findings and root causes (checks), the
 // path (catalog), the backup summary, coverage and a few inventory facts. Pure: the CLI does the I/O.
 import type { Finding, RootCause } from '../model/finding.js';
+import { kubernetesVersionOf } from '../inventory/server-version.js';
 import type { Inventory } from '../inventory/types.js';
 import {
   type Assessment,
@@ -44,12 +45,14 @@ export interface AssessmentParts {
 /** The cluster section from the inventory: where it came from and how big it is. */
 export function clusterSection(inventory: Inventory): Assessment['cluster'] {
   const isTenantNamespace = (name: string) => name.startsWith('tenant-');
+  const kubernetes = kubernetesVersionOf(inventory);
   return {
     source: inventory.source.kind,
     server: inventory.source.server ?? null,
     context: inventory.source.context ?? null,
     snapshot: inventory.source.path ?? null,
-    kubernetesVersion: inventory.serverVersion ?? null,
+    kubernetesVersion: kubernetes?.version ?? null,
+    ...(kubernetes?.inferred ? { kubernetesVersionInferred: kubernetes.inferred } : {}),
     nodes: inventory.nodes.length,
     nodeNames: inventory.nodes.map((node) => node.name).sort(),
     pods: inventory.pods.length,

@@ -166,7 +166,10 @@ export const AssessmentSchema = z.object({
     server: z.string().nullable(),
     context: z.string().nullable(),
     snapshot: z.string().nullable(),
+    /** The API server's version; when the server did not report it, the inferred one (see the next field). */
     kubernetesVersion: z.string().nullable(),
+    /** Set when `kubernetesVersion` is inferred (a snapshot without version.json): the evidence, in words. */
+    kubernetesVersionInferred: z.string().optional(),
     nodes: z.number().int(),
     /** Names of the nodes read, sorted: evidence that two assessments read the same cluster. */
     nodeNames: z.array(z.string()).optional(),

@@ -79,6 +79,12 @@ export function versionFacts(a: Assessment): Array<[string, string]> {
     ['Path', pathText(a)],
   ];
   if (ver.bundle) facts.push(['Bundle', ver.bundle]);
+  const kubernetes = a.cluster.kubernetesVersion;
+  if (kubernetes) {
+    // An inferred version says so, with its evidence: a snapshot without `kubectl version` output.
+    const inferred = a.cluster.kubernetesVersionInferred;
+    facts.push(['Kubernetes', inferred ? `${kubernetes} (${inferred})` : kubernetes]);
+  }
   if (ver.migrationCounter !== null) {
     const expected =
       ver.migrationCounterExpected != null

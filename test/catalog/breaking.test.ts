@@ -252,3 +252,30 @@ describe('assessUsage', () => {
     assert.equal(assessUsage(change('v1-architecture'), inventory()).usage, 'used');
   });
 });
+
+describe('kubernetesBelow', () => {
+  const detector = { kind: 'kubernetesBelow', version: '1.33' } as const;
+
+  it("judges by the server's version, else by the inferred one and says it was inferred, else unknown", () => {
+    assert.deepEqual(evaluateDetector(detector, inventory({ serverVersion: 'v1.33.2' })), {
+      state: 'no-match',
+      evidence: 'API server v1.33.2 is 1.33 or later',
+    });
+    const inferred = evaluateDetector(
+      detector,
+      inventory({
+        serverVersion: undefined,
+        serverVersionInferred: {
+          version: 'v1.32.9',
+          evidence: 'inferred from the kubelet version of 3 control-plane nodes',
+        },
+      }),
+    );
+    assert.equal(inferred.state, 'match');
+    assert.equal(
+      inferred.evidence,
+      'API server v1.32.9 (inferred from the kubelet version of 3 control-plane nodes) is below 1.33',
+    );
+    assert.equal(evaluateDetector(detector, inventory({ serverVersion: undefined })).state, 'unknown');
+  });
+});

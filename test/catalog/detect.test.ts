@@ -141,6 +141,133 @@ describe('detectInstalled: v1', () => {
     assert.ok(lag.notes.some((n) => n.includes('can lag')));
   });
 
+  const record = (chartVersion: string, revision: number, status = 'deployed', chart = 'cozy-installer') => ({
+    namespace: 'cozy-system',
+    release: 'cozystack',
+    revision,
+    status,
+    chart,
+    chartVersion,
+    deployedAt: '2026-07-10T08:00:00Z',
+  });
+  const sharedTag = (extra: Partial<Parameters<typeof inventory>[0]> = {}) =>
+    inventory({
+      workloads: [operator('ghcr.io/cozystack/cozystack/cozystack-operator:v1.4.5@sha256:ee')],
+      cozystackConfigMaps: { 'cozy-system/cozystack-version': { version: '42' } },
+      ...extra,
+    });
+
+  it("settles a tag two releases ship with Helm's record of the installer chart, and says it decided", () => {
+    const found = detectInstalled(
+      sharedTag({
+        installerRecords: {
+          namespace: 'cozy-system',
+          release: 'cozystack',
+          status: 'ok',
+          records: [record('1.4.5', 2, 'superseded'), record('1.4.6', 3)],
+        },
+      }),
+      catalog,
+    );
+    assert.equal(found.version, '1.4.6');
+    assert.deepEqual(found.alternatives, []);
+    assert.equal(
+      found.detectedFrom,
+      'Helm release cozy-system/cozystack revision 3 (chart cozy-installer 1.4.6)',
+    );
+    assert.ok(
+      found.notes.some((n) =>
+        /shipped by v1\.4\.5 and v1\.4\.6; Helm's record of the installer release decided/.test(n),
+      ),
+    );
+  });
+
+  it('ignores records of another chart under the same release name (the pre-v0.41.10 cozy-proxy collision)', () => {
+    const found = detectInstalled(
+      sharedTag({
+        installerRecords: {
+          namespace: 'cozy-system',
+          release: 'cozystack',
+          status: 'ok',
+          records: [record('1.4.6', 3, 'deployed', 'cozy-proxy')],
+        },
+      }),
+      catalog,
+    );
+    assert.equal(found.version, '1.4.5');
+    assert.deepEqual(found.alternatives, ['1.4.6']);
+    assert.ok(
+      found.notes.some((n) =>
+        /no deployed record of chart cozy-installer.*the migration counter 42 fits both/.test(n),
+      ),
+      found.notes.join('\n'),
+    );
+  });
+
+  it('falls back to the migration counter when the record cannot be read and the candidates migrate differently', () => {
+    // v1.5.3 ships the v1.5.2 image; both migrate to 45, so take a tag whose candidates differ: none in the
+    // shipped catalog today, so the catalog is extended the way --catalog FILE would.
+    const extended = {
+      ...catalog,
+      releases: catalog.releases.map((r) => (r.version === '1.2.2' ? { ...r, operatorImage: '1.2.1' } : r)),
+    };
+    const found = detectInstalled(
+      inventory({
+        workloads: [operator('ghcr.io/cozystack/cozystack/cozystack-operator:v1.2.1')],
+        cozystackConfigMaps: { 'cozy-system/cozystack-version': { version: '38' } },
+        installerRecords: {
+          namespace: 'cozy-system',
+          release: 'cozystack',
+          status: 'forbidden',
+          reason: 'forbidden: secrets',
+          records: [],
+        },
+      }),
+      extended,
+    );
+    assert.equal(found.version, '1.2.2');
+    assert.match(
+      found.detectedFrom ?? '',
+      /image tag and ConfigMap cozy-system\/cozystack-version version=38/,
+    );
+    assert.ok(
+      found.notes.some((n) =>
+        /could not be read \(forbidden.*the migration counter 38 decided: only v1\.2\.2/.test(n),
+      ),
+      found.notes.join('\n'),
+    );
+  });
+
+  it('says it cannot tell when neither the record nor the counter decides', () => {
+    const found = detectInstalled(sharedTag(), catalog);
+    assert.equal(found.version, '1.4.5');
+    assert.deepEqual(found.alternatives, ['1.4.6']);
+    assert.ok(
+      found.notes.some((n) =>
+        /was not looked for; the migration counter 42 fits both: the installed release may be either/.test(n),
+      ),
+    );
+  });
+
+  it('reads the variant from Package cozystack.cozystack-platform, and says when it cannot', () => {
+    const withPackage = detectInstalled(
+      sharedTag({ packages: [{ name: 'cozystack.cozystack-platform', variant: 'isp-full' }] }),
+      catalog,
+    );
+    assert.equal(withPackage.bundle, 'isp-full');
+    assert.equal(withPackage.bundleFrom, 'Package cozystack.cozystack-platform spec.variant');
+    const without = detectInstalled(sharedTag(), catalog);
+    assert.equal(without.bundle, null);
+    assert.ok(
+      without.notes.some((n) =>
+        n.startsWith(
+          'the v1 variant could not be read (Package cozystack.cozystack-platform: packages.cozystack.io was not listed)',
+        ),
+      ),
+      without.notes.join('\n'),
+    );
+  });
+
   it('a v1 cluster wins over a leftover installer Deployment', () => {
     const found = detectInstalled(
       inventory({
