@@ -11,6 +11,10 @@ import { kubectlPodStatus } from '../test/support/kubectl-status.js';
 import type { K8sObject } from '../test/support/objects.js';
 import { healthy, tenantOnly } from './fixtures/healthy.js';
 import { kubectlMixed } from './fixtures/kubectl-mixed.js';
+import { emptyPodList, eventsNotCaptured } from './fixtures/capture-gaps.js';
+import { noVersionJson, v1SharedOperatorTag } from './fixtures/v1.js';
+import { imagePullAuth, stuckHelmRelease, webhookDown } from './fixtures/single-causes.js';
+import { daemonSetPodsAbsent, nodeOutage, nodePressure, staleLeftovers } from './fixtures/node-states.js';
 import { seedIncident, seedRepaired } from './fixtures/seed-incident.js';
 import { tenants } from './fixtures/tenants.js';
 import type { FixtureOutput } from './fixtures/types.js';
@@ -23,6 +27,17 @@ export const FIXTURE_BUILDERS: ReadonlyArray<() => FixtureOutput> = [
   tenantOnly,
   kubectlMixed,
   tenants,
+  nodeOutage,
+  nodePressure,
+  staleLeftovers,
+  daemonSetPodsAbsent,
+  stuckHelmRelease,
+  webhookDown,
+  imagePullAuth,
+  emptyPodList,
+  eventsNotCaptured,
+  v1SharedOperatorTag,
+  noVersionJson,
 ];
 
 /** Every generated file, keyed by its path relative to fixtures/ (forward slashes). */
