@@ -34,7 +34,7 @@ describe("the installer's Helm records", () => {
   it('are read live with one namespaced, label-selected list, and decide a shared operator tag', async () => {
     const start = server.requestLog.length;
     const inventory = await gather({ kubeconfig: server.kubeconfigPath });
-    const reads = server.requestLog.slice(start).filter((r) => r.path.includes('/secrets'));
+    const reads = server.requestLog.slice(start).filter((r) => r.path.endsWith('/secrets'));
     assert.deepEqual(
       reads.map((r) => `${r.path}?labelSelector=${r.query.labelSelector}`),
       ['/api/v1/namespaces/cozy-system/secrets?labelSelector=owner=helm,name=cozystack'],
