@@ -1,5 +1,6 @@
-// The only Secrets the inventory reads, one GET each, and only for their key names: the inventory never
-// lists Secrets (the backup does) and never keeps a value. Each entry says which fact needs it.
+// The Secrets the inventory reads by name, one GET each, and only for their key names: the inventory never
+// lists Secrets (the backup does) and never keeps a value. Each entry says which fact needs it. (The v1
+// installer's Helm records are the one other narrow Secret read: src/inventory/helm-record.ts.)
 import type { ReadOne } from '../cluster/scan.js';
 import type { SecretKeysFact } from './types.js';
 
