@@ -18,6 +18,7 @@ import {
   statusPhrase,
   uniqueSorted,
 } from './util/common.js';
+import { failsOnlyWithItsNode, podJudgement } from './util/node-and-owner.js';
 import { isHealthy, podsOf } from './util/pods.js';
 
 const ID = 'cni-agent';
@@ -64,11 +65,16 @@ function run(
       ),
     ];
   }
-  const agents = podsOf(inventory, namespace, params.daemonSet);
+  const judgement = podJudgement(inventory);
+  // A Failed agent pod its DaemonSet has replaced is history, not the node's agent.
+  const agents = podsOf(inventory, namespace, params.daemonSet).filter((p) => !judgement.leftover(p));
   const graceMs = params.startupGraceMinutes * 60_000;
-  const failing = agents.filter(
+  const unhealthy = agents.filter(
     (p) => !isHealthy(p) && ageMs(p.failingSince ?? p.createdAt, inventory.now) >= graceMs,
   );
+  // An agent not ready only because its node is down is the node's failure (node-health), not Cilium's.
+  const downWithNode = unhealthy.filter((p) => failsOnlyWithItsNode(p, judgement.lost));
+  const failing = unhealthy.filter((p) => !downWithNode.includes(p));
   const agentNodes = new Set(agents.map((p) => p.node));
   const daemonSet = inventory.workloads.find(
     (w) => w.kind === 'DaemonSet' && w.namespace === namespace && w.name === params.daemonSet,
@@ -76,13 +82,19 @@ function run(
   // Nodes without an agent at all, when the DaemonSet says it wants one everywhere it is not.
   const missing =
     daemonSet && daemonSet.desired > agents.length
-      ? inventory.nodes.filter((n) => !agentNodes.has(n.name) && !n.unschedulable).map((n) => n.name)
+      ? inventory.nodes
+          .filter((n) => !agentNodes.has(n.name) && !n.unschedulable && n.ready === 'True')
+          .map((n) => n.name)
       : [];
   if (failing.length === 0 && missing.length === 0) {
+    const down = uniqueSorted(downWithNode.map((p) => p.node));
     return [
       passFinding(
         base,
-        `${params.daemonSet} agent running and ready on all ${plural(agents.length, 'node')}.`,
+        down.length === 0
+          ? `${params.daemonSet} agent running and ready on all ${plural(agents.length, 'node')}.`
+          : `${params.daemonSet} agent running and ready on the ${plural(agents.length - downWithNode.length, 'node')} that ${agents.length - downWithNode.length === 1 ? 'is' : 'are'} Ready; ` +
+              `not judged on ${down.join(', ')}, which ${down.length === 1 ? 'is' : 'are'} down (the node is the cause: node-health).`,
         'platform',
       ),
     ];

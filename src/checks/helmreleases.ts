@@ -1,9 +1,13 @@
 // Flux HelmReleases: CozyStack installs and upgrades everything through them, and its upgrade docs say to
-// fix failed HelmReleases first. Not Ready (with Flux's reason and message), stalled, suspended.
+// fix failed HelmReleases first. Not Ready (with Flux's reason and message), stalled, suspended. A platform
+// release that fails on its own (Helm's own error, not a wait on something else) is a root cause, with the
+// releases that only wait for it (DependencyNotReady) as its effects.
 import { z } from 'zod';
 import type { HelmReleaseFacts, Inventory } from '../inventory/types.js';
-import type { Evidence, Finding } from '../model/finding.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
 import { type DefinedCheckContext, defineCheck } from './define.js';
+import type { RootCauseInput } from './types.js';
+import { type EffectSet, failingFinding, rootCauseOf } from './util/cascade.js';
 import {
   ageDays,
   ageMs,
@@ -12,6 +16,7 @@ import {
   failOrWarn,
   formatCounts,
   isPlatformNamespace,
+  keyPhrase,
   objectRef,
   passFinding,
   plural,
@@ -167,6 +172,83 @@ function run(
   return findings;
 }
 
+/**
+ * Helm errors that point at something else: a wait for workloads that do not become ready, a deadline, a
+ * webhook that cannot be called. The release is then an effect of that, not a cause of its own.
+ */
+const WAITS_ON_SOMETHING_ELSE =
+  /timeout waiting for|timed out waiting|context deadline exceeded|failed calling webhook|no endpoints available/i;
+
+/**
+ * Helm's error without its preamble, short enough for a chain: `cannot patch "virt-operator" with kind
+ * Deployment … field is immutable`.
+ */
+function helmErrorPhrase(message: string): string {
+  const error = message.replace(
+    /^Helm (?:install|upgrade|rollback|test|uninstall) failed for release \S+ with chart \S+: /,
+    '',
+  );
+  if (error.length <= 120) return error;
+  const parts = error.split(': ');
+  return parts.length > 1 ? `${parts[0]} … ${parts.at(-1)}` : keyPhrase(error);
+}
+
+/** The releases that wait for `release`, directly or through another waiting release. */
+function dependentsOf(release: HelmReleaseFacts, all: readonly HelmReleaseFacts[]): HelmReleaseFacts[] {
+  const found = new Map<string, HelmReleaseFacts>();
+  const queue = [`${release.namespace}/${release.name}`];
+  while (queue.length > 0) {
+    const key = queue.shift()!;
+    for (const hr of all) {
+      const own = `${hr.namespace}/${hr.name}`;
+      if (found.has(own) || hr.readyReason !== WAITING || !hr.dependsOn?.includes(key)) continue;
+      found.set(own, hr);
+      queue.push(own);
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * A platform release that fails on its own is the one cause of its failure and of the releases waiting for it.
+ * Not while the pod network is broken: a release then fails because its pods cannot start, whatever Helm says.
+ */
+function releaseRootCauses({ inventory, findings, claims, earlier }: RootCauseInput): RootCause[] {
+  const cause = failingFinding(findings, HELMRELEASES_FINDINGS.notReady.platform);
+  if (!cause || earlier.some((e) => e.role === 'networking')) return [];
+  const own = inventory.helmReleases.filter(
+    (hr) =>
+      isPlatformNamespace(hr.namespace) &&
+      !hr.suspended &&
+      (hr.ready === 'False' || hr.stalled) &&
+      hr.readyReason !== WAITING &&
+      !WAITS_ON_SOMETHING_ELSE.test(hr.readyMessage ?? ''),
+  );
+  return own.flatMap((hr) => {
+    const [ref] = claims.take([hrRef(hr)]);
+    if (!ref) return [];
+    const waiting = [...claims.take(dependentsOf(hr, inventory.helmReleases).map(hrRef))];
+    const reason = hr.readyReason ?? 'not Ready';
+    const stages: EffectSet[] = [
+      { title: `${plural(waiting.length, 'release')} wait for it (${WAITING})`, objects: new Set(waiting) },
+    ];
+    const rootCause = rootCauseOf(
+      {
+        id: `helmrelease:${hr.namespace}/${hr.name}`,
+        title: `HelmRelease ${hr.namespace}/${hr.name} fails: ${reason}${hr.stalled ? ', retries exhausted' : ''}`,
+        head: `${hr.namespace}/${hr.name} ${reason}${hr.readyMessage ? `: ${helmErrorPhrase(hr.readyMessage)}` : ''}`,
+        nodes: [],
+        since: hr.readySince,
+      },
+      cause,
+      stages,
+      findings,
+    );
+    // The releases waiting for it reconcile by themselves once it is Ready.
+    return [{ ...rootCause, effectsRecover: true }];
+  });
+}
+
 export const helmReleasesCheck = defineCheck({
   id: ID,
   title: TITLE,
@@ -177,5 +259,6 @@ export const helmReleasesCheck = defineCheck({
   role: 'workload',
   needs: ['helmreleases.helm.toolkit.fluxcd.io'],
   paramsSchema,
+  rootCause: releaseRootCauses,
   run,
 });

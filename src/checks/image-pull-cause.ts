@@ -1,10 +1,13 @@
 // Why images cannot be pulled, from kubelet's own words: a network path that times out (pod/node network
 // broken) is a different problem from a registry that answers 401, 404 or 429. The reference report's
-// insight "registries reachable from the host, pod networking broken" comes out of this evidence.
+// insight "registries reachable from the host, pod networking broken" comes out of this evidence. A registry
+// that rejects the credentials, or no longer has an image, is a root cause of its own, one per registry.
 import { z } from 'zod';
-import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
-import type { Evidence, Finding } from '../model/finding.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
 import { type DefinedCheckContext, defineCheck } from './define.js';
+import type { RootCauseInput } from './types.js';
+import { type EffectSet, failingFinding, ownerRef, rootCauseOf } from './util/cascade.js';
 import {
   isPlatformNamespace,
   keyPhrase,
@@ -15,13 +18,16 @@ import {
   podRef,
   uniqueSorted,
 } from './util/common.js';
+import { isHealthy } from './util/pods.js';
 import {
-  hasImagePullFailure,
-  IMAGE_PULL_REASONS,
-  isHealthy,
-  isSandboxFailure,
-  podEventIndex,
-} from './util/pods.js';
+  classifyPullMessage,
+  diagnosePullFailures,
+  type PullCause,
+  type PullDiagnosis,
+  registryOf,
+} from './util/pulls.js';
+
+export { classifyPullMessage, diagnosePullFailures, type PullCause, type PullDiagnosis, registryOf };
 
 const ID = 'image-pull-cause';
 const TITLE = 'Image pull failure cause';
@@ -37,98 +43,10 @@ const paramsSchema = z
   })
   .strict();
 
-export type PullCause = 'pod-network' | 'registry-auth' | 'missing-image' | 'rate-limit' | 'unknown';
-
 /** One finding per cause of pull failures: `image-pull-cause:pod-network`, `image-pull-cause:rate-limit`, ... */
 export const IMAGE_PULL_CAUSE_FINDINGS = {
   ofCause: (cause: PullCause) => `${ID}:${cause}` as const,
 } as const;
-
-const CAUSE_PATTERNS: ReadonlyArray<[PullCause, RegExp]> = [
-  ['rate-limit', /\b429\b|toomanyrequests|too many requests|rate limit/i],
-  ['missing-image', /not found|manifest unknown|name unknown|does not exist|NotFound/i],
-  [
-    'registry-auth',
-    /\b401\b|\b403\b|unauthori[sz]ed|forbidden|authentication required|no basic auth credentials|access denied/i,
-  ],
-  [
-    'pod-network',
-    /i\/o timeout|no route to host|connection refused|network is unreachable|TLS handshake timeout|context deadline exceeded|connection reset|dial tcp|no such host|temporary failure in name resolution|timed out/i,
-  ],
-];
-
-/** The cause a pull error message names, or undefined for messages that name none ("Back-off pulling image"). */
-export function classifyPullMessage(message: string): PullCause | undefined {
-  return CAUSE_PATTERNS.find(([, pattern]) => pattern.test(message))?.[0];
-}
-
-/** Registry host of an image reference (`docker.io` when the reference names none). */
-export function registryOf(image: string): string {
-  const first = image.split('/')[0] ?? '';
-  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
-    ? first
-    : 'docker.io';
-}
-
-const PULL_EVENT_REASONS = new Set([
-  'Failed',
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'BackOff',
-  'FailedToPullImage',
-]);
-
-function pullMessages(pod: PodFacts, events: readonly EventFacts[]): string[] {
-  const fromContainers = [...pod.initContainers, ...pod.containers]
-    .filter((c) => c.reason && IMAGE_PULL_REASONS.has(c.reason) && c.message)
-    .map((c) => c.message!);
-  const fromEvents = events
-    .filter((e) => PULL_EVENT_REASONS.has(e.reason) && /pull/i.test(e.message))
-    .map((e) => e.message);
-  return [...fromContainers, ...fromEvents];
-}
-
-export interface PullDiagnosis {
-  pod: PodFacts;
-  cause: PullCause;
-  /** The message that decided the cause (quoted in the evidence). */
-  message?: string;
-  /** The pod's node also fails to create sandboxes. */
-  sandboxFailuresOnNode: boolean;
-  registries: string[];
-}
-
-/** Diagnoses every pod that cannot pull an image. Shared with the root-cause analysis. */
-export function diagnosePullFailures(inventory: Inventory): PullDiagnosis[] {
-  const sandboxNodes = new Set(
-    inventory.events
-      .filter(isSandboxFailure)
-      .map((e) => e.node)
-      .filter(Boolean),
-  );
-  const eventsByPod = podEventIndex(inventory.events);
-  return inventory.pods.filter(hasImagePullFailure).map((pod) => {
-    const messages = pullMessages(pod, eventsByPod.get(`${pod.namespace}/${pod.name}`) ?? []);
-    const classified = messages.map((m) => ({ m, cause: classifyPullMessage(m) }));
-    // A registry's own answer (404, 401, 429) is more specific than a timeout seen on another attempt.
-    const order: PullCause[] = ['missing-image', 'registry-auth', 'rate-limit', 'pod-network'];
-    const decided = order.map((cause) => classified.find((c) => c.cause === cause)).find(Boolean);
-    const sandboxFailuresOnNode = pod.node !== undefined && sandboxNodes.has(pod.node);
-    const cause: PullCause = decided?.cause ?? (sandboxFailuresOnNode ? 'pod-network' : 'unknown');
-    const images = [...pod.initContainers, ...pod.containers]
-      .filter((c) => c.reason && IMAGE_PULL_REASONS.has(c.reason))
-      .map((c) => c.image);
-    const diagnosis: PullDiagnosis = {
-      pod,
-      cause,
-      sandboxFailuresOnNode,
-      registries: uniqueSorted(images.map(registryOf)),
-    };
-    const message = decided?.m ?? messages[0];
-    if (message) diagnosis.message = message;
-    return diagnosis;
-  });
-}
 
 /** For each registry: how many healthy pods on other nodes run images from it (the registry is reachable). */
 function registryReachability(
@@ -202,9 +120,20 @@ function causeFinding(
     }),
   );
   const registries = uniqueSorted(diagnoses.flatMap((d) => d.registries));
-  let summary = `${plural(diagnoses.length, 'pod')} cannot pull images (${cause})${quote ? `: "${keyPhrase(quote)}"` : ''}.`;
-  if (cause === 'unknown' && !listed(inventory, 'events') && !listed(inventory, 'events.events.k8s.io')) {
-    summary += " Events could not be read, so kubelet's pull errors were not available.";
+  const byRegistry = cause === 'registry-auth' || cause === 'missing-image';
+  let summary = byRegistry
+    ? `${plural(diagnoses.length, 'pod')} cannot pull images (${cause}): ${registryAnswers(diagnoses, cause)
+        .map(
+          (r) =>
+            `${r.registry} answers "${r.answer}" for ${r.images.join(', ')} (${plural(r.pods.length, 'pod')})`,
+        )
+        .join('; ')}.`
+    : `${plural(diagnoses.length, 'pod')} cannot pull images (${cause})${quote ? `: "${keyPhrase(quote)}"` : ''}.`;
+  const eventsUnread =
+    cause === 'unknown' && !listed(inventory, 'events') && !listed(inventory, 'events.events.k8s.io');
+  if (eventsUnread) {
+    summary +=
+      " Events could not be read, so kubelet's pull errors were not available: the cause is unknown.";
   }
   if (cause === 'pod-network') {
     const withSandbox = diagnoses.filter((d) => d.sandboxFailuresOnNode).length;
@@ -219,22 +148,111 @@ function causeFinding(
       (reachable.length > 0 ? `; images from ${reachable.join(', ')} run on other nodes` : '') +
       ". The registries are reachable: the network path from these pods' nodes is broken.";
   }
+  // Platform pulls whose cause only events could tell: unknown, and it could block (a registry or the network).
+  const unknownBlocking = eventsUnread && platform;
   return {
     check: ID,
     id: IMAGE_PULL_CAUSE_FINDINGS.ofCause(cause),
     title: CAUSE_TEXT[cause].title,
     // Tenant pull failures are the tenant's to fix: a warning, like every other tenant finding.
-    status: serious && platform ? 'fail' : 'warn',
+    status: unknownBlocking ? 'unknown' : serious && platform ? 'fail' : 'warn',
     severity: serious && platform ? 'critical' : 'warning',
-    blocking: serious && platform,
+    blocking: (serious || unknownBlocking) && platform,
     scope: platform ? 'platform' : 'tenant',
     summary,
+    ...(unknownBlocking
+      ? { unknownReason: 'events could not be read: the pull errors of the kubelet were not available' }
+      : {}),
     nodes,
     objects: diagnoses.slice(0, maxEvidence).map((d) => podRef(d.pod)),
     evidence,
     counts: { pods: diagnoses.length, registries: registries.length },
     remediation: CAUSE_TEXT[cause].remediation,
   };
+}
+
+/** The answer a registry gave, as kubelet quotes it: `401 Unauthorized`, `not found`, `manifest unknown`. */
+function answerOf(message: string | undefined, cause: PullCause): string {
+  if (!message) return cause === 'registry-auth' ? 'unauthorized' : 'not found';
+  const status = /\b(40[134])(?: ([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)*))?/.exec(message);
+  if (status) return status[2] ? `${status[1]} ${status[2]}` : status[1]!;
+  const phrase =
+    /manifest unknown|name unknown|not found|does not exist|unauthori[sz]ed|forbidden|access denied|authentication required/i.exec(
+      message,
+    );
+  return phrase ? phrase[0] : keyPhrase(message);
+}
+
+interface RegistryAnswer {
+  registry: string;
+  answer: string;
+  images: string[];
+  pods: PullDiagnosis[];
+}
+
+/** The pull failures of one cause, per registry: what it answered, for which images and pods. */
+function registryAnswers(diagnoses: readonly PullDiagnosis[], cause: PullCause): RegistryAnswer[] {
+  const byRegistry = new Map<string, PullDiagnosis[]>();
+  for (const d of diagnoses) {
+    for (const registry of d.registries) byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), d]);
+  }
+  return [...byRegistry]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([registry, pods]) => ({
+      registry,
+      answer: answerOf(pods.find((d) => d.message)?.message, cause),
+      images: uniqueSorted(pods.flatMap((d) => d.images.filter((image) => registryOf(image) === registry))),
+      pods,
+    }));
+}
+
+/**
+ * A registry that rejects the credentials or no longer has an image is the cause of its pods' pull failures
+ * and of the components they leave down: one root cause per registry.
+ */
+function registryRootCauses({ inventory, findings, claims }: RootCauseInput): RootCause[] {
+  const causes: RootCause[] = [];
+  for (const cause of ['registry-auth', 'missing-image'] as const) {
+    const finding = failingFinding(findings, IMAGE_PULL_CAUSE_FINDINGS.ofCause(cause));
+    if (!finding) continue;
+    const diagnoses = diagnosePullFailures(inventory).filter((d) => d.cause === cause);
+    for (const r of registryAnswers(diagnoses, cause)) {
+      const pods = claims.take(r.pods.map((d) => podRef(d.pod)));
+      const mine = r.pods.filter((d) => pods.has(podRef(d.pod))).map((d) => d.pod);
+      if (mine.length === 0) continue;
+      const down = mine.filter((p) => isPlatformNamespace(p.namespace));
+      const stages: EffectSet[] = [
+        { title: `${plural(mine.length, 'pod')} cannot pull`, objects: pods },
+        {
+          title: 'components down',
+          objects: new Set(down.map(ownerRef)),
+          related: new Set(down.map(podRef)),
+        },
+      ];
+      const images = r.images.join(', ');
+      const shape =
+        cause === 'registry-auth'
+          ? {
+              id: `image-pull:registry-auth:${r.registry}`,
+              title: `${r.registry} rejects the pull credentials (${r.answer})`,
+              head: `${r.registry} answers ${r.answer} for ${images}`,
+            }
+          : {
+              id: `image-pull:missing-image:${r.registry}`,
+              title: `Image gone from ${r.registry}: ${images}`,
+              head: `${images} ${r.answer} on ${r.registry}`,
+            };
+      const rootCause = rootCauseOf(
+        { ...shape, nodes: uniqueSorted(mine.map((p) => p.node)) },
+        finding,
+        stages,
+        findings,
+      );
+      // Pulls back off and retry by themselves: once the registry answers, the pods start.
+      causes.push({ ...rootCause, effectsRecover: true });
+    }
+  }
+  return causes;
 }
 
 function run(
@@ -268,5 +286,6 @@ export const imagePullCauseCheck = defineCheck({
   // Events add evidence (pull errors, sandbox failures) but container messages alone can decide.
   needs: ['pods'],
   paramsSchema,
+  rootCause: registryRootCauses,
   run,
 });

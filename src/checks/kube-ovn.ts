@@ -1,5 +1,8 @@
 // Kube-OVN is the pod network of CozyStack (paas-full): its CNI daemon (`kube-ovn-cni`) must answer on
 // /run/openvswitch/kube-ovn-daemon.sock on every node, or no pod sandbox can be created there (#452).
+// Kube-OVN is the cause when its pods fail on a node that is Ready, or when sandbox errors (or the exec probe)
+// name the daemon socket; its pods that are not ready only because their node is down are the node's.
+// The sandbox errors are events: when events cannot be read, that evidence is unknown, and so is the verdict.
 import { z } from 'zod';
 import type { EventFacts, Inventory, PodFacts } from '../inventory/types.js';
 import type { Evidence, Finding, RootCause } from '../model/finding.js';
@@ -12,6 +15,7 @@ import {
   ageDays,
   ageRange,
   failOrWarn,
+  listed,
   objectRef,
   passFinding,
   plural,
@@ -21,6 +25,7 @@ import {
   statusPhrase,
   uniqueSorted,
 } from './util/common.js';
+import { failsOnlyWithItsNode, type PodJudgement, podJudgement } from './util/node-and-owner.js';
 import { isHealthy, isKubeOvnSocketFailure, KUBE_OVN_SOCKET, podsOf } from './util/pods.js';
 
 const ID = 'kube-ovn';
@@ -28,6 +33,8 @@ const ID = 'kube-ovn';
 export const KUBE_OVN_FINDINGS = {
   /** The CNI daemon is broken on some nodes: the root cause of the broken-network cascade. */
   daemon: `${ID}:daemon`,
+  /** Sandbox failures naming the socket could not be looked for: events were not read. */
+  events: `${ID}:events`,
   /** Degraded but not broken (the pinger). */
   pinger: `${ID}:pinger`,
   controlPlane: `${ID}:control-plane`,
@@ -56,6 +63,8 @@ const COMPONENTS = [
 interface NodeReport {
   node: string;
   broken: boolean;
+  /** Kube-OVN pods not ready only because the node itself is down. */
+  downWithNode: PodFacts[];
   problems: string[];
   evidence: Evidence[];
   pods: PodFacts[];
@@ -78,10 +87,13 @@ function nodeReport(
   podsByComponent: Map<string, PodFacts[]>,
   socketEvents: readonly EventFacts[],
   probe: boolean | undefined,
+  judgement: PodJudgement,
 ): NodeReport {
+  const nodeDown = judgement.lost.has(node);
   const report: NodeReport = {
     node,
     broken: false,
+    downWithNode: [],
     problems: [],
     evidence: [],
     pods: [],
@@ -90,14 +102,21 @@ function nodeReport(
   for (const component of COMPONENTS) {
     const all = podsByComponent.get(component.name) ?? [];
     if (all.length === 0) continue; // component not deployed at all
-    const onNode = all.filter((p) => p.node === node);
+    // A Failed pod its DaemonSet has replaced is not the node's Kube-OVN.
+    const onNode = all.filter((p) => p.node === node && !judgement.leftover(p));
     if (onNode.length === 0) {
+      // A node that is down may have lost its pods with it: that is the node's failure, not Kube-OVN's.
+      if (nodeDown) continue;
       if (component.critical) report.broken = true;
       report.problems.push(`no ${component.name} pod`);
       report.evidence.push({ kind: 'node', name: node, node, reason: `${component.name} missing` });
       continue;
     }
     for (const pod of onNode.filter((p) => !isHealthy(p))) {
+      if (failsOnlyWithItsNode(pod, judgement.lost)) {
+        report.downWithNode.push(pod);
+        continue;
+      }
       if (component.critical) report.broken = true;
       report.pods.push(pod);
       report.problems.push(`${component.name} ${statusPhrase(pod)} (${restartsPhrase(pod, inventory.now)})`);
@@ -170,8 +189,16 @@ function run(inventory: Inventory, context: Context): Finding[] {
     ...[...podsByComponent.values()].flat().map((p) => p.node),
     ...socketEvents.keys(),
   ]);
+  const judgement = podJudgement(inventory);
   const reports = nodeNames.map((node) =>
-    nodeReport(inventory, node, podsByComponent, socketEvents.get(node) ?? [], context.execProbe?.[node]),
+    nodeReport(
+      inventory,
+      node,
+      podsByComponent,
+      socketEvents.get(node) ?? [],
+      context.execProbe?.[node],
+      judgement,
+    ),
   );
   // The worst node first: most sandbox failures, then most restarts of its Kube-OVN pods.
   const weight = (r: NodeReport) => r.sandboxFailures * 1e6 + r.pods.reduce((sum, p) => sum + p.restarts, 0);
@@ -179,8 +206,12 @@ function run(inventory: Inventory, context: Context): Finding[] {
     .filter((r) => r.broken)
     .sort((a, b) => weight(b) - weight(a) || a.node.localeCompare(b.node));
   const degraded = reports.filter((r) => !r.broken && r.problems.length > 0);
+  const downNote = nodeDownNote(reports.filter((r) => !r.broken && r.downWithNode.length > 0));
   const findings: Finding[] = [];
-  if (broken.length > 0) findings.push(brokenFinding(inventory, base, broken, nodeNames.length, context));
+  if (broken.length > 0) {
+    const finding = brokenFinding(inventory, base, broken, nodeNames.length, context);
+    findings.push(downNote ? { ...finding, summary: `${finding.summary} ${downNote}` } : finding);
+  }
   if (degraded.length > 0) {
     findings.push({
       ...base,
@@ -198,17 +229,68 @@ function run(inventory: Inventory, context: Context): Finding[] {
     });
   }
   findings.push(...controlPlaneFindings(inventory, params.namespace));
+  const eventsUnread = unreadEvents(inventory);
   if (findings.length === 0) {
     const probed = context.execProbe ? ' The exec probe found the daemon socket on every probed node.' : '';
+    const judged = nodeNames.length - reports.filter((r) => r.downWithNode.length > 0).length;
+    const where = downNote
+      ? `the ${plural(judged, 'node')} that ${judged === 1 ? 'is' : 'are'} Ready`
+      : `all ${plural(nodeNames.length, 'node')}`;
     findings.push(
       passFinding(
         base,
-        `kube-ovn-cni, ovs-ovn and kube-ovn-pinger are running and ready on all ${plural(nodeNames.length, 'node')}.${probed}`,
+        `kube-ovn-cni, ovs-ovn and kube-ovn-pinger are running and ready on ${where}.${probed}` +
+          (downNote ? ` ${downNote}` : '') +
+          (eventsUnread ? ' Pod sandbox failures could not be looked for (events not read).' : ''),
         'platform',
       ),
     );
   }
+  if (eventsUnread) findings.push(eventsUnknownFinding(eventsUnread));
   return findings;
+}
+
+/** Why events could not be read, or undefined when either kind of event was read. */
+function unreadEvents(inventory: Inventory): string | undefined {
+  if (listed(inventory, 'events') || listed(inventory, 'events.events.k8s.io')) return undefined;
+  const outcome = inventory.outcomes.events ?? inventory.outcomes['events.events.k8s.io'];
+  if (!outcome) return 'events were not listed';
+  return `events ${outcome.status === 'not-installed' ? 'were not captured' : `could not be read (${outcome.status})`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
+}
+
+/**
+ * Without events, a daemon that lost its socket can look healthy: its pods may run while every new sandbox on
+ * its node fails. That evidence is unknown, and an unknown that could block leaves the verdict INCOMPLETE.
+ */
+function eventsUnknownFinding(reason: string): Finding {
+  return {
+    check: ID,
+    id: KUBE_OVN_FINDINGS.events,
+    title: 'Kube-OVN sandbox failures (events)',
+    status: 'unknown',
+    severity: 'critical',
+    blocking: true,
+    scope: 'platform',
+    summary: `FailedCreatePodSandBox events naming ${KUBE_OVN_SOCKET} could not be looked for: ${reason}. A missing daemon socket shows there first.`,
+    nodes: [],
+    objects: [],
+    evidence: [],
+    unknownReason: reason,
+    remediation:
+      'Grant list on events (core and events.k8s.io) to the account, or capture them (`kubectl get events -A -o json > events.json`), and run again; or run with --exec-probes to test the socket itself.',
+  };
+}
+
+/** The nodes whose Kube-OVN pods fail only because the node is down: named, and left to node-health. */
+function nodeDownNote(reports: readonly NodeReport[]): string | undefined {
+  if (reports.length === 0) return undefined;
+  const names = reports.map(
+    (r) => `${r.node} (${r.downWithNode.map((p) => p.owner?.name ?? p.name).join(', ')})`,
+  );
+  return (
+    `Not judged on ${plural(reports.length, 'node')} that ${reports.length === 1 ? 'is' : 'are'} down: ${names.join('; ')}: ` +
+    'not ready since the node stopped reporting, with no sandbox error naming the socket: the node is the cause (node-health).'
+  );
 }
 
 /**

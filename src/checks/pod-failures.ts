@@ -1,5 +1,7 @@
 // The census of failing pods: how many, why, where and since when. Platform pods (cozy-*, kube-system,
-// tenant-root) failing block an upgrade; a crash-looping tenant app does not.
+// tenant-root) failing block an upgrade; a crash-looping tenant app does not. A pod that fails only because its
+// node is down is the node's (node-health), and a Failed leftover its owner has replaced is history: one
+// non-blocking warning to clean them up, never a failure.
 import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import type { Finding } from '../model/finding.js';
@@ -13,14 +15,13 @@ import {
   failOrWarn,
   formatCounts,
   isPlatformNamespace,
-  isStaleOnLostNode,
-  notReadyNodes,
   passFinding,
   plural,
   podEvidence,
   podRef,
   uniqueSorted,
 } from './util/common.js';
+import { type Leftover, NO_JUDGEMENT, type PodJudgement, podJudgement } from './util/node-and-owner.js';
 import { isHealthy } from './util/pods.js';
 
 const ID = 'pod-failures';
@@ -29,6 +30,8 @@ const TITLE = 'Pod failure census';
 export const POD_FAILURES_FINDINGS = {
   platform: `${ID}:platform`,
   tenant: `${ID}:tenant`,
+  /** Failed pods their owners replaced: a warning to clean up, never blocking. */
+  stale: `${ID}:stale`,
 } as const;
 
 const paramsSchema = z
@@ -74,11 +77,11 @@ export function censusReason(
   pod: PodFacts,
   now: string,
   graceMs: number,
-  lostNodes: ReadonlySet<string> = new Set(),
+  judgement: PodJudgement = NO_JUDGEMENT,
 ): string | undefined {
   if (isHealthy(pod) || pod.displayStatus === 'Completed') return undefined;
-  // A Running pod on a node that stopped reporting is stale, not failing by itself: node-health reports it.
-  if (pod.displayStatus === 'Running' && isStaleOnLostNode(pod, lostNodes)) return undefined;
+  // Failing only because its node is down (node-health reports it), or a leftover its owner replaced.
+  if (judgement.explainedAway(pod)) return undefined;
   const status = pod.displayStatus.startsWith('Init:') ? pod.displayStatus.slice(5) : pod.displayStatus;
   const immediate = IMMEDIATE[status];
   if (immediate) return immediate;
@@ -132,8 +135,53 @@ function censusFinding(
     ...(range ? { ageDays: range } : {}),
     remediation: platform
       ? 'Fix the root causes first (see the root-cause section: one broken node network explains many of these), then the rest ' +
-        'one by one with `kubectl describe pod` and `kubectl logs --previous`. Delete Failed leftovers (OutOfcpu, Evicted) once understood.'
+        'one by one with `kubectl describe pod` and `kubectl logs --previous`.'
       : 'Tell the tenant owners; these pods do not block the platform upgrade but may fail again after it.',
+  };
+}
+
+/** The reason a Failed pod shows: Evicted, OutOfcpu, Terminated (node shutdown), else its container's. */
+function leftoverReason(pod: PodFacts): string {
+  return pod.reason ?? (pod.displayStatus === 'Failed' ? 'Error' : pod.displayStatus);
+}
+
+function staleFinding(
+  inventory: Inventory,
+  stale: Array<{ pod: PodFacts; leftover: Leftover }>,
+  maxEvidence: number,
+): Finding {
+  const byReason = countBy(stale, (s) => leftoverReason(s.pod));
+  const platform = stale.some((s) => isPlatformNamespace(s.pod.namespace));
+  const range = ageRange(stale.map((s) => ageDays(s.pod.failingSince, inventory.now)));
+  const shown = stale.slice(0, maxEvidence);
+  return {
+    check: ID,
+    id: POD_FAILURES_FINDINGS.stale,
+    title: 'Stale failed pods to clean up',
+    status: 'warn',
+    severity: 'warning',
+    blocking: false,
+    scope: platform ? 'platform' : 'tenant',
+    summary:
+      `${plural(stale.length, 'stale failed pod')} to clean up (${formatCounts(byReason)})` +
+      `${range ? `, ${daysRange(range)} old` : ''}: their owners have replaced them ` +
+      `(${shown
+        .slice(0, 5)
+        .map((s) => `${s.leftover.owner}: ${s.leftover.why}`)
+        .join('; ')}${stale.length > 5 ? '; …' : ''}). History, not a failure.`,
+    nodes: uniqueSorted(stale.map((s) => s.pod.node)),
+    objects: shown.map((s) => podRef(s.pod)),
+    evidence: shown.map((s) =>
+      podEvidence(s.pod, inventory.now, {
+        reason: `${leftoverReason(s.pod)}, replaced`,
+        message: `${s.leftover.owner}: ${s.leftover.why}${s.pod.message ? `; ${s.pod.message}` : ''}`,
+      }),
+    ),
+    counts: { ...Object.fromEntries(byReason), total: stale.length },
+    ...(range ? { ageDays: range } : {}),
+    remediation:
+      'Delete them once their reason is understood: `kubectl delete pod -A --field-selector=status.phase=Failed` ' +
+      '(the owners already run their replacements).',
   };
 }
 
@@ -143,11 +191,18 @@ function run(
 ): Finding[] {
   const graceMs = params.pendingGraceMinutes * 60_000;
   const failed: Failed[] = [];
-  const lost = notReadyNodes(inventory);
+  const stale: Array<{ pod: PodFacts; leftover: Leftover }> = [];
+  const judgement = podJudgement(inventory);
   for (const pod of inventory.pods) {
-    const reason = censusReason(pod, inventory.now, graceMs, lost);
+    const leftover = judgement.leftover(pod);
+    if (leftover) {
+      stale.push({ pod, leftover });
+      continue;
+    }
+    const reason = censusReason(pod, inventory.now, graceMs, judgement);
     if (reason) failed.push({ pod, reason });
   }
+  stale.sort((a, b) => podRef(a.pod).localeCompare(podRef(b.pod)));
   failed.sort(
     (a, b) =>
       (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0) || podRef(a.pod).localeCompare(podRef(b.pod)),
@@ -157,6 +212,7 @@ function run(
   const findings: Finding[] = [];
   if (platform.length > 0) findings.push(censusFinding(inventory, platform, 'platform', params.maxEvidence));
   if (tenant.length > 0) findings.push(censusFinding(inventory, tenant, 'tenant', params.maxEvidence));
+  if (stale.length > 0) findings.push(staleFinding(inventory, stale, params.maxEvidence));
   if (findings.length === 0) {
     findings.push(
       passFinding(
@@ -172,7 +228,7 @@ export const podFailuresCheck = defineCheck({
   id: ID,
   title: TITLE,
   description:
-    'CrashLoopBackOff, ImagePullBackOff/ErrImagePull, OutOfcpu/OutOfmemory, Unknown, Error and stuck Pending/ContainerCreating/Init pods, grouped by reason, namespace and node; platform pods block, tenant pods warn.',
+    'CrashLoopBackOff, ImagePullBackOff/ErrImagePull, OutOfcpu/OutOfmemory, Unknown, Error and stuck Pending/ContainerCreating/Init pods, grouped by reason, namespace and node; platform pods block, tenant pods warn. Pods failing only because their node is down belong to node-health; Failed pods their owners replaced are one warning to clean up.',
   defaultSeverity: 'critical',
   blocking: true,
   role: 'workload',

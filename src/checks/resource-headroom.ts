@@ -6,6 +6,7 @@ import type { Evidence, Finding, RootCause } from '../model/finding.js';
 import { type DefinedCheckContext, defineCheck } from './define.js';
 import type { RootCauseInput } from './types.js';
 import { rootCauseOf } from './util/cascade.js';
+import { podJudgement } from './util/node-and-owner.js';
 import {
   countBy,
   formatCounts,
@@ -110,7 +111,9 @@ function run(
         'Add capacity or lower requests before upgrading: rolling updates need room for a new pod next to the old one.',
     });
   }
-  const rejected = inventory.pods.filter(isRejected);
+  // A rejection whose owner has since run the pod elsewhere is history (pod-failures lists it to clean up).
+  const { leftover } = podJudgement(inventory);
+  const rejected = inventory.pods.filter((p) => isRejected(p) && !leftover(p));
   if (rejected.length > 0) {
     const byReason = countBy(rejected, (p) => p.reason ?? p.displayStatus);
     findings.push({

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Inventory, PodFacts } from '../inventory/types.js';
 import { censusReason } from './pod-failures.js';
+import { podJudgement } from './util/node-and-owner.js';
 import type { Evidence, Finding } from '../model/finding.js';
 import { type DefinedCheckContext, defineCheck } from './define.js';
 import {
@@ -10,7 +11,6 @@ import {
   ageRange,
   daysRange,
   isPlatformNamespace,
-  notReadyNodes,
   passFinding,
   plural,
   podEvidence,
@@ -73,10 +73,12 @@ function run(
   const now = inventory.now;
   const base = { check: ID, title: TITLE, severity: 'warning' as const, blocking: false };
   const findings: Finding[] = [];
-  const lost = notReadyNodes(inventory);
+  const judgement = podJudgement(inventory);
   const longTerm = inventory.pods.filter((p) => {
     const age = ageDays(p.failingSince, now);
-    return censusReason(p, now, 0, lost) !== undefined && age !== undefined && age >= params.longTermDays;
+    return (
+      censusReason(p, now, 0, judgement) !== undefined && age !== undefined && age >= params.longTermDays
+    );
   });
   const frequent = inventory.pods.filter(
     (p) => p.restarts >= params.minRestarts && restartsPerDay(p, now) >= params.minRestartsPerDay,

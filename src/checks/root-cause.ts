@@ -21,10 +21,11 @@ export function findRootCauses(
   const ordered = checks
     .map((check, index) => ({ check, index }))
     .sort((a, b) => attributionRank(a.check) - attributionRank(b.check) || a.index - b.index);
-  const causes: RootCause[] = [];
+  const found: Array<{ role: CheckRole; cause: RootCause }> = [];
   for (const { check } of ordered) {
-    const cause = check.rootCause?.({ inventory, findings, claims });
-    if (cause) causes.push(cause);
+    const result = check.rootCause?.({ inventory, findings, claims, earlier: found });
+    const causes = result === undefined ? [] : Array.isArray(result) ? result : [result as RootCause];
+    for (const cause of causes) found.push({ role: check.role ?? 'standalone', cause });
   }
-  return causes;
+  return found.map((f) => f.cause);
 }

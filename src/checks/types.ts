@@ -47,13 +47,15 @@ export interface RootCauseInput {
   /** Every finding of the run, after tuning and suppressions. */
   findings: readonly Finding[];
   claims: Claims;
+  /** The root causes found before this rule ran, with the role of the check whose rule found each. */
+  earlier: ReadonlyArray<{ role: CheckRole; cause: RootCause }>;
 }
 
 /**
- * A check's root-cause rule: when one of its own findings is a cause, the cause and the failures that follow
- * from it. Rules run networking first, then node, then the others (they explain less), each in registry order.
+ * A check's root-cause rule: when its own findings hold causes, each cause and the failures that follow from
+ * it. Rules run networking first, then node, then the others (they explain less), each in registry order.
  */
-export type RootCauseRule = (input: RootCauseInput) => RootCause | undefined;
+export type RootCauseRule = (input: RootCauseInput) => RootCause | readonly RootCause[] | undefined;
 
 export interface Check {
   id: string;

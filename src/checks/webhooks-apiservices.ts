@@ -1,11 +1,15 @@
 // Admission webhooks and aggregated APIs backed by a Service with no ready endpoints. A webhook with
 // failurePolicy Fail then rejects every write it matches (cozystack#1722: the lineage webhook), and an
 // unavailable APIService (v1alpha1.apps.cozystack.io) breaks discovery and every client of its group.
+// Such a webhook is a root cause of its own: its backend is down, and the releases that fail calling it are
+// its effects (unless the pod network is broken: then its backend is presumed to be one more effect of that).
 import { z } from 'zod';
-import type { Inventory } from '../inventory/types.js';
-import type { Evidence, Finding } from '../model/finding.js';
+import type { Inventory, WebhookFacts } from '../inventory/types.js';
+import type { Evidence, Finding, RootCause } from '../model/finding.js';
 import { type DefinedCheckContext, defineCheck } from './define.js';
-import { listed, objectRef, passFinding, plural } from './util/common.js';
+import type { RootCauseInput } from './types.js';
+import { type EffectSet, failingFinding, ownerRef, rootCauseOf } from './util/cascade.js';
+import { listed, objectRef, passFinding, plural, statusPhrase } from './util/common.js';
 
 const ID = 'webhooks-apiservices';
 const TITLE = 'Admission webhooks and aggregated APIs';
@@ -163,6 +167,86 @@ function run(
   return findings;
 }
 
+/** The webhook configuration and hook an evidence entry of the blocking-webhooks finding names. */
+function hookOf(
+  inventory: Inventory,
+  name: string | undefined,
+): { config: WebhookFacts; hook: WebhookFacts['webhooks'][number] } | undefined {
+  const [configName, hookName] = (name ?? '').split('/');
+  for (const config of inventory.webhooks) {
+    if (config.name !== configName) continue;
+    const hook = config.webhooks.find((h) => h.name === hookName);
+    if (hook) return { config, hook };
+  }
+  return undefined;
+}
+
+/**
+ * Each webhook that rejects writes for want of a backend: its backend's not-ready pods, and the HelmReleases
+ * whose failure names it (Helm quotes `failed calling webhook "<name>"` or `no endpoints available for service
+ * "<service>"`). Not while the pod network is broken: its backend cannot start then, and is presumed one more
+ * of that cause's effects. Not when its backend pods are already another cause's effects (a node down).
+ */
+function webhookRootCauses({ inventory, findings, claims, earlier }: RootCauseInput): RootCause[] {
+  const cause = failingFinding(findings, WEBHOOKS_APISERVICES_FINDINGS.webhooks);
+  if (!cause || earlier.some((e) => e.role === 'networking')) return [];
+  const causes: RootCause[] = [];
+  for (const evidence of cause.evidence) {
+    const found = hookOf(inventory, evidence.name);
+    if (!found?.hook.service) continue;
+    const { config, hook } = found;
+    const service = serviceKey(found.hook.service);
+    const backend = (inventory.serviceNotReadyPods[service] ?? []).map((pod) =>
+      objectRef('pod', pod, found.hook.service!.namespace),
+    );
+    const own = claims.take(backend);
+    if (backend.length > 0 && own.size === 0) continue;
+    const failing = inventory.helmReleases
+      .filter((hr) => {
+        const message = hr.readyMessage ?? '';
+        return (
+          hr.ready !== 'True' &&
+          (message.includes(`webhook "${hook.name}"`) ||
+            message.includes(`service "${found.hook.service!.name}"`))
+        );
+      })
+      .map((hr) => objectRef('helmrelease', hr.name, hr.namespace));
+    const pods = inventory.pods.filter((p) => own.has(objectRef('pod', p.name, p.namespace)));
+    const owners = new Set(pods.map(ownerRef));
+    const state = pods.map((p) => `${p.name} ${statusPhrase(p)}`).join(', ');
+    const named = [
+      ...new Set(
+        pods.map((p) =>
+          p.owner ? `${p.owner.kind} ${p.namespace}/${p.owner.name}` : `pod ${p.namespace}/${p.name}`,
+        ),
+      ),
+    ];
+    const backendName = named.length > 0 ? named.join(', ') : `of service ${service}`;
+    const stages: EffectSet[] = [
+      // The backend's own failures (its pods, its workload below desired) are this cause, seen from the pods.
+      { title: `service ${service} has no ready endpoints`, objects: owners, related: own },
+      { title: `${plural(failing.length, 'HelmRelease')} fail calling it`, objects: new Set(failing) },
+    ];
+    const rootCause = rootCauseOf(
+      {
+        id: `webhook:${config.name}/${hook.name}`,
+        title: `Admission webhook ${hook.name} (failurePolicy Fail) has no ready endpoints: service ${service}`,
+        head: `backend ${backendName} down${state ? ` (${state})` : ' (no pod)'}`,
+        // A webhook is cluster-wide: the node its backend pod sits on is incidental.
+        nodes: [],
+      },
+      cause,
+      stages,
+      findings,
+    );
+    // What the API server does meanwhile: rejects every write the webhook matches (no object to name).
+    const at = rootCause.chain.findIndex((stage) => stage.startsWith('service '));
+    rootCause.chain.splice(at >= 0 ? at + 1 : 1, 0, `writes rejected by ${hook.name}`);
+    causes.push(rootCause);
+  }
+  return causes;
+}
+
 export const webhooksApiServicesCheck = defineCheck({
   id: ID,
   title: TITLE,
@@ -177,5 +261,6 @@ export const webhooksApiServicesCheck = defineCheck({
     'apiservices.apiregistration.k8s.io',
   ],
   paramsSchema,
+  rootCause: webhookRootCauses,
   run,
 });

@@ -153,15 +153,25 @@ function repairFactors(input: ScoringInput, model: DecisionModel): Factor[] {
     } else {
       const where =
         nodes.length > 0 && !nodes.every((n) => rc.title.includes(n)) ? ` (${nodes.join(', ')})` : '';
+      // A node repair is per machine: two nodes down are two repairs.
+      const times = group.kind === 'node' ? Math.max(1, nodes.length) : 1;
       const id = group.kind === 'node' ? 'optionA.repairNode' : 'optionA.repairOther';
       out.push(
-        factor(id, group.kind === 'node' ? a.repairNode : a.repairOther, 1, `Repair: ${rc.title}${where}`, [
-          rc.finding,
-        ]),
+        factor(
+          id,
+          group.kind === 'node' ? a.repairNode : a.repairOther,
+          times,
+          `Repair: ${rc.title}${where}`,
+          [rc.finding],
+        ),
       );
     }
     const affected = Math.max(group.objects.size, group.countedEffects);
-    if (affected > 0) {
+    // Effects that recover with their cause (a node that comes back, evicted pods already replaced) leave no
+    // cascade to clear, unless failures presumed downstream joined the repair.
+    const recovers =
+      group.cause.effectsRecover === true && group.presumed.length === 0 && group.absorbed.length === 0;
+    if (affected > 0 && !recovers) {
       const basis = [...group.basis].filter((id) => id !== rc.finding);
       const presumed =
         group.presumed.length > 0 ? ` (with ${group.presumed.join('; ')}: presumed downstream)` : '';
@@ -372,9 +382,13 @@ export function conversionFactors(changes: readonly BreakingChangeUse[], model: 
   return changes
     .filter((change) => change.usage === 'used' && severityWeight(change.severity) === 'manual')
     .map((change) =>
-      factor('optionC.breakingChangeUsed', model.optionC.breakingChangeUsed, 1, `Convert data for: ${change.title}`, [
-        change.id,
-      ]),
+      factor(
+        'optionC.breakingChangeUsed',
+        model.optionC.breakingChangeUsed,
+        1,
+        `Convert data for: ${change.title}`,
+        [change.id],
+      ),
     );
 }
 

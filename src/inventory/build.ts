@@ -15,6 +15,8 @@ import { isHealthy, reducePod, type TimeSeen } from './pods.js';
 import {
   configMapData,
   endpointSliceReady,
+  notReadyEndpointPods,
+  notReadySlicePods,
   isCozystackConfigMap,
   readyEndpointAddresses,
   reduceApiService,
@@ -86,6 +88,8 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
   const replicaSetOwners = new Map<string, string>();
   const endpointsReady = new Map<string, number>();
   const sliceReady = new Map<string, number>();
+  const endpointsNotReady = new Map<string, string[]>();
+  const sliceNotReady = new Map<string, string[]>();
 
   const addEvent = (obj: KubeObject) => {
     // The same Event is served by core/v1 and events.k8s.io/v1 under the same name: keep it once.
@@ -108,13 +112,19 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
         inv.cozystackConfigMaps[`${o.metadata.namespace}/${o.metadata.name}`] = configMapData(o);
       }
     },
-    endpoints: (o) =>
-      endpointsReady.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, readyEndpointAddresses(o)),
+    endpoints: (o) => {
+      const key = `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      endpointsReady.set(key, readyEndpointAddresses(o));
+      const notReady = notReadyEndpointPods(o);
+      if (notReady.length > 0) endpointsNotReady.set(key, notReady);
+    },
     'endpointslices.discovery.k8s.io': (o) => {
       const { service, ready } = endpointSliceReady(o);
       if (!service) return;
       const key = `${o.metadata.namespace ?? ''}/${service}`;
       sliceReady.set(key, (sliceReady.get(key) ?? 0) + ready);
+      const notReady = notReadySlicePods(o);
+      if (notReady.length > 0) sliceNotReady.set(key, [...(sliceNotReady.get(key) ?? []), ...notReady]);
     },
     persistentvolumeclaims: (o) => inv.pvcs.push(reducePvc(o)),
     'deployments.apps': (o) => inv.workloads.push(reduceWorkload(o, seen)),
@@ -163,6 +173,9 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     for (const [key, ready] of sliceReady) inv.serviceReadyEndpoints[key] = ready;
     // Endpoints are authoritative when listed; EndpointSlices fill in where Endpoints are absent.
     for (const [key, ready] of endpointsReady) inv.serviceReadyEndpoints[key] = ready;
+    for (const [key, pods] of sliceNotReady) inv.serviceNotReadyPods[key] = pods;
+    for (const key of endpointsReady.keys()) delete inv.serviceNotReadyPods[key];
+    for (const [key, pods] of endpointsNotReady) inv.serviceNotReadyPods[key] = pods;
     resolveOwners(inv.pods, replicaSetOwners);
     resolveEventNodes(inv.events, inv.pods);
     refineFailingSince(inv.pods, inv.events);

@@ -25,6 +25,7 @@ export function emptyFacts(): InventoryFacts {
     webhooks: [],
     apiServices: [],
     serviceReadyEndpoints: {},
+    serviceNotReadyPods: {},
     pvcs: [],
     secretKeys: {},
     customResources: {},

@@ -251,6 +251,10 @@ export function reduceHelmRelease(hr: KubeObject, seen: TimeSeen): HelmReleaseFa
     valueKeys: Object.keys(rec(spec.values)).sort(),
     labels: { ...(hr.metadata.labels ?? {}) },
   };
+  const dependsOn = list(spec.dependsOn)
+    .filter((d) => str(d.name) !== undefined)
+    .map((d) => `${str(d.namespace) ?? facts.namespace}/${str(d.name)}`);
+  if (dependsOn.length > 0) facts.dependsOn = dependsOn;
   if (str(chartSpec.version)) facts.chartVersionSpec = str(chartSpec.version);
   const deployed = str(history[0]?.chartVersion) ?? lastAttempted;
   if (deployed) facts.deployedChartVersion = deployed;
@@ -328,6 +332,24 @@ export function reducePvc(obj: KubeObject): PvcFacts {
 /** Ready addresses of a core/v1 Endpoints object. */
 export function readyEndpointAddresses(obj: KubeObject): number {
   return list(obj.subsets).reduce((sum, s) => sum + list(s.addresses).length, 0);
+}
+
+/** Pods behind a core/v1 Endpoints object's not-ready addresses (targetRef of kind Pod). */
+export function notReadyEndpointPods(obj: KubeObject): string[] {
+  return list(obj.subsets)
+    .flatMap((s) => list(s.notReadyAddresses))
+    .map((a) => rec(a.targetRef))
+    .filter((ref) => ref.kind === 'Pod' && str(ref.name) !== undefined)
+    .map((ref) => str(ref.name)!);
+}
+
+/** Pods behind a discovery.k8s.io/v1 EndpointSlice's endpoints that are not ready. */
+export function notReadySlicePods(obj: KubeObject): string[] {
+  return list(obj.endpoints)
+    .filter((e) => rec(e.conditions).ready === false)
+    .map((e) => rec(e.targetRef))
+    .filter((ref) => ref.kind === 'Pod' && str(ref.name) !== undefined)
+    .map((ref) => str(ref.name)!);
 }
 
 /** Service name and ready addresses of a discovery.k8s.io/v1 EndpointSlice. */

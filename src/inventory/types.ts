@@ -206,6 +206,8 @@ export interface HelmReleaseFacts {
   lastAttemptedRevision?: string;
   sourceRef?: { kind: string; name: string; namespace?: string };
   releaseName?: string;
+  /** Flux `dependsOn`, as `namespace/name`: the releases this one waits for. */
+  dependsOn?: string[];
   ready: 'True' | 'False' | 'Unknown';
   readyReason?: string;
   readyMessage?: string;
@@ -309,6 +311,8 @@ export interface Inventory {
   apiServices: ApiServiceFacts[];
   /** Ready endpoint addresses per Service, keyed `namespace/name` (from Endpoints, else EndpointSlices). */
   serviceReadyEndpoints: Record<string, number>;
+  /** Pods behind each Service's not-ready endpoints, keyed `namespace/name` (only Services that have some). */
+  serviceNotReadyPods: Record<string, string[]>;
   pvcs: PvcFacts[];
   /** The few Secrets a fact needs (WATCHED_SECRETS in src/inventory/secrets.ts), keyed `namespace/name`. */
   secretKeys: Record<string, SecretKeysFact>;

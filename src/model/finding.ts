@@ -73,6 +73,11 @@ export const RootCauseSchema = z.object({
   since: z.string().optional(),
   /** Ordered stages: ["Kube-OVN daemon missing", "pod sandboxes fail", "image pulls time out", "components down"]. */
   chain: z.array(z.string()),
+  /**
+   * True when the effects recover by themselves once the cause is repaired (the pods of a node that comes back,
+   * evicted pods already replaced): there is no cascade to clear afterwards.
+   */
+  effectsRecover: z.boolean().optional(),
   effects: z.array(
     z.object({
       title: z.string(),

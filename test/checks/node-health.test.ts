@@ -43,7 +43,7 @@ describe('node-health check', () => {
     );
   });
 
-  it('warns on pressure conditions that are True', () => {
+  it('blocks on pressure conditions that are True: the kubelet evicts the pods an upgrade starts', () => {
     const pressured = readyNode('disk');
     const conditions = (pressured.status as { conditions: Array<Record<string, string>> }).conditions;
     Object.assign(conditions.find((c) => c.type === 'DiskPressure')!, {
@@ -51,8 +51,8 @@ describe('node-health check', () => {
       reason: 'KubeletHasDiskPressure',
     });
     const [f] = runCheck(nodeHealthCheck, inventoryFrom([pressured, readyNode('ok')]), ctx());
-    assert.deepEqual([f!.id, f!.status, f!.blocking], ['node-health:pressure', 'warn', false]);
-    assert.match(f!.summary, /disk \(DiskPressure\)/);
+    assert.deepEqual([f!.id, f!.status, f!.blocking], ['node-health:pressure', 'fail', true]);
+    assert.match(f!.summary, /disk: DiskPressure for \d+ (minutes|hours|days)/);
   });
 
   it('passes a healthy cluster', () => {

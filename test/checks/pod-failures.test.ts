@@ -119,7 +119,7 @@ describe('pod-failures check', () => {
     assert.deepEqual(tenant.objects, ['tenant-acme/pod/tenant-app']);
   });
 
-  it('leaves Running pods with a stale status on a lost node to node-health, but counts Unknown ones', () => {
+  it('leaves pods that fail only because their node is down to node-health, but counts those that failed before', () => {
     const lost = readyNode('lost', {
       statusUnknown: { since: clock.daysAgo(7), lastHeartbeat: clock.daysAgo(7) },
     });
@@ -132,8 +132,9 @@ describe('pod-failures check', () => {
         ready: false,
         readyTransition: clock.daysAgo(7),
       }),
+      // Unknown since the node went silent: the node's failure, not its own.
       simplePod({
-        name: 'gone',
+        name: 'with-the-node',
         namespace: 'cozy-system',
         node: 'lost',
         ready: false,
@@ -141,9 +142,20 @@ describe('pod-failures check', () => {
         deletionTimestamp: clock.daysAgo(6),
         readyTransition: clock.daysAgo(7),
       }),
+      // Unknown now, but failing for two months before the node went down: a failure of its own.
+      simplePod({
+        name: 'long-before',
+        namespace: 'cozy-system',
+        node: 'lost',
+        ready: false,
+        reason: 'NodeLost',
+        deletionTimestamp: clock.daysAgo(6),
+        readyTransition: clock.daysAgo(60),
+      }),
     ]);
     const platform = runCheck(podFailuresCheck, inv, ctx()).find((f) => f.id === 'pod-failures:platform')!;
     assert.deepEqual(platform.counts, { Unknown: 1, total: 1 });
+    assert.deepEqual(platform.objects, ['cozy-system/pod/long-before']);
   });
 
   it('uses the pendingGraceMinutes param, and passes a healthy cluster', () => {

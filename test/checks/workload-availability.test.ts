@@ -59,10 +59,11 @@ describe('workload-availability check', () => {
       'cozy-kubeovn/daemonset/kube-ovn-cni',
     ]);
     assert.deepEqual(platform.nodes, ['n1']);
-    assert.equal(platform.counts?.missingReplicas, 4);
+    // The DaemonSet's status says 1/3 ready, but its only captured pod crash-loops: the pods are the evidence.
+    assert.equal(platform.counts?.missingReplicas, 5);
     const cni = platform.evidence.find((e) => e.name === 'kube-ovn-cni')!;
-    assert.equal(cni.reason, '1/3 ready');
-    assert.match(cni.message!, /kube-ovn-cni-abcde CrashLoopBackOff on n1/);
+    assert.equal(cni.reason, '0/3 ready');
+    assert.match(cni.message!, /status says 1\/3 ready, but the captured pods show 0 ready; kube-ovn-cni-abcde CrashLoopBackOff on n1/);
     const tenant = findings.find((f) => f.id === 'workload-availability:tenant')!;
     assert.deepEqual([tenant.status, tenant.blocking], ['warn', false]);
   });

@@ -240,3 +240,47 @@ describe('what one networking repair covers', () => {
     assert.ok(!factorIds(C.factors).includes('optionC.breakingChangeUsed'));
   });
 });
+
+describe('a node repair', () => {
+  const down = finding({
+    check: 'node-health',
+    id: 'node-health:not-ready',
+    title: 'Nodes not Ready',
+    nodes: ['w1', 'w2'],
+    objects: ['node/w1', 'node/w2'],
+  });
+  const degraded = finding({
+    check: 'workload-availability',
+    id: 'workload-availability:platform',
+    title: 'Platform components below desired replicas',
+    objects: ['cozy-kubeovn/daemonset/kube-ovn-cni'],
+  });
+  const cause = (effectsRecover?: boolean) => ({
+    id: 'node-not-ready',
+    title: 'Nodes not Ready',
+    finding: down.id,
+    nodes: ['w1', 'w2'],
+    chain: ['node not Ready', 'components down'],
+    effects: [
+      {
+        title: 'components down',
+        count: 1,
+        findings: [degraded.id],
+        objects: ['cozy-kubeovn/daemonset/kube-ovn-cni'],
+      },
+    ],
+    ...(effectsRecover === undefined ? {} : { effectsRecover }),
+  });
+
+  it('is priced per node, and has no cascade when its effects recover with it: repair first, then A', () => {
+    const recovers = buildAssessment(parts({ findings: [down, degraded], rootCauses: [cause(true)] }));
+    const repair = recovers.options.A.factors.find((f) => f.id === 'optionA.repairNode')!;
+    assert.equal(repair.hoursMin, 2 * DEFAULT_MODEL.optionA.repairNode.hoursMin);
+    assert.equal(repair.successDelta, 2 * DEFAULT_MODEL.optionA.repairNode.successDelta);
+    assert.ok(!factorIds(recovers.options.A.factors).includes('optionA.cascade'));
+    assert.equal(recovers.verdict, 'NO-GO');
+    assert.equal(recovers.recommendation, 'A');
+    const lingers = buildAssessment(parts({ findings: [down, degraded], rootCauses: [cause()] }));
+    assert.ok(factorIds(lingers.options.A.factors).includes('optionA.cascade'));
+  });
+});

@@ -26,18 +26,6 @@ const judged = readdirSync(join(REPO_ROOT, 'fixtures'))
   }))
   .filter((f) => f.expected.class !== undefined);
 
-/** Scenarios whose rules have not landed yet: their expectations are reported as TODO, not as failures. */
-const PENDING = new Set([
-  'node-outage',
-  'node-pressure',
-  'stale-leftovers',
-  'daemonset-pods-absent',
-  'stuck-helmrelease',
-  'webhook-down',
-  'image-pull-auth',
-  'events-not-captured',
-]);
-
 /** A value planted in the v1 fixtures' Helm release records: it must never be printed. */
 const PLANTED = 'cozy-test-helm-value-7c1e';
 
@@ -123,9 +111,7 @@ function assertFindings(findings: Finding[], expected: Judgement): void {
 
 describe('scenario fixtures reach the expert judgement', () => {
   for (const { name, expected } of judged) {
-    it(`${name}: ${expected.verdict}, Option ${expected.recommendation}`, {
-      todo: PENDING.has(name),
-    }, async () => {
+    it(`${name}: ${expected.verdict}, Option ${expected.recommendation}`, async () => {
       const outcome = await judge(name, expected.target);
       const a = outcome.assessment;
       assert.equal(a.verdict, expected.verdict, a.reasons.join('\n'));

@@ -5,7 +5,7 @@
 // The pieces every check's root-cause rule builds with; the rules themselves live beside their checks.
 import type { Inventory, PodFacts } from '../../inventory/types.js';
 import type { Finding, RootCause } from '../../model/finding.js';
-import { diagnosePullFailures } from '../image-pull-cause.js';
+import { diagnosePullFailures } from './pulls.js';
 import type { Claims, RootCauseInput } from '../types.js';
 import { isPlatformNamespace, isStaleOnLostNode, notReadyNodes, objectRef, podRef } from './common.js';
 import { isHealthy, isSandboxFailure, KUBE_OVN_SOCKET } from './pods.js';

@@ -26,6 +26,17 @@ export function ageMs(since: string | undefined, now: string): number {
   return Number.isNaN(ms) ? 0 : Math.max(0, ms);
 }
 
+/** "52 minutes", "5 hours", "7 days": how long since `since`, in the unit a person would use. */
+export function durationPhrase(since: string | undefined, now: string): string | undefined {
+  if (!since) return undefined;
+  const ms = Date.parse(now) - Date.parse(since);
+  if (Number.isNaN(ms)) return undefined;
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 120) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? plural(hours, 'hour') : plural(Math.floor(hours / 24), 'day');
+}
+
 /** `{min, max}` of the known ages, or undefined when none is known. */
 export function ageRange(ages: ReadonlyArray<number | undefined>): { min: number; max: number } | undefined {
   const known = ages.filter((a): a is number => a !== undefined);
