@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { detectInstalled } from '../../src/catalog/detect.js';
 import { loadCatalog } from '../../src/cli/catalog.js';
-import { resolveGlobals } from '../../src/cli/globals.js';
-import { createTerminal } from '../../src/cli/io.js';
+import type { GlobalOptions } from '../../src/cli/globals.js';
 import { gatherInventory } from '../../src/cli/pipeline.js';
 import { fixture } from '../support/cli.js';
+import { testContext } from '../support/command-context.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 
 const FIXTURE = fixture('v1-shared-operator-tag');
@@ -25,9 +25,8 @@ after(async () => {
   await denied?.close();
 });
 
-async function gather(raw: Record<string, unknown>) {
-  const globals = resolveGlobals({ quiet: true, color: false, ...raw });
-  return (await gatherInventory(globals, { terminal: createTerminal(globals) })).inventory;
+async function gather(globals: Partial<GlobalOptions>) {
+  return (await gatherInventory(testContext(globals))).inventory;
 }
 
 describe("the installer's Helm records", () => {

@@ -1,5 +1,5 @@
 // The scenario fixtures of cluster states an expert judged by hand (fixtures/<name>.expected.json with a
-// `class`): `check` and `assess` run on each, in process, and must reach the expert's conclusion: verdict,
+// `class`): `check` and `assess` run on each (in process, through main()), and must reach the expert's conclusion: verdict,
 // exit codes, recommendation, root causes (and the ones to reject), which findings block, warn, say unknown
 // or must not appear.
 import assert from 'node:assert/strict';
@@ -9,12 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Judgement } from '../../scripts/fixtures/expectation.js';
-import * as assess from '../../src/cli/commands/assess.js';
-import * as check from '../../src/cli/commands/check.js';
 import { type Assessment, AssessmentSchema } from '../../src/model/assessment.js';
 import type { Finding, RootCause } from '../../src/model/finding.js';
-import { fixture, REPO_ROOT } from '../support/cli.js';
-import { runInProcess } from '../support/in-process.js';
+import { fixture, REPO_ROOT, runCli } from '../support/cli.js';
 
 const judged = readdirSync(join(REPO_ROOT, 'fixtures'))
   .filter((file) => file.endsWith('.expected.json'))
@@ -47,12 +44,20 @@ interface Outcome {
 
 async function judge(name: string, target: string): Promise<Outcome> {
   const report = join(dir, `${name}.md`);
-  const assessed = await runInProcess(
-    assess,
-    { target, backup: false, report },
-    { snapshot: fixture(name), output: 'json', quiet: true },
-  );
-  const checked = await runInProcess(check, {}, { snapshot: fixture(name), output: 'json', quiet: true });
+  const assessed = await runCli([
+    '--snapshot',
+    fixture(name),
+    '-q',
+    'assess',
+    '--target',
+    target,
+    '--no-backup',
+    '--report',
+    report,
+    '-o',
+    'json',
+  ]);
+  const checked = await runCli(['--snapshot', fixture(name), '-q', 'check', '-o', 'json']);
   const markdown = await readFile(report, 'utf8');
   return {
     assessment: AssessmentSchema.parse(JSON.parse(assessed.stdout)),
@@ -159,7 +164,10 @@ describe('a snapshot without version.json', () => {
       cluster.kubernetesVersionInferred ?? '',
       /control-plane nodes \(cozy-cp1, cozy-cp2, cozy-cp3\)/,
     );
-    assert.match(outcome.printed, /Kubernetes: v1\.32\.9 \(\*\*inferred\*\*/);
+    assert.match(
+      outcome.printed,
+      /Kubernetes: v1\.32\.9 \(inferred from the kubelet version of 3 control-plane nodes/,
+    );
     const k8s = outcome.assessment.breakingChanges.find((c) => c.id === 'management-kubernetes-1.33');
     assert.equal(k8s?.usage, 'used');
     assert.match(k8s?.evidence ?? '', /API server v1\.32\.9 \(inferred from/);
