@@ -160,7 +160,10 @@ class Backup implements BackupSession {
 
     if (options.serverVersion)
       await this.staging.writeWhole(VERSION_FILE, versionDocument(options.serverVersion));
-    await this.staging.writeWhole(MANIFEST_FILE, `${JSON.stringify(this.manifest(records, options), null, 2)}\n`);
+    await this.staging.writeWhole(
+      MANIFEST_FILE,
+      `${JSON.stringify(this.manifest(records, options), null, 2)}\n`,
+    );
     await this.staging.writeChecksums();
 
     const clean = this.cleanFigures(records);

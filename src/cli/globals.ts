@@ -20,7 +20,15 @@ export interface GlobalOptions {
   catalog?: string;
 }
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** Parses a duration the way kubectl does (Go syntax): `500ms`, `30s`, `2m`, `1h30m`; a bare `0` is zero. */
 export function parseDuration(text: string, flag: string): number {
@@ -49,7 +57,12 @@ export function parseRfc3339(text: string, flag: string): string {
   const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
   const time = Date.parse(text);
   if (!rfc3339.test(text) || Number.isNaN(time)) {
-    throw new BadInputError(`${flag}: '${text}' is not an RFC 3339 time`, undefined, flag, 'example: 2026-11-20T12:00:00Z');
+    throw new BadInputError(
+      `${flag}: '${text}' is not an RFC 3339 time`,
+      undefined,
+      flag,
+      'example: 2026-11-20T12:00:00Z',
+    );
   }
   return new Date(time).toISOString();
 }

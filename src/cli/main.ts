@@ -133,7 +133,8 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
     const failure = run.failure(error, write);
     const code = exitCodeForError(failure, verbose, write);
     // The abort surfaced as an error of whatever was reading: with -v, show where.
-    if (failure instanceof InterruptedError && verbose && error instanceof Error && error.stack) write(error.stack);
+    if (failure instanceof InterruptedError && verbose && error instanceof Error && error.stack)
+      write(error.stack);
     return code;
   } finally {
     run.dispose();

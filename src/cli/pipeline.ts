@@ -62,7 +62,9 @@ export async function gatherInventory(
     const types = typesToList(discovered, opts.extraTypes);
     const now = globals.now ?? (source.info.kind === 'live' ? new Date().toISOString() : undefined);
     const builder = createInventoryBuilder({ source: source.info, now });
-    const phase = await terminal.phase(`Reading ${types.length} resource types from ${describe(source.info)}`);
+    const phase = await terminal.phase(
+      `Reading ${types.length} resource types from ${describe(source.info)}`,
+    );
     let outcomes: ListOutcome[];
     try {
       outcomes = await scanCluster(source, types, [builder.sink, ...(opts.extraSinks ?? [])], {

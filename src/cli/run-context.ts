@@ -150,7 +150,10 @@ export function startRun(options: RunOptions): RunControl {
     failure(error, write) {
       if (received) return new InterruptedError(interruptedLine(received), received);
       if (deadlinePassed) {
-        return new IncompleteError(timeoutMessage(), 'raise --timeout, or lower the cluster load with --concurrency');
+        return new IncompleteError(
+          timeoutMessage(),
+          'raise --timeout, or lower the cluster load with --concurrency',
+        );
       }
       if (cleanup) write(`${who()} stopped: ${cleanup}`);
       return error;

@@ -94,7 +94,10 @@ describe('gatherInventory', () => {
     assert.equal(run.context.timedOut(), true);
     const failure = run.failure(new Error('aborted'), () => {});
     assert.ok(failure instanceof IncompleteError && failure.exitCode === 4, String(failure));
-    assert.match(failure.message, /did not finish within --timeout \(1 ms\) \(it was at: Reading \d+ resource types/);
+    assert.match(
+      failure.message,
+      /did not finish within --timeout \(1 ms\) \(it was at: Reading \d+ resource types/,
+    );
     run.dispose();
   });
 });

@@ -24,7 +24,12 @@ function harness(graceMs = 60_000) {
     graceMs,
     forceExit: (line, code) => exits.push({ line, code }),
   });
-  return { run, exits, send: (signal: StopSignal) => listener?.(signal), listening: () => listener !== undefined };
+  return {
+    run,
+    exits,
+    send: (signal: StopSignal) => listener?.(signal),
+    listening: () => listener !== undefined,
+  };
 }
 
 describe('run context', () => {
@@ -52,7 +57,10 @@ describe('run context', () => {
     const failure = run.failure(new Error('aborted'), () => {});
     assert.ok(failure instanceof InterruptedError);
     assert.equal(failure.exitCode, 143);
-    assert.equal(failure.message, 'interrupted by SIGTERM: removed the partial backup folder x; no backup was written');
+    assert.equal(
+      failure.message,
+      'interrupted by SIGTERM: removed the partial backup folder x; no backup was written',
+    );
     run.dispose();
   });
 
@@ -113,7 +121,9 @@ describe('run context', () => {
       run.failure(error, (l) => lines.push(l)),
       error,
     );
-    assert.deepEqual(lines, ['cozy-assess check stopped: removed the partial folder y; no snapshot was written']);
+    assert.deepEqual(lines, [
+      'cozy-assess check stopped: removed the partial folder y; no snapshot was written',
+    ]);
     run.dispose();
   });
 });

@@ -227,7 +227,10 @@ describe('live source: faults are retried or become outcomes', () => {
     const retries: RetryEvent[] = [];
     await withFaults([{ kind: 'status', code: 503, target: 'namespaces', times: 4 }], async () =>
       listType(
-        await open({ retry: { baseDelayMs: 3, maxDelayMs: 10, jitter: false }, onRetry: (e) => retries.push(e) }),
+        await open({
+          retry: { baseDelayMs: 3, maxDelayMs: 10, jitter: false },
+          onRetry: (e) => retries.push(e),
+        }),
         BUILTIN_TYPES.namespaces,
       ),
     );

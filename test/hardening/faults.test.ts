@@ -57,7 +57,9 @@ async function assessOnce(name: string, scenario: Scenario, backup: boolean): Pr
   const json = join(dir, `${tag}.json`);
   const backupDir = join(dir, `${tag}-backups`);
   try {
-    const run = scenario.binary ? runGuarded : (args: string[]) => runGuardedInProcess(args, { live: { retry: FAST_RETRY } });
+    const run = scenario.binary
+      ? runGuarded
+      : (args: string[]) => runGuardedInProcess(args, { live: { retry: FAST_RETRY } });
     const result = await run([
       'assess',
       '--kubeconfig',

@@ -57,7 +57,8 @@ function assertInterrupted(
   assert.doesNotMatch(result.stderr, /internal error|\n\s+at .+:\d+:\d+\)?\n/, 'no crash, no stack trace');
 }
 
-describe('signals while the cluster is read', () => {
+// Each case has its own server and folder, and mostly waits on the slow server: they run side by side.
+describe('signals while the cluster is read', { concurrency: 4 }, () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} during check: exits ${signal === 'SIGINT' ? 130 : 143} and says the check was interrupted while reading`, async () => {
       const result = await interrupt(['check'], signal);
@@ -84,7 +85,7 @@ describe('signals while the cluster is read', () => {
   });
 });
 
-describe('signals during a backup leave no complete-looking folder', () => {
+describe('signals during a backup leave no complete-looking folder', { concurrency: 4 }, () => {
   /** Wait until the partial folder exists, so the backup is under way when the signal comes. */
   const partialIn = (dir: string) => async () =>
     existsSync(dir) && (await readdir(dir)).some((name) => name.includes('.partial-'));

@@ -65,10 +65,12 @@ export function cliEnv(overrides: Record<string, string | undefined> = {}): Node
 
 /**
  * The CLI resolves relative paths against the process's working folder, as from a shell; runs with different
- * folders therefore take turns (runs with the same folder may overlap).
+ * folders therefore take turns (runs with the same folder may overlap), and the test's own folder is back once
+ * none is running.
  */
 const cwdGate = {
   active: 0,
+  home: process.cwd(),
   folder: process.cwd(),
   waiting: [] as Array<() => void>,
 };
@@ -86,7 +88,13 @@ async function inFolder<T>(folder: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     cwdGate.active--;
-    if (cwdGate.active === 0) for (const resume of cwdGate.waiting.splice(0)) resume();
+    if (cwdGate.active === 0) {
+      if (cwdGate.folder !== cwdGate.home) {
+        process.chdir(cwdGate.home);
+        cwdGate.folder = cwdGate.home;
+      }
+      for (const resume of cwdGate.waiting.splice(0)) resume();
+    }
   }
 }
 

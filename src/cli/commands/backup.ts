@@ -46,7 +46,9 @@ export default defineCommand({
         }
         if (result.exitCode === 0) phase.succeed(`Backup written to ${result.summary.path}`);
         else
-          phase.warn(`Backup ${result.finalized ? 'written to' : 'NOT finished; left in'} ${result.summary.path}`);
+          phase.warn(
+            `Backup ${result.finalized ? 'written to' : 'NOT finished; left in'} ${result.summary.path}`,
+          );
       } catch (error) {
         const received = run.received();
         const where = await session.abort(received ? `was interrupted by ${received}` : 'was stopped');

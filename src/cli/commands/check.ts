@@ -42,9 +42,7 @@ export default defineCommand({
     if (catalog && target) resolveTarget(catalog, target);
 
     const { inventory } = await gatherInventory(context);
-    const probes = probeSockets
-      ? await runKubeOvnProbes(inventory, context, config)
-      : undefined;
+    const probes = probeSockets ? await runKubeOvnProbes(inventory, context, config) : undefined;
     const plan =
       catalog && target ? planUpgrade(inventory, catalog, target, { strategy: options.strategy }) : undefined;
     const result = runAllChecks(inventory, {
