@@ -1,6 +1,6 @@
 // The release catalog from text: YAML parsed and zod-validated (errors name the file and the field), a
 // `--catalog` file merged over the shipped one, releases ordered by semver. Pure: the files are read at the
-// CLI edge (src/cli/catalog.ts).
+// CLI edge (src/cli/catalog-file.ts).
 import semver from 'semver';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { BadInputError, badInputFromZod } from '../errors.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessUsage, evaluateDetector } from '../../src/catalog/breaking.js';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import type { Inventory, SecretKeysFact } from '../../src/inventory/types.js';
 import { deployment, helmRelease, inventory } from './inline-inventory.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectInstalled } from '../../src/catalog/detect.js';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { deployment, helmRelease, installer, inventory } from './inline-inventory.js';
 
 const catalog = loadCatalog();

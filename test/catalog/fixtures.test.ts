@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assessUsage } from '../../src/catalog/breaking.js';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import { versionGapCheck } from '../../src/checks/version-gap.js';
 import { gatherInventory } from '../../src/cli/pipeline.js';

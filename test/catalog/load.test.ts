@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, visit } from 'yaml';
 import { parseCatalogText } from '../../src/catalog/parse.js';
-import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog.js';
+import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog-file.js';
 import { BadInputError, ExitCode } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cozy-catalog-'));

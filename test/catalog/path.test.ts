@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import {
   computeStops,
   minorGap,

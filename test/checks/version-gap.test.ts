@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { FindingSchema } from '../../src/model/finding.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { mergeCatalogs, parseCatalogText, toCatalog } from '../../src/catalog/parse.js';
-import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog.js';
+import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog-file.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import type { Catalog } from '../../src/catalog/types.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';

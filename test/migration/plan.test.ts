@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { breakingChangesOf, planUpgrade } from '../../src/catalog/path.js';
 import { clusterSection } from '../../src/decide/assessment.js';
 import { DEFAULT_MODEL, resolveModel } from '../../src/decide/model.js';

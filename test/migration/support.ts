@@ -1,6 +1,6 @@
 // A snapshot folder through the real snapshot source and one scan feeding both the inventory builder and the
 // migration collector (as the CLI does), then the plan for a target.
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { planUpgrade } from '../../src/catalog/path.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { generateCluster, type GenerateSummary, GENERATED_VERSION } from '../../scripts/generate-cluster.js';
 import { kubectlJsonList } from '../../scripts/fixtures/write.js';
 import { detectInstalled } from '../../src/catalog/detect.js';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { typeKey } from '../../src/cluster/types.js';

@@ -25,7 +25,7 @@ import { renderJson } from '../../report/json.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
 import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
 import { readAssessmentFile } from '../assessment-file.js';
-import { loadCatalog } from '../catalog.js';
+import { loadCatalog } from '../catalog-file.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { type CozyConfig, readConfigFile } from '../config-file.js';
 import { decisionModel } from '../decision-model.js';

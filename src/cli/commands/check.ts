@@ -6,7 +6,7 @@ import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { versionGapCheck } from '../../checks/version-gap.js';
 import { findingsExitCode } from '../../model/policy.js';
-import { loadCatalog } from '../catalog.js';
+import { loadCatalog } from '../catalog-file.js';
 import { defineCommand } from '../command.js';
 import { readConfigFile } from '../config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { ExitCode } from '../../errors.js';
 import { planDocument } from '../../report/plan.js';
-import { loadCatalog } from '../catalog.js';
+import { loadCatalog } from '../catalog-file.js';
 import { defineCommand } from '../command.js';
 import { strategyFlag } from '../flag-schemas.js';
 import { gatherInventory } from '../pipeline.js';
