@@ -9,7 +9,7 @@ import { type DecisionConfig, DecisionConfigSchema } from '../../decide/model.js
 import { BadInputError, ExitCode } from '../../errors.js';
 import { buildMigrationPlan } from '../../migration/build.js';
 import { createMigrationCollector, migrationTypes, unreadPlanTypes } from '../../migration/collect.js';
-import { loadCatalog } from '../catalog.js';
+import { loadCatalog } from '../catalog-file.js';
 import { defineCommand } from '../command.js';
 import { readConfigFile } from '../config-file.js';
 import { decisionModel } from '../decision-model.js';
