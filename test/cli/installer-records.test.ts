@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { detectInstalled } from '../../src/catalog/detect.js';
-import { loadCatalog } from '../../src/cli/catalog.js';
+import { loadCatalog } from '../../src/cli/catalog-file.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { gatherInventory } from '../../src/cli/pipeline.js';
 import { fixture } from '../support/cli.js';
