@@ -30,6 +30,8 @@ export interface RunChecksOptions {
   /** Result of `--exec-probes`: node → kube-ovn daemon socket present. */
   execProbe?: Record<string, boolean>;
   plan?: CheckPlan;
+  /** A clock in milliseconds (performance.now at the edge): each check's time goes to coverage.checkSeconds. */
+  clock?: () => number;
 }
 
 export interface CheckRunResult {
@@ -39,11 +41,16 @@ export interface CheckRunResult {
 
 export function runChecks(inventory: Inventory, options: RunChecksOptions): CheckRunResult {
   const findings: Finding[] = [];
+  const checkSeconds: Record<string, number> = {};
   let checksRun = 0;
   for (const check of options.checks) {
     const settings = settingsFor(check, options.config);
     if (!settings.enabled) continue;
+    const started = options.clock?.();
     const outcome = runOne(check, settings, inventory, options);
+    if (started !== undefined && options.clock) {
+      checkSeconds[check.id] = Math.max(0, (options.clock() - started) / 1000);
+    }
     if (outcome.ran) checksRun++;
     findings.push(...outcome.findings);
   }
@@ -57,6 +64,7 @@ export function runChecks(inventory: Inventory, options: RunChecksOptions): Chec
         .filter((f) => f.status === 'unknown')
         .map((f) => ({ check: f.check, reason: f.unknownReason ?? f.summary })),
       unreadable: unreadableTypes(inventory),
+      ...(options.clock ? { checkSeconds } : {}),
     },
   };
 }

@@ -138,6 +138,7 @@ export function runAllChecks(inventory: Inventory, options: RunAllOptions = {}):
     config: options.config,
     execProbe: options.execProbe,
     plan: options.plan,
+    clock: () => performance.now(),
   });
   return { findings, rootCauses: findRootCauses(inventory, findings, checks), coverage, checks };
 }

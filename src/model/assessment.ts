@@ -151,6 +151,11 @@ export const CoverageSchema = z.object({
   unknown: z.array(z.object({ check: z.string(), reason: z.string() })),
   /** Types that could not be read, with why. */
   unreadable: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string() })),
+  /** Seconds each check that ran took over the inventory (the one shared read of the cluster is not divided among them). */
+  checkSeconds: z
+    .record(z.string(), z.number().nonnegative())
+    .optional()
+    .describe('Seconds each check took to evaluate the inventory, by check id (the JUnit test case times).'),
 });
 
 export type Coverage = z.infer<typeof CoverageSchema>;

@@ -1,6 +1,9 @@
 // JUnit XML for CI dashboards: one testcase per check. A check fails when it has a `fail` finding that is not
-// suppressed (and, with failOn 'warn', a `warn` one); it is skipped when it could only say `unknown`.
-// Evidence goes to system-out. Pure.
+// suppressed (and, with failOn 'warn', a `warn` one); it is skipped when it could only say `unknown`. The
+// failing (or unknown) findings with their evidence are the failure's (or skip's) text; every finding of every
+// check is in the suite's system-out. The shape is the strictest both common JUnit schemas (Ant's and Jenkins')
+// accept, so no consumer rejects it: no attribute on <testsuites>, no <system-out> inside a test case, and the
+// suite's timestamp, hostname, time, package and id always present. Pure.
 import type { Evidence, Finding } from '../model/finding.js';
 import type { Assessment } from '../model/assessment.js';
 import type { FailOn } from '../model/policy.js';
@@ -14,8 +17,10 @@ export interface JunitInput {
   coverage?: Coverage;
   /** testsuite name (default `cozy-assess`). */
   name?: string;
-  /** ISO time stamped on the suite (omitted when absent, to keep output reproducible). */
-  timestamp?: string;
+  /** When the checks ran (RFC 3339, the run's clock); written in UTC without a zone, as JUnit's schema wants. */
+  timestamp: string;
+  /** The suite's hostname: the cluster assessed (its context or server), else `localhost`. */
+  hostname?: string;
   failOn?: FailOn;
 }
 
@@ -89,55 +94,104 @@ function findingText(f: Finding): string {
   return lines.join('\n');
 }
 
+/** `2025-10-24T19:31:00.123Z` → `2025-10-24T19:31:00` (UTC, seconds; JUnit's timestamp has no zone). */
+function junitTimestamp(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? '1970-01-01T00:00:00' : new Date(ms).toISOString().slice(0, 19);
+}
+
+/** Seconds with millisecond precision, as JUnit's `time` (a decimal without exponent). */
+function seconds(value: number | undefined): string {
+  return (value ?? 0).toFixed(3);
+}
+
+function caseXml(
+  c: Case,
+  failOn: FailOn,
+  time: number | undefined,
+): { xml: string[]; failed: boolean; skipped: boolean } {
+  const failed = c.findings.filter((f) => failing(f, failOn));
+  const unknown = c.findings.filter((f) => f.status === 'unknown' && !f.suppressed);
+  const name = xmlEscape(`${c.id}: ${c.title}`);
+  const open = `    <testcase name="${name}" classname="cozy-assess.checks" time="${seconds(time)}"`;
+  if (failed.length > 0) {
+    const blocking = failed.some((f) => f.status === 'fail' && f.blocking);
+    const message = failed.map((f) => f.summary).join(' | ');
+    return {
+      xml: [
+        `${open}>`,
+        `      <failure type="${blocking ? 'blocking' : 'non-blocking'}" message="${xmlEscape(message)}">` +
+          `${xmlEscape(failed.map(findingText).join('\n'))}</failure>`,
+        '    </testcase>',
+      ],
+      failed: true,
+      skipped: false,
+    };
+  }
+  if (unknown.length > 0) {
+    const reason = unknown.map((f) => f.unknownReason ?? f.summary).join(' | ');
+    return {
+      xml: [
+        `${open}>`,
+        `      <skipped message="${xmlEscape(reason)}">${xmlEscape(unknown.map(findingText).join('\n'))}</skipped>`,
+        '    </testcase>',
+      ],
+      failed: false,
+      skipped: true,
+    };
+  }
+  return { xml: [`${open}/>`], failed: false, skipped: false };
+}
+
+/** Every finding, check by check: what a reader of the suite's output needs, passing checks included. */
+function suiteOutput(cases: readonly Case[]): string {
+  return cases
+    .filter((c) => c.findings.length > 0)
+    .map((c) => [`== ${c.id}: ${c.title}`, ...c.findings.map(findingText)].join('\n'))
+    .join('\n\n');
+}
+
 export function renderJunit(input: JunitInput): string {
   const failOn = input.failOn ?? 'fail';
   const cases = casesOf(input);
+  const times = input.coverage?.checkSeconds ?? {};
   let failures = 0;
   let skipped = 0;
+  let total = 0;
   const body: string[] = [];
   for (const c of cases) {
-    const failed = c.findings.filter((f) => failing(f, failOn));
-    const unknown = c.findings.filter((f) => f.status === 'unknown' && !f.suppressed);
-    const open = `    <testcase classname="cozy-assess.checks" name="${xmlEscape(`${c.id}: ${c.title}`)}">`;
-    const inner: string[] = [];
-    if (failed.length > 0) {
-      failures++;
-      const blocking = failed.some((f) => f.status === 'fail' && f.blocking);
-      const message = failed.map((f) => f.summary).join(' | ');
-      inner.push(
-        `      <failure type="${blocking ? 'blocking' : 'non-blocking'}" message="${xmlEscape(message)}">` +
-          `${xmlEscape(failed.map(findingText).join('\n'))}</failure>`,
-      );
-    } else if (unknown.length > 0) {
-      skipped++;
-      const reason = unknown.map((f) => f.unknownReason ?? f.summary).join(' | ');
-      inner.push(`      <skipped message="${xmlEscape(reason)}"/>`);
-    }
-    if (c.findings.length > 0) {
-      inner.push(`      <system-out>${xmlEscape(c.findings.map(findingText).join('\n'))}</system-out>`);
-    }
-    body.push(open, ...inner, '    </testcase>');
+    const rendered = caseXml(c, failOn, times[c.id]);
+    if (rendered.failed) failures++;
+    if (rendered.skipped) skipped++;
+    total += times[c.id] ?? 0;
+    body.push(...rendered.xml);
   }
-  const name = xmlEscape(input.name ?? 'cozy-assess');
-  const stamp = input.timestamp ? ` timestamp="${xmlEscape(input.timestamp)}"` : '';
-  const coverage = input.coverage
+  const properties = input.coverage
     ? [
-        '    <properties>',
         `      <property name="coverage" value="${input.coverage.checksRun}/${input.coverage.checksTotal}"/>`,
         ...input.coverage.unreadable.map(
           (t) =>
             `      <property name="unreadable" value="${xmlEscape(`${t.type} (${t.status}): ${t.reason}`)}"/>`,
         ),
-        '    </properties>',
       ]
     : [];
-  const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
+  const suite = [
+    `name="${xmlEscape(input.name ?? 'cozy-assess')}"`,
+    `timestamp="${junitTimestamp(input.timestamp)}"`,
+    `hostname="${xmlEscape(input.hostname?.trim() || 'localhost')}"`,
+    `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"`,
+    `time="${seconds(total)}" package="cozy-assess" id="0"`,
+  ].join(' ');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${name}" ${counts}>`,
-    `  <testsuite name="${name}" ${counts}${stamp}>`,
-    ...coverage,
+    '<testsuites>',
+    `  <testsuite ${suite}>`,
+    properties.length > 0
+      ? ['    <properties>', ...properties, '    </properties>'].join('\n')
+      : '    <properties/>',
     ...body,
+    `    <system-out>${xmlEscape(suiteOutput(cases))}</system-out>`,
+    '    <system-err/>',
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -61,6 +61,16 @@ export function renderAssessmentJunit(a: Assessment): string {
     coverage: a.coverage,
     name: 'cozy-assess',
     timestamp: a.generatedAt,
+    hostname: a.cluster.context ?? hostOf(a.cluster.server),
     failOn: a.failOn,
   });
+}
+
+function hostOf(server: string | null): string | undefined {
+  if (!server) return undefined;
+  try {
+    return new URL(server).hostname || undefined;
+  } catch {
+    return undefined;
+  }
 }

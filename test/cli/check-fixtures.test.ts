@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { junitSchemaErrors } from '../report/junit-schema.js';
 import { CLI_BIN, runCli } from '../support/cli.js';
 import { checkJson, EXAMPLE_CONFIG, EXAMPLE_PLUGIN, onlyPlugin } from '../support/check-output.js';
 
@@ -108,8 +109,9 @@ describe('check: fixtures', () => {
     assert.equal(junit.code, 3);
     assert.match(
       junit.stdout,
-      /<testcase classname="cozy-assess.checks" name="kube-ovn: Kube-OVN daemon per node">\n\s+<failure type="blocking"/,
+      /<testcase name="kube-ovn: Kube-OVN daemon per node" classname="cozy-assess.checks" time="\d+\.\d{3}">\n\s+<failure type="blocking"/,
     );
+    assert.deepEqual(junitSchemaErrors(junit.stdout), []);
   });
 
   it("lets a suppression accept the seed incident's Kube-OVN finding until a date, and reports it once expired", async () => {

@@ -334,11 +334,11 @@ describe('check: output formats', () => {
     assert.equal(junit.code, 3);
     assert.match(
       junit.stdout,
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="cozy-assess check" tests="1" failures="1"/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites>\n {2}<testsuite name="cozy-assess check" timestamp="2026-11-20T12:00:00" hostname="localhost" tests="1" failures="1"/,
     );
     assert.match(
       junit.stdout,
-      /<testcase classname="cozy-assess.checks" name="max-pods-per-node: Pods per node below the kubelet limit">/,
+      /<testcase name="max-pods-per-node: Pods per node below the kubelet limit" classname="cozy-assess.checks" time="\d+\.\d{3}">/,
     );
   });
 

@@ -20,6 +20,7 @@ import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserve
 import { kubectlAvailable } from '../support/kubectl.js';
 import { policyForServiceAccount, type RbacPolicy, rbacAllows, readKustomization } from '../support/rbac.js';
 import { tempDirs } from '../support/temp.js';
+import { junitSchemaErrors } from '../report/junit-schema.js';
 
 const run = promisify(execFile);
 const DEPLOY = join(REPO_ROOT, 'deploy');
@@ -223,6 +224,12 @@ describe('in the cluster, under exactly the rules of deploy/', () => {
     assert.equal(assessment.verdict, 'GO');
     assert.deepEqual(assessment.coverage.unknown, []);
     assert.deepEqual(assessment.coverage.unreadable, []);
+    const junit = await readFile(join(data, 'cozy-assess.junit.xml'), 'utf8');
+    assert.deepEqual(junitSchemaErrors(junit), []);
+    assert.match(
+      junit,
+      /<testsuite name="cozy-assess" timestamp="2025-10-24T12:00:00" hostname="in-cluster"/,
+    );
     const [backup] = await readdir(join(data, 'backups'));
     const secrets = await readdir(join(data, 'backups', backup!, 'secrets'));
     assert.deepEqual(secrets, ['secrets.json.age']);

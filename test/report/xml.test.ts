@@ -3,10 +3,11 @@ import { describe, it } from 'node:test';
 import { buildAssessment } from '../../src/decide/assessment.js';
 import { renderAssessmentJunit } from '../../src/report/summary.js';
 import { finding, seedLikeParts } from '../decide/inputs.js';
+import { junitSchemaErrors } from './junit-schema.js';
 import { parseXml } from './xml.js';
 
 describe('JUnit of an assessment', () => {
-  it('is well-formed XML with one test case per check', () => {
+  it('is well-formed XML, valid under the strict JUnit schema, with one test case per check', () => {
     const input = seedLikeParts();
     const tricky = finding({
       check: 'pod-failures',
@@ -15,7 +16,9 @@ describe('JUnit of an assessment', () => {
       summary: "it's <broken> & \u0001 worse",
     });
     const assessment = buildAssessment({ ...input, findings: [...input.findings, tricky] });
-    const elements = parseXml(renderAssessmentJunit(assessment));
+    const xml = renderAssessmentJunit(assessment);
+    assert.deepEqual(junitSchemaErrors(xml), []);
+    const elements = parseXml(xml);
     const cases = elements.filter((e) => e.name === 'testcase');
     assert.equal(cases.length, assessment.checks.length);
     assert.equal(elements.filter((e) => e.name === 'failure').length, 4);

@@ -72,6 +72,8 @@ export default defineCommand({
         checks: result.checks.filter((c) => config.checks[c.id]?.enabled !== false),
         coverage: result.coverage,
         name: 'cozy-assess check',
+        timestamp: inventory.now,
+        hostname: inventory.source.context ?? undefined,
         failOn: options.failOn,
       },
       exitCode,
