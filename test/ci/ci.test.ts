@@ -176,6 +176,10 @@ describe('the action and the GitLab template, run against the fake API server', 
     assert.match(run.summary, /NO-GO/);
     assert.equal(run.gate.code, 3);
     assert.match(run.gate.stdout, /^::error title=cozy-assess NO-GO::/m);
+    // GITHUB_ACTIONS=true: blocking findings and warnings are annotated on stderr, stdout keeps its output.
+    assert.match(run.assess.stderr, /^::error title=cozy-assess blocking%3A kube-ovn/m);
+    assert.match(run.assess.stderr, /^::warning title=cozy-assess /m);
+    assert.doesNotMatch(run.assess.stdout, /^::(error|warning) title=cozy-assess (blocking|warning)/m);
     // The kubeconfig lived in the runner's temporary folder only while the step ran.
     assert.deepEqual(await filesUnder(run.runnerTemp), []);
     // Secrets are in the backup only encrypted.

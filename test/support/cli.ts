@@ -5,6 +5,7 @@
 // NOT rebuilt: run `npm run build`.
 // No TTY, no colour (NO_COLOR, CI) unless the test's env says otherwise. GITHUB_STEP_SUMMARY is removed unless
 // the test sets it: in GitHub Actions the test process has it, and `assess` would append to the real job summary.
+// GITHUB_ACTIONS likewise (it turns findings into annotations on stderr).
 import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -57,6 +58,7 @@ export function cliEnv(overrides: Record<string, string | undefined> = {}): Node
     NO_COLOR: '1',
     CI: '1',
     GITHUB_STEP_SUMMARY: undefined,
+    GITHUB_ACTIONS: undefined,
     ...overrides,
   };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];

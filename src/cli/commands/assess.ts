@@ -22,6 +22,7 @@ import { exitCodeOf, type FailOn } from '../../model/policy.js';
 import { diffAssessments } from '../../report/diff.js';
 import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
+import { writeGithubAnnotations } from '../github.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
 import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
 import { readAssessmentFile } from '../assessment-file.js';
@@ -393,7 +394,7 @@ function defaultReportFile(assessment: Assessment): string {
 
 /**
  * The report file (always), --json and --junit files, then stdout: the short summary with -o table, else the
- * document asked for (the summary then goes to stderr). Last, the CI job summary when GITHUB_STEP_SUMMARY is set.
+ * document asked for (the summary then goes to stderr). Last, in GitHub Actions, the annotations and the job summary.
  */
 async function writeOutputs(
   assessment: Assessment,
@@ -419,6 +420,7 @@ async function writeOutputs(
     print(assessment);
     if (!globals.quiet) io.stderr.write(`${summary}\n`);
   }
+  writeGithubAnnotations(assessment.findings, assessment.failOn, io);
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
     try {

@@ -1,6 +1,7 @@
 // `cozy-assess check`: run the health checks and print the findings as a table, JSON, YAML or JUnit XML.
 // Exit: 0 nothing blocking, 3 a blocking failure (or any warning with --fail-on warn), 4 a blocking check
 // could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
+import { writeGithubAnnotations } from '../github.js';
 import { z } from 'zod';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
@@ -53,6 +54,7 @@ export default defineCommand({
       execProbe: probes?.execProbe,
     });
     const exitCode = findingsExitCode(result.findings, options.failOn);
+    writeGithubAnnotations(result.findings, options.failOn, context.io);
     context.print({
       document: {
         tool: { name: 'cozy-assess', version: toolVersion() },
