@@ -1,10 +1,11 @@
 // GitHub Actions: when the run is a workflow step (GITHUB_ACTIONS=true), the findings that fail or warn become
-// annotations. Written to stderr, which the runner reads for workflow commands too, so stdout keeps only the
-// document asked for (-o json).
+// annotations, written to stderr (the runner reads workflow commands there too, so stdout keeps only the
+// document asked for, -o json); and when GITHUB_STEP_SUMMARY names a file, the run's summary is appended to it.
+import { appendFile } from 'node:fs/promises';
 import type { Finding } from '../model/finding.js';
 import type { FailOn } from '../model/policy.js';
 import { renderGithubAnnotations } from '../report/annotations.js';
-import type { Io } from './terminal.js';
+import type { Io, Terminal } from './terminal.js';
 
 export function writeGithubAnnotations(
   findings: readonly Finding[],
@@ -13,4 +14,19 @@ export function writeGithubAnnotations(
 ): void {
   if (io.env.GITHUB_ACTIONS !== 'true') return;
   for (const line of renderGithubAnnotations(findings, failOn)) io.stderr.write(`${line}\n`);
+}
+
+/** Appends to the job summary; the run's results are written already, so a failure here only warns. */
+export async function appendStepSummary(
+  markdown: string,
+  io: Pick<Io, 'env'>,
+  terminal: Pick<Terminal, 'info'>,
+): Promise<void> {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  try {
+    await appendFile(file, markdown);
+  } catch (error) {
+    terminal.info(`warning: could not append to GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}`);
+  }
 }

@@ -9,7 +9,10 @@ export interface GlobalOptions {
   requestTimeoutMs: number;
   concurrency: number;
   output: OutputFormat;
+  /** Colour at all: off with --no-color, FORCE_COLOR=0, NO_COLOR or CI (unless FORCE_COLOR says otherwise). */
   color: boolean;
+  /** FORCE_COLOR's level: colour even where stdout or stderr is no terminal (a CI log, a pipe into less -R). */
+  forceColor?: 1 | 2 | 3;
   quiet: boolean;
   verbose: boolean;
   /** Fixed clock (RFC 3339) for reproducible reports; undefined = live now / newest snapshot timestamp. */
@@ -30,10 +33,13 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
-/** Parses a duration the way kubectl does (Go syntax): `500ms`, `30s`, `2m`, `1h30m`; a bare `0` is zero. */
+/**
+ * Parses a duration the way kubectl does (Go syntax): `500ms`, `30s`, `2m`, `1h30m`; a bare number is seconds,
+ * as kubectl's --request-timeout takes it (`--request-timeout 5` is 5 s), and `0` is zero.
+ */
 export function parseDuration(text: string, flag: string): number {
   const trimmed = text.trim();
-  if (trimmed === '0') return 0;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
@@ -75,6 +81,24 @@ export function parsePositiveInt(text: string, flag: string): number {
   return value;
 }
 
+/**
+ * Colour as Node tools agree: --no-color wins; then FORCE_COLOR (`0`/`false` off; `1`/`true`/empty, `2`, `3` on at
+ * that level, on a terminal or not); then NO_COLOR and CI turn it off; otherwise colour only on a terminal.
+ */
+function colorSettings(
+  flag: boolean,
+  force: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Pick<GlobalOptions, 'color' | 'forceColor'> {
+  if (!flag) return { color: false };
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return { color: false };
+    const level = force === '2' ? 2 : force === '3' ? 3 : 1;
+    return { color: true, forceColor: level };
+  }
+  return { color: !env.NO_COLOR && !env.CI };
+}
+
 /** Raw commander values → validated options. */
 export function resolveGlobals(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
   const str = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
@@ -85,7 +109,7 @@ export function resolveGlobals(raw: Record<string, unknown>, env: NodeJS.Process
     requestTimeoutMs: parseDuration(str('requestTimeout') ?? '30s', '--request-timeout'),
     concurrency: parsePositiveInt(str('concurrency') ?? '4', '--concurrency'),
     output: parseOutputFormat(str('output') ?? 'table'),
-    color: raw.color !== false && !env.NO_COLOR && !env.CI,
+    ...colorSettings(raw.color !== false, env.FORCE_COLOR, env),
     quiet: raw.quiet === true,
     verbose: raw.verbose === true,
     now: str('now') ? parseRfc3339(str('now')!, '--now') : undefined,

@@ -5,6 +5,7 @@ import { type Command, CommanderError } from 'commander';
 import { badInputFromZod, CozyError, ExitCode } from '../errors.js';
 import type { CommandContext, CommandDefinition, LiveTuning } from './command.js';
 import { type OutputFormat, render, requireFormat } from './formats.js';
+import { addCompletionCommands } from './completion.js';
 import { resolveGlobals } from './globals.js';
 import { buildProgram, type LoadCommand } from './program.js';
 import { InterruptedError, processSignals, type SignalSource, startRun } from './run-context.js';
@@ -115,6 +116,7 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
     };
 
   const program = buildProgram(dispatch);
+  addCompletionCommands(program, runtime);
   // Subcommands copy settings only when created, so these must reach each one (else `check --bogus` would
   // exit 1 from inside commander instead of 2 from here, and print on the process's streams).
   const configure = (command: Command): void => {

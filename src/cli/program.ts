@@ -2,7 +2,7 @@
 // their command runs, so that `--help` does not pay for the Kubernetes client (about 0.5 s).
 import { Command, Option } from 'commander';
 import type { CommandDefinition } from './command.js';
-import { FORMAT_NAMES } from './formats.js';
+import { FORMAT_NAMES, formatsFor, type PrintedKind } from './formats.js';
 import { toolVersion } from './version.js';
 
 /** Loads a command module; its default export is its definition (see command.ts). */
@@ -45,6 +45,66 @@ const secretOptions = (command: Command) =>
     .option('--passphrase-file <file>', 'file holding the passphrase for --encrypt-secrets')
     .option('--allow-partial', 'accept a backup that skipped forbidden types (otherwise INCOMPLETE, exit 4)');
 
+/** The global flags each command reads: its --help lists these (and only these) under "Global Options". */
+const CLUSTER_FLAGS = [
+  '--kubeconfig',
+  '--context',
+  '--snapshot',
+  '--request-timeout',
+  '--timeout',
+  '--concurrency',
+];
+const OUTPUT_FLAGS = ['--output', '--no-color', '--quiet', '--verbose'];
+export const GLOBAL_FLAGS_OF: Readonly<Record<string, readonly string[]>> = {
+  assess: [...CLUSTER_FLAGS, '--config', '--catalog', '--now', ...OUTPUT_FLAGS],
+  check: [...CLUSTER_FLAGS, '--config', '--catalog', '--now', ...OUTPUT_FLAGS],
+  path: [...CLUSTER_FLAGS, '--catalog', '--now', ...OUTPUT_FLAGS],
+  backup: [...CLUSTER_FLAGS, ...OUTPUT_FLAGS],
+  'backup verify': OUTPUT_FLAGS,
+  snapshot: [...CLUSTER_FLAGS, ...OUTPUT_FLAGS],
+  report: OUTPUT_FLAGS,
+  'plan-migration': [...CLUSTER_FLAGS, '--config', '--catalog', '--now', ...OUTPUT_FLAGS],
+  diff: OUTPUT_FLAGS,
+  completion: [],
+};
+
+/** The command's name as typed: `backup verify`. */
+function pathOf(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * What each command prints, for its help and the shell completion of -o without loading the command modules
+ * (the Kubernetes client); test/cli/habits.test.ts keeps it equal to each module's own `prints`.
+ */
+export const PRINTS_OF: Readonly<Record<string, PrintedKind>> = {
+  assess: 'assessment',
+  check: 'checks',
+  path: 'plan',
+  backup: 'backup',
+  'backup verify': 'verification',
+  snapshot: 'snapshot',
+  report: 'assessment',
+  'plan-migration': 'migration',
+  diff: 'diff',
+};
+
+/** The -o formats a command accepts, its two examples and its exit codes, after its own help. */
+function usage(path: string, examples: [string, string], exits: string): string {
+  const kind = PRINTS_OF[path];
+  const formats = kind ? `\nOutput (-o): ${formatsFor(kind).join(', ')}.\n` : '';
+  return `${formats}
+Examples:
+  $ ${examples[0]}
+  $ ${examples[1]}
+
+Exit codes: ${exits}`;
+}
+
+const INTERRUPTED = '130/143 interrupted (SIGINT/SIGTERM)';
+
 export function buildProgram(dispatch: Dispatch): Command {
   const program = new Command('cozy-assess')
     .description(
@@ -61,17 +121,30 @@ export function buildProgram(dispatch: Dispatch): Command {
       '--snapshot <dir>',
       'read a saved snapshot folder (kubectl -o json/yaml files) instead of a cluster',
     )
-    .option('--request-timeout <duration>', 'timeout of one API request (500ms, 30s, 2m)', '30s')
+    .option(
+      '--request-timeout <duration>',
+      'timeout of one API request (500ms, 30s, 2m; a bare number is seconds, as kubectl)',
+      '30s',
+    )
     .option('--timeout <duration>', 'bound on the whole run; past it the run ends INCOMPLETE (exit 4)')
     .option('--concurrency <n>', 'API requests in flight at once', '4')
     .option('-o, --output <format>', `${FORMAT_NAMES.join(' | ')} (per command)`, 'table')
     .option('--config <file>', 'YAML config: checks, thresholds, suppressions, decision model')
     .option('--catalog <file>', 'release catalog that overrides or extends the shipped one')
     .option('--now <time>', 'fix the clock for ages (RFC 3339, e.g. 2026-11-20T12:00:00Z)')
-    .option('--no-color', 'no colour (also with NO_COLOR or CI set)')
+    .option('--no-color', 'no colour (also with NO_COLOR or CI set, unless FORCE_COLOR forces it)')
     .option('-q, --quiet', 'no progress lines on stderr')
     .option('-v, --verbose', 'more detail, and stack traces on internal errors')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions: (command: Command) => {
+        const wanted = GLOBAL_FLAGS_OF[pathOf(command)] ?? [];
+        let root = command;
+        while (root.parent) root = root.parent;
+        return root.options.filter((o) => o.long && wanted.includes(o.long));
+      },
+    })
     .addHelpText(
       'after',
       `
@@ -95,7 +168,10 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .option('--target <version>', 'target CozyStack version (vX.Y.Z or "latest")', 'latest')
     .option('--no-backup', 'skip the backup')
     .option('--backup-dir <dir>', 'where the timestamped backup folder is created', 'cozy-backup')
-    .option('--report <file>', 'Markdown report file (default: cozy-assess-report-<date>.md)')
+    .option(
+      '--report <file>',
+      'Markdown report file (default: cozy-assess-report-<date>.md, or -2, -3, … when taken: never replaced)',
+    )
     .option('--json <file>', 'also write the assessment JSON to this file')
     .option('--junit <file>', 'also write JUnit XML to this file')
     .option('--html <file>', 'also write the report as one self-contained HTML page to this file')
@@ -116,6 +192,17 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
+    .addHelpText(
+      'after',
+      usage(
+        'assess',
+        [
+          'cozy-assess assess --context prod --target v0.37.2 --backup-dir /root/cozy-backup --encrypt-secrets --recipient age1...',
+          'cozy-assess assess --snapshot fixtures/seed-incident --target v0.37.2 --no-backup -o json > assessment.json',
+        ],
+        `0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 1 internal error, ${INTERRUPTED}.`,
+      ),
+    )
     .action(dispatch(() => import('./commands/assess.js')));
   secretOptions(program.commands.at(-1)!);
 
@@ -138,6 +225,17 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     )
     .option('--passphrase-file <file>', 'file holding the passphrase for --include-secrets')
     .addOption(plugin())
+    .addHelpText(
+      'after',
+      usage(
+        'plan-migration',
+        [
+          'cozy-assess plan-migration --context prod --target v0.37.2 --out plan-2025-10-24',
+          'cozy-assess plan-migration --snapshot fixtures/tenants --target v1.6.2 --out plan',
+        ],
+        `0 written, 4 written without a type it needs, 2 bad input (before reading), 1 internal error, ${INTERRUPTED}.`,
+      ),
+    )
     .action(dispatch(() => import('./commands/plan-migration.js')));
 
   program
@@ -151,6 +249,17 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .addOption(failOn())
     .addOption(plugin())
     .addOption(execProbes())
+    .addHelpText(
+      'after',
+      usage(
+        'check',
+        [
+          'cozy-assess check --context prod',
+          'cozy-assess check --snapshot ./state --target latest -o junit > checks.xml',
+        ],
+        `0 nothing blocking fails, 3 a blocking finding (with --fail-on warn: any warning), 4 a blocking check could not tell, 2 bad input, 1 internal error, ${INTERRUPTED}.`,
+      ),
+    )
     .action(dispatch(() => import('./commands/check.js')));
 
   program
@@ -158,28 +267,80 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .description('show the upgrade path from the installed version to the target, with breaking changes')
     .option('--target <version>', 'target CozyStack version (vX.Y.Z or "latest")', 'latest')
     .addOption(strategy())
+    .addHelpText(
+      'after',
+      usage(
+        'path',
+        [
+          'cozy-assess path --context prod --target latest',
+          'cozy-assess path --snapshot fixtures/seed-incident --target v0.37.2 -o markdown > path.md',
+        ],
+        `0 a path was computed, 4 the installed version could not be detected, 2 bad target or catalog, 1 internal error, ${INTERRUPTED}.`,
+      ),
+    )
     .action(dispatch(() => import('./commands/path.js')));
 
   const backup = program
     .command('backup')
     .description('take a checksummed, verified backup (or verify one: backup verify DIR)')
     .option('--out <dir>', 'folder in which the timestamped backup folder is created', 'cozy-backup')
+    .addHelpText(
+      'after',
+      usage(
+        'backup',
+        [
+          'cozy-assess backup --context prod --out /root/cozy-backup --encrypt-secrets --recipient age1...',
+          'cozy-assess backup --out /root/cozy-backup --no-secrets --allow-partial',
+        ],
+        `0 written and verified, 3 the re-read did not verify, 4 a type could not be read (unless --allow-partial), 2 bad input, 1 internal error, ${INTERRUPTED}.`,
+      ),
+    )
     .action(dispatch(() => import('./commands/backup.js')));
   secretOptions(backup);
   backup
     .command('verify <dir>')
     .description('re-hash a backup folder against SHA256SUMS; names missing, extra and altered files')
+    .addHelpText(
+      'after',
+      usage(
+        'backup verify',
+        [
+          'cozy-assess backup verify /root/cozy-backup/20251024-1931',
+          'cozy-assess backup verify ./cozy-backup/20251024-1931 -o json',
+        ],
+        '0 every checksum matches, 3 files missing, extra or altered, 2 not a backup folder, 1 internal error.',
+      ),
+    )
     .action(dispatch(() => import('./commands/backup-verify.js')));
 
   program
     .command('snapshot <dir>')
     .description('save the cluster state the tool reads into a snapshot folder (no Secrets unless asked)')
     .option('--include-secrets', 'also save Secrets (files are written 0600)')
+    .addHelpText(
+      'after',
+      usage(
+        'snapshot',
+        ['cozy-assess snapshot ./state --context prod', 'cozy-assess snapshot ./state --include-secrets'],
+        `0 written, 4 a type could not be read, 2 bad input (a folder that is not empty), 1 internal error, ${INTERRUPTED}.`,
+      ),
+    )
     .action(dispatch(() => import('./commands/snapshot.js')));
 
   program
     .command('report <assessment>')
     .description('re-render a saved assessment JSON as markdown, html, json, yaml, junit or table (-o)')
+    .addHelpText(
+      'after',
+      usage(
+        'report',
+        [
+          'cozy-assess report assessment.json -o markdown > report.md',
+          'cozy-assess report assessment.json -o junit > checks.xml',
+        ],
+        "0 GO, 3 NO-GO, 4 INCOMPLETE (the saved verdict's), 2 a file that is not an assessment, 1 internal error.",
+      ),
+    )
     .action(dispatch(() => import('./commands/report.js')));
 
   program
@@ -188,6 +349,17 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
       'what changed between two assessment JSON files of one cluster (-o table, markdown, json); exit: the verdict of NEW',
     )
     .option('--force', 'compare even if the two files are of different clusters')
+    .addHelpText(
+      'after',
+      usage(
+        'diff',
+        [
+          'cozy-assess diff before.json after.json',
+          'cozy-assess diff before.json after.json -o markdown > changes.md',
+        ],
+        "0 GO, 3 NO-GO, 4 INCOMPLETE (NEW's verdict), 2 bad input (files of two different clusters without --force), 1 internal error.",
+      ),
+    )
     .action(dispatch(() => import('./commands/diff.js')));
 
   return program;

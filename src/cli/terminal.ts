@@ -55,12 +55,13 @@ export function spinnersAllowed(globals: Pick<GlobalOptions, 'quiet' | 'color'>,
 
 /** The terminal of one run; each phase it shows is also the run's current phase (named if --timeout ends it). */
 export function createTerminal(
-  globals: Pick<GlobalOptions, 'quiet' | 'color'>,
+  globals: Pick<GlobalOptions, 'quiet' | 'color' | 'forceColor'>,
   io: Io,
   run?: Pick<RunContext, 'enterPhase'>,
 ): Terminal {
-  const color = new Chalk({ level: globals.color && io.stdout.isTTY ? 1 : 0 });
-  const errColor = new Chalk({ level: globals.color && io.stderr.isTTY ? 1 : 0 });
+  const level = (tty: boolean | undefined) => (!globals.color ? 0 : (globals.forceColor ?? (tty ? 1 : 0)));
+  const color = new Chalk({ level: level(io.stdout.isTTY) });
+  const errColor = new Chalk({ level: level(io.stderr.isTTY) });
   const info = (text: string) => {
     if (!globals.quiet) io.stderr.write(`${text}\n`);
   };

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
@@ -154,6 +155,32 @@ function isHttpUrl(server: unknown): server is string {
   } catch {
     return false;
   }
+}
+
+/**
+ * The context names of the kubeconfig kubectl would read (for shell completion): without loading the
+ * Kubernetes client, and quietly none when there is no readable kubeconfig.
+ */
+export function kubeconfigContextNames(request: Omit<KubeConfigRequest, 'context'>): string[] {
+  const env = request.env ?? process.env;
+  let files: string[];
+  try {
+    files = kubeconfigFiles(request.kubeconfig, env, request.home ?? homedir());
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  for (const file of files) {
+    try {
+      const config = parse(readFileSync(file, 'utf8')) as { contexts?: Array<{ name?: unknown }> } | null;
+      for (const context of config?.contexts ?? []) {
+        if (typeof context?.name === 'string' && context.name !== '') names.add(context.name);
+      }
+    } catch {
+      // An unreadable file offers no contexts; the commands themselves say what is wrong with it.
+    }
+  }
+  return [...names];
 }
 
 /** The kubeconfig files to read, in kubectl's order of precedence. */

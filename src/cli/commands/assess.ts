@@ -2,7 +2,7 @@
 // path, decision, and the go/no-go report (Markdown file, optional JSON/JUnit files or `-o` on stdout). Each
 // step is a function of the one before: inputs → backup session → scan → path → probes → checks → commit →
 // assessment → outputs. Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
-import { appendFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   type BackupCommitResult,
@@ -22,7 +22,7 @@ import { exitCodeOf, type FailOn } from '../../model/policy.js';
 import { diffAssessments } from '../../report/diff.js';
 import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
-import { writeGithubAnnotations } from '../github.js';
+import { appendStepSummary, writeGithubAnnotations } from '../github.js';
 import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
 import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
 import { readAssessmentFile } from '../assessment-file.js';
@@ -388,8 +388,23 @@ function modelNotes(overrides: DecisionConfig | undefined, file: string | undefi
   return paths.length > 0 ? [`Decision model tuned by ${file ?? 'the config'}: ${paths.join(', ')}.`] : [];
 }
 
-function defaultReportFile(assessment: Assessment): string {
-  return `cozy-assess-report-${assessment.generatedAt.slice(0, 10)}.md`;
+/**
+ * Writes the report under its default name, `cozy-assess-report-<date>.md`, or `-2`, `-3`, … when that name is
+ * taken: an earlier report of the same day is never replaced (created exclusively, so two runs cannot race).
+ */
+async function writeDefaultReport(assessment: Assessment): Promise<string> {
+  const stem = `cozy-assess-report-${assessment.generatedAt.slice(0, 10)}`;
+  const text = renderMarkdown(assessment);
+  for (let n = 1; ; n++) {
+    const file = n === 1 ? `${stem}.md` : `${stem}-${n}.md`;
+    try {
+      await writeFile(file, text, { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && n < 1000) continue;
+      throw outputError(file, '--report', error);
+    }
+  }
 }
 
 /**
@@ -402,12 +417,12 @@ async function writeOutputs(
   { globals, terminal, io, print }: CommandContext<'assessment'>,
 ): Promise<void> {
   const files: Array<[file: string | undefined, flag: string, render: (a: Assessment) => string]> = [
-    [options.report ?? defaultReportFile(assessment), '--report', renderMarkdown],
+    [options.report, '--report', renderMarkdown],
     [options.json, '--json', renderJson],
     [options.junit, '--junit', renderAssessmentJunit],
     [options.html, '--html', renderHtml],
   ];
-  const written: string[] = [];
+  const written: string[] = options.report === undefined ? [await writeDefaultReport(assessment)] : [];
   for (const [file, flag, render] of files) {
     if (file === undefined) continue;
     await writeOutput(file, render(assessment), flag);
@@ -421,17 +436,7 @@ async function writeOutputs(
     if (!globals.quiet) io.stderr.write(`${summary}\n`);
   }
   writeGithubAnnotations(assessment.findings, assessment.failOn, io);
-  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-  if (stepSummary) {
-    try {
-      await appendFile(stepSummary, renderSummaryMarkdown(assessment));
-    } catch (error) {
-      // The assessment is done and written; a CI summary that cannot be appended is worth a warning only.
-      terminal.info(
-        `warning: could not append to GITHUB_STEP_SUMMARY (${stepSummary}): ${(error as Error).message}`,
-      );
-    }
-  }
+  await appendStepSummary(renderSummaryMarkdown(assessment), io, terminal);
 }
 
 /** A file the user named that cannot be written is bad input (exit 2) naming the flag and the file. */
@@ -439,12 +444,16 @@ async function writeOutput(file: string, text: string, flag: string): Promise<vo
   try {
     await writeFile(file, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new BadInputError(
-      `${flag}: cannot write ${file} (${code})`,
-      file,
-      flag,
-      'check that the folder exists and is writable',
-    );
+    throw outputError(file, flag, error);
   }
+}
+
+function outputError(file: string, flag: string, error: unknown): BadInputError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new BadInputError(
+    `${flag}: cannot write ${file} (${code})`,
+    file,
+    flag,
+    'check that the folder exists and is writable',
+  );
 }

@@ -1,20 +1,22 @@
 // `cozy-assess check`: run the health checks and print the findings as a table, JSON, YAML or JUnit XML.
 // Exit: 0 nothing blocking, 3 a blocking failure (or any warning with --fail-on warn), 4 a blocking check
 // could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
-import { writeGithubAnnotations } from '../github.js';
 import { z } from 'zod';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { versionGapCheck } from '../../checks/version-gap.js';
 import { findingsExitCode } from '../../model/policy.js';
+import { renderCheckSummaryMarkdown } from '../../report/check-summary.js';
 import { loadCatalog } from '../catalog-file.js';
 import { defineCommand } from '../command.js';
+import { appendStepSummary, writeGithubAnnotations } from '../github.js';
 import { readConfigFile } from '../config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
 import { failOnFlag, flag, repeatable, strategyFlag } from '../flag-schemas.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
 import { loadPlugins } from '../plugins.js';
 import { toolVersion } from '../version.js';
+import type { SourceInfo } from '../../cluster/types.js';
 
 export default defineCommand({
   options: z.object({
@@ -81,6 +83,24 @@ export default defineCommand({
       exitCode,
       failOn: options.failOn,
     });
+    await appendStepSummary(
+      renderCheckSummaryMarkdown({
+        findings: result.findings,
+        coverage: result.coverage,
+        exitCode,
+        failOn: options.failOn,
+        source: sourceName(inventory.source),
+        now: inventory.now,
+      }),
+      context.io,
+      terminal,
+    );
     return exitCode;
   },
 });
+
+/** The source as the summary names it: the kubeconfig context, the server, or the snapshot folder. */
+function sourceName(source: SourceInfo): string {
+  if (source.kind === 'snapshot') return `snapshot ${source.path ?? ''}`.trim();
+  return source.context ?? source.server ?? 'the cluster';
+}

@@ -1,0 +1,160 @@
+// `cozy-assess completion bash|zsh|fish` through the built CLI: the script each shell loads, asked what it
+// completes as the shell would ask it (bash: the function with COMP_WORDS; zsh: the same through bashcompinit;
+// fish: `complete -C`). Contexts come from the kubeconfig through the hidden `__contexts` command. A shell that
+// is not installed is skipped.
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { CLI_BIN, runCli } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
+
+const tempDir = tempDirs('cozy-completion-');
+const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' }).status === 0;
+
+let dir: string;
+let env: Record<string, string>;
+before(async () => {
+  dir = await tempDir();
+  const bin = join(dir, 'bin');
+  await mkdir(bin);
+  await symlink(CLI_BIN, join(bin, 'cozy-assess'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(
+    kubeconfig,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
+      users: [{ name: 'u', user: {} }],
+      contexts: [
+        { name: 'prod', context: { cluster: 'c', user: 'u' } },
+        { name: 'staging', context: { cluster: 'c', user: 'u' } },
+      ],
+      'current-context': 'prod',
+    }),
+  );
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    const script = await runCli(['completion', shell]);
+    assert.equal(script.code, 0, script.stderr);
+    await writeFile(join(dir, `completion.${shell}`), script.stdout);
+  }
+  env = { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: kubeconfig, HOME: dir };
+});
+
+function shell(program: string, args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile(program, args, { cwd: dir, env, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`${program}: ${stderr || error.message}`)) : done(stdout),
+    );
+  });
+}
+
+/** What the completion function offers for a command line whose last word is being typed. */
+const bashHarness = (source: string, setup = '') => `
+${setup}
+source ${source}
+try() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _cozy_assess; printf '%s\\n' "\${COMPREPLY[@]}"; }
+try "$@"`;
+
+const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+
+describe('completion', () => {
+  it('refuses a shell it does not know, naming the ones it does (exit 2)', async () => {
+    const result = await runCli(['completion', 'powershell']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /bash, zsh, fish/);
+  });
+
+  it('__contexts lists the kubeconfig contexts (and nothing, quietly, without one)', async () => {
+    const listed = await shell(CLI_BIN, ['__contexts']);
+    assert.deepEqual(lines(listed), ['prod', 'staging']);
+    const none = await runCli(['__contexts'], { env: { KUBECONFIG: join(dir, 'missing'), HOME: dir } });
+    assert.equal(none.code, 0);
+    assert.equal(none.stdout, '');
+  });
+
+  describe('bash', { skip: has('bash') ? false : 'bash is not installed' }, () => {
+    const complete = async (...words: string[]) =>
+      lines(
+        await shell('bash', [
+          '-c',
+          bashHarness(join(dir, 'completion.bash')),
+          'bash',
+          'cozy-assess',
+          ...words,
+        ]),
+      );
+
+    it('commands, subcommands and the shell names', async () => {
+      assert.deepEqual(await complete(''), [
+        'assess',
+        'backup',
+        'check',
+        'completion',
+        'path',
+        'report',
+        'snapshot',
+      ]);
+      assert.deepEqual(await complete('backup', ''), ['verify']);
+      assert.deepEqual(await complete('completion', ''), ['bash', 'fish', 'zsh']);
+    });
+
+    it("a command's own flags with the global ones, and -o values per command", async () => {
+      const flags = await complete('assess', '--');
+      for (const flag of [
+        '--target',
+        '--no-backup',
+        '--encrypt-secrets',
+        '--kubeconfig',
+        '--context',
+        '--output',
+      ]) {
+        assert.ok(flags.includes(flag), `${flag} missing from ${flags.join(' ')}`);
+      }
+      assert.ok(!(await complete('check', '--')).includes('--no-backup'));
+      assert.deepEqual(await complete('assess', '-o', ''), ['json', 'junit', 'markdown', 'table', 'yaml']);
+      assert.ok(!(await complete('check', '-o', '')).includes('markdown'));
+      assert.deepEqual(await complete('check', '--fail-on', ''), ['fail', 'warn']);
+    });
+
+    it('contexts from the kubeconfig', async () => {
+      assert.deepEqual(await complete('--context', ''), ['prod', 'staging']);
+      assert.deepEqual(await complete('check', '--context', 'st'), ['staging']);
+    });
+  });
+
+  describe('zsh', { skip: has('zsh') ? false : 'zsh is not installed' }, () => {
+    it('loads under compinit and offers the same through bashcompinit', async () => {
+      // zsh arrays start at 1; bashcompinit passes COMP_CWORD 0-based, as the harness does here.
+      const harness = `autoload -U compinit && compinit -u
+source ${join(dir, 'completion.zsh')}
+try() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _cozy_assess; print -l -- "\${COMPREPLY[@]}"; }
+try "$@"`;
+      const offered = async (...words: string[]) =>
+        lines(await shell('zsh', ['-f', '-c', harness, 'zsh', 'cozy-assess', ...words]));
+      // zsh filters by the typed prefix itself: the function offers every candidate.
+      assert.ok((await offered('as')).includes('assess'));
+      assert.deepEqual(await offered('assess', '-o', ''), ['json', 'junit', 'markdown', 'table', 'yaml']);
+      assert.deepEqual(await offered('--context', ''), ['prod', 'staging']);
+    });
+  });
+
+  describe('fish', { skip: has('fish') ? false : 'fish is not installed' }, () => {
+    const complete = async (line: string) =>
+      lines(await shell('fish', ['-c', `source ${join(dir, 'completion.fish')}; complete -C '${line}'`])).map(
+        (l) => l.split('\t')[0]!,
+      );
+
+    it('commands with descriptions, flags, -o values, contexts', async () => {
+      assert.deepEqual(await complete('cozy-assess as'), ['assess']);
+      assert.deepEqual(await complete('cozy-assess backup '), ['verify']);
+      assert.deepEqual(await complete('cozy-assess check -o j'), ['json', 'junit']);
+      assert.deepEqual(await complete('cozy-assess --context '), ['prod', 'staging']);
+      assert.ok((await complete('cozy-assess assess --no-')).includes('--no-backup'));
+      assert.ok(!(await complete('cozy-assess check --no-')).includes('--no-backup'));
+    });
+  });
+});
