@@ -8,6 +8,8 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
+import { formatsFor } from '../../src/cli/formats.js';
+import { GLOBAL_FLAGS_OF } from '../../src/cli/program.js';
 import { CLI_BIN, runCli } from '../support/cli.js';
 import { tempDirs } from '../support/temp.js';
 
@@ -60,6 +62,10 @@ try() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(
 try "$@"`;
 
 const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+const TOP_COMMANDS = Object.keys(GLOBAL_FLAGS_OF)
+  .filter((p) => !p.includes(' '))
+  .sort();
+const ASSESS_FORMATS = [...formatsFor('assessment')].sort();
 
 describe('completion', () => {
   it('refuses a shell it does not know, naming the ones it does (exit 2)', async () => {
@@ -89,15 +95,7 @@ describe('completion', () => {
       );
 
     it('commands, subcommands and the shell names', async () => {
-      assert.deepEqual(await complete(''), [
-        'assess',
-        'backup',
-        'check',
-        'completion',
-        'path',
-        'report',
-        'snapshot',
-      ]);
+      assert.deepEqual(await complete(''), TOP_COMMANDS);
       assert.deepEqual(await complete('backup', ''), ['verify']);
       assert.deepEqual(await complete('completion', ''), ['bash', 'fish', 'zsh']);
     });
@@ -115,7 +113,7 @@ describe('completion', () => {
         assert.ok(flags.includes(flag), `${flag} missing from ${flags.join(' ')}`);
       }
       assert.ok(!(await complete('check', '--')).includes('--no-backup'));
-      assert.deepEqual(await complete('assess', '-o', ''), ['json', 'junit', 'markdown', 'table', 'yaml']);
+      assert.deepEqual(await complete('assess', '-o', ''), ASSESS_FORMATS);
       assert.ok(!(await complete('check', '-o', '')).includes('markdown'));
       assert.deepEqual(await complete('check', '--fail-on', ''), ['fail', 'warn']);
     });
@@ -137,7 +135,7 @@ try "$@"`;
         lines(await shell('zsh', ['-f', '-c', harness, 'zsh', 'cozy-assess', ...words]));
       // zsh filters by the typed prefix itself: the function offers every candidate.
       assert.ok((await offered('as')).includes('assess'));
-      assert.deepEqual(await offered('assess', '-o', ''), ['json', 'junit', 'markdown', 'table', 'yaml']);
+      assert.deepEqual(await offered('assess', '-o', ''), ASSESS_FORMATS);
       assert.deepEqual(await offered('--context', ''), ['prod', 'staging']);
     });
   });
