@@ -6,9 +6,10 @@ import {
   type FailOn,
   blockingFindings,
   blockingRootCauses,
+  failingFindings,
   tenantFailures,
   unknownBlockingFindings,
-  warningFindings,
+  verdictOfAssessment,
 } from '../model/policy.js';
 import { formatRange, titleWithNodes } from '../model/text.js';
 import { affectedObjectCount, failureAges } from './measures.js';
@@ -40,10 +41,9 @@ export interface VerdictResult {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const v = (version: string) => `v${version.replace(/^v/, '')}`;
 
-/** Why the verdict cannot be GO: blocking findings, a backup that failed verification, warnings under --fail-on warn. */
+/** Why the verdict is NO-GO: a backup that failed verification, and the findings the policy counts as failing. */
 function noGoReasons(input: VerdictInput): string[] {
   const reasons: string[] = [];
-  // A backup left unfinished because a type could not be read is INCOMPLETE (below), not a failed verification.
   if (input.backup && backupStatusOf(input.backup) === 'failed-verification') {
     reasons.push(`Backup at ${input.backup.path} failed verification: it cannot be relied on for a rollback`);
   }
@@ -69,18 +69,16 @@ function noGoReasons(input: VerdictInput): string[] {
       );
     }
   }
-  if (input.failOn === 'warn') {
-    const warnings = warningFindings(input.findings);
-    if (warnings.length > 0) {
-      reasons.push(
-        `--fail-on warn: ${plural(warnings.length, 'warning')} count as blocking: ${warnings.map((f) => f.title).join('; ')}`,
-      );
-    }
+  const warnings = failingFindings(input.findings, input.failOn).filter((f) => !blocking.includes(f));
+  if (warnings.length > 0) {
+    reasons.push(
+      `--fail-on warn: ${plural(warnings.length, 'warning')} count as blocking: ${warnings.map((f) => f.title).join('; ')}`,
+    );
   }
   return reasons;
 }
 
-/** What the verdict needs and could not read. */
+/** What the verdict needs and could not read: INCOMPLETE unless it is already NO-GO. */
 function incompleteReasons(input: VerdictInput): string[] {
   const reasons: string[] = [];
   // Without a version there is no path: the path check's own "unknown" would say the same thing twice.
@@ -150,7 +148,10 @@ const range = (o: OptionScore) =>
 export function decideVerdict(input: VerdictInput): VerdictResult {
   const noGo = noGoReasons(input);
   const incomplete = incompleteReasons(input);
-  const verdict: Verdict = noGo.length > 0 ? 'NO-GO' : incomplete.length > 0 ? 'INCOMPLETE' : 'GO';
+  const verdict: Verdict = verdictOfAssessment(input.findings, input.failOn, {
+    backupFailed: input.backup !== null && backupStatusOf(input.backup) === 'failed-verification',
+    missing: incomplete.length > 0,
+  });
   const { A, C } = input.options;
   const recommendation =
     verdict === 'GO' || A.successMin >= input.model.recommendation.repairFirstMinSuccess ? 'A' : 'C';

@@ -66,6 +66,29 @@ export function verdictOfFindings(findings: readonly Finding[], failOn: FailOn):
   return 'GO';
 }
 
+/** What only an assessment knows beyond its findings. */
+export interface BeyondFindings {
+  /** A backup was taken and failed verification: it cannot be relied on for a rollback. */
+  backupFailed: boolean;
+  /** Something the verdict needs could not be read (a type, the version, the path, a finished backup). */
+  missing: boolean;
+}
+
+/**
+ * The verdict of an assessment: the findings' verdict under the same rules as `check`, then a failed backup
+ * makes NO-GO and anything missing makes INCOMPLETE. Never GO on missing data; a known NO-GO stays NO-GO.
+ */
+export function verdictOfAssessment(
+  findings: readonly Finding[],
+  failOn: FailOn,
+  beyond: BeyondFindings,
+): Verdict {
+  const ofFindings = verdictOfFindings(findings, failOn);
+  if (ofFindings === 'NO-GO' || beyond.backupFailed) return 'NO-GO';
+  if (ofFindings === 'INCOMPLETE' || beyond.missing) return 'INCOMPLETE';
+  return 'GO';
+}
+
 /** The exit code of `check` and of any run judged on findings alone. */
 export function findingsExitCode(findings: readonly Finding[], failOn: FailOn): 0 | 3 | 4 {
   return exitCodeOf(verdictOfFindings(findings, failOn));

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildAssessment } from '../../src/decide/assessment.js';
+import type { Finding } from '../../src/model/finding.js';
+import { type FailOn, verdictOfAssessment, verdictOfFindings } from '../../src/model/policy.js';
 import { finding, parts, seedLikeParts, verifiedBackup } from './inputs.js';
 
 describe('verdict', () => {
@@ -16,6 +18,42 @@ describe('verdict', () => {
     const a = buildAssessment(parts());
     assert.equal(a.verdict, 'GO');
     assert.equal(a.recommendation, 'A');
+  });
+
+  it('on findings alone, assess gives the verdict check gives: one policy for both', () => {
+    const platform = (over: Partial<Finding>) => finding({ check: 'helmreleases', ...over });
+    const cases: Finding[][] = [
+      [],
+      [platform({ scope: 'tenant' })],
+      [platform({ scope: 'tenant', status: 'warn', blocking: false })],
+      [platform({ status: 'warn', blocking: false, severity: 'warning' })],
+      [platform({ blocking: false })],
+      [platform({})],
+      [platform({ status: 'unknown', unknownReason: 'forbidden' })],
+      [platform({ status: 'unknown', blocking: false, unknownReason: 'forbidden' })],
+      [platform({ suppressed: { reason: 'known', until: '2099-01-01' } })],
+      [platform({ status: 'unknown', unknownReason: 'x' }), platform({ id: 'b', status: 'warn', blocking: false })],
+    ];
+    for (const findings of cases) {
+      for (const failOn of ['fail', 'warn'] as FailOn[]) {
+        const expected = verdictOfFindings(findings, failOn);
+        assert.equal(
+          buildAssessment(parts({ findings, failOn })).verdict,
+          expected,
+          `${failOn}: ${JSON.stringify(findings.map((f) => [f.scope, f.status, f.blocking, !!f.suppressed]))}`,
+        );
+      }
+    }
+  });
+
+  it('beyond the findings: a failed backup is NO-GO, anything missing INCOMPLETE, and a NO-GO stays NO-GO', () => {
+    const blocking = [finding({ check: 'helmreleases' })];
+    const none = { backupFailed: false, missing: false };
+    assert.equal(verdictOfAssessment([], 'fail', none), 'GO');
+    assert.equal(verdictOfAssessment([], 'fail', { ...none, backupFailed: true }), 'NO-GO');
+    assert.equal(verdictOfAssessment([], 'fail', { ...none, missing: true }), 'INCOMPLETE');
+    assert.equal(verdictOfAssessment(blocking, 'fail', { ...none, missing: true }), 'NO-GO');
+    assert.equal(verdictOfAssessment([], 'fail', { backupFailed: true, missing: true }), 'NO-GO');
   });
 
   it('tenant-only failures, even marked blocking, never make a NO-GO', () => {
