@@ -141,16 +141,16 @@ function matchCrd(name: string, inventory: Inventory): DetectorResult {
 
 function matchCustomResource(type: string, name: string | undefined, inventory: Inventory): DetectorResult {
   const what = name ? `${type} ${name}` : `object of type ${type}`;
-  const summary = inventory.customResources[type];
-  if (summary && summary.count > 0) {
+  const tally = inventory.customResources[type];
+  if (tally && tally.count > 0) {
     if (!name)
-      return { state: 'match', evidence: `${summary.count} ${summary.kind} (${listNames(summary.names)})` };
-    if (summary.names.includes(name)) return { state: 'match', evidence: `${summary.kind} ${name} exists` };
+      return { state: 'match', evidence: `${tally.count} ${tally.kind} (${listNames(tally.names)})` };
+    if (tally.names.includes(name)) return { state: 'match', evidence: `${tally.kind} ${name} exists` };
     // `names` keeps only the first 50: beyond that, absence is not proven.
-    if (summary.names.length < summary.count) {
+    if (tally.names.length < tally.count) {
       return {
         state: 'unknown',
-        evidence: `cannot tell whether ${what} exists: only ${summary.names.length} names kept`,
+        evidence: `cannot tell whether ${what} exists: only ${tally.names.length} names kept`,
       };
     }
     return { state: 'no-match', evidence: `no ${what}` };

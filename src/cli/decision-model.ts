@@ -2,7 +2,7 @@
 // `assess` and `plan-migration` read it the same way, so a plan's hours and the assessment's Option C agree
 // under the same --config.
 import { z } from 'zod';
-import { type DecisionConfig, type DecisionModel, resolveModel } from '../decide/model.js';
+import { type DecisionConfig, type DecisionModel, resolveModel } from '../decide/decision-model.js';
 import { badInputFromZod } from '../errors.js';
 
 /** The model with the overrides applied; a merged range that no longer holds is exit 2 naming `decision.…`. */

@@ -17,13 +17,12 @@ import type { AssessmentDiff } from '../model/diff.js';
 import type { Coverage } from '../model/assessment.js';
 import type { Finding, RootCause } from '../model/finding.js';
 import type { FailOn } from '../model/policy.js';
-import { type JunitInput, renderJunit } from '../report/junit.js';
+import { type JunitInput, renderAssessmentJunit, renderJunit } from '../report/junit.js';
 import { renderDiffMarkdown, renderDiffTable } from '../report/diff-render.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderPlanMarkdown, renderPlanTable } from '../report/plan.js';
-import { renderAssessmentJunit, renderAssessmentTable } from '../report/summary.js';
-import { renderCheckResults, renderCheckVerdict } from '../report/terminal.js';
+import { renderAssessmentTable, renderCheckResults, renderCheckVerdict } from '../report/terminal.js';
 
 /** What each kind of result holds: its JSON document and whatever its other renderers need. */
 export interface Printed {

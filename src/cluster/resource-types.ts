@@ -58,7 +58,7 @@ export const BUILTIN_TYPE_LIST: readonly ResourceType[] = Object.values(BUILTIN_
 
 /**
  * API groups whose custom resources hold state worth backing up (cluster-API, Proxmox, CozyStack and the
- * operators it runs; see cozystack-facts §7). A group matches itself and any subgroup (`x.cluster.x-k8s.io`).
+ * operators it runs). A group matches itself and any subgroup (`x.cluster.x-k8s.io`).
  */
 export const STATEFUL_CUSTOM_GROUPS = [
   'cluster.x-k8s.io',

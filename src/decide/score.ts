@@ -11,7 +11,7 @@ import {
 } from '../model/policy.js';
 import { formatRange } from '../model/text.js';
 import { affectedObjectCount, distinctPodRestarts, failureAges } from './measures.js';
-import type { CostRow, DecisionModel } from './model.js';
+import type { CostRow, DecisionModel } from './decision-model.js';
 import type { RepairKind, Roles } from './roles.js';
 
 export interface ScoringInput {

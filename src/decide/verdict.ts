@@ -13,7 +13,7 @@ import {
 } from '../model/policy.js';
 import { formatRange, titleWithNodes } from '../model/text.js';
 import { affectedObjectCount, failureAges } from './measures.js';
-import type { DecisionModel } from './model.js';
+import type { DecisionModel } from './decision-model.js';
 import type { Roles } from './roles.js';
 
 export interface VerdictInput {

@@ -44,25 +44,25 @@ const INVENTORY_BUILTINS: readonly ResourceType[] = Object.entries(BUILTIN_TYPES
   .filter(([name]) => !NOT_FOR_THE_INVENTORY.has(name))
   .map(([, type]) => type);
 
-/** Custom types the inventory summarises (counts and names): those in the stateful groups of CozyStack. */
-function isSummarisedCustomType(type: ResourceType): boolean {
+/** Custom types the inventory tallies (counts and names): those in the stateful groups of CozyStack. */
+function isTalliedCustomType(type: ResourceType): boolean {
   return !isBuiltinGroup(type.group) && isStatefulCustomGroup(type.group);
 }
 
-/** The types the inventory needs: the built-ins it reduces plus the discovered custom types it summarises. */
+/** The types the inventory needs: the built-ins it reduces plus the discovered custom types it tallies. */
 export function inventoryTypes(discovered: readonly ResourceType[]): ResourceType[] {
   const types = [...INVENTORY_BUILTINS];
   const keys = new Set(types.map(typeKey));
   for (const type of discovered) {
     const key = typeKey(type);
-    if (keys.has(key) || !isSummarisedCustomType(type)) continue;
+    if (keys.has(key) || !isTalliedCustomType(type)) continue;
     keys.add(key);
     types.push(type);
   }
   return types;
 }
 
-const MAX_SUMMARY_NAMES = 50;
+const MAX_TALLY_NAMES = 50;
 
 export interface InventoryBuilder {
   sink: PageSink;
@@ -146,13 +146,13 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     'apiservices.apiregistration.k8s.io': (o) => inv.apiServices.push(reduceApiService(o, seen)),
   };
 
-  const summarise = (type: ResourceType, key: string, page: KubeObject[]) => {
-    const summary = inv.customResources[key] ?? { group: type.group, kind: type.kind, count: 0, names: [] };
-    inv.customResources[key] = summary;
+  const tally = (type: ResourceType, key: string, page: KubeObject[]) => {
+    const counted = inv.customResources[key] ?? { group: type.group, kind: type.kind, count: 0, names: [] };
+    inv.customResources[key] = counted;
     for (const o of page) {
-      summary.count++;
-      if (summary.names.length < MAX_SUMMARY_NAMES) {
-        summary.names.push(
+      counted.count++;
+      if (counted.names.length < MAX_TALLY_NAMES) {
+        counted.names.push(
           o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name,
         );
       }
@@ -165,7 +165,7 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
       inv.counts[key] = (inv.counts[key] ?? 0) + objects.length;
       const reduce = reducers[key];
       if (reduce) for (const o of objects) reduce(o);
-      if (isSummarisedCustomType(type)) summarise(type, key, objects);
+      if (isTalliedCustomType(type)) tally(type, key, objects);
     },
   };
 

@@ -266,7 +266,7 @@ export interface PvcFacts {
   capacity?: string;
 }
 
-export interface CustomResourceSummary {
+export interface CustomResourceTally {
   group: string;
   kind: string;
   count: number;
@@ -317,7 +317,7 @@ export interface Inventory {
   /** The few Secrets a fact needs (WATCHED_SECRETS in src/inventory/secrets.ts), keyed `namespace/name`. */
   secretKeys: Record<string, SecretKeysFact>;
   /** Custom resources seen, keyed by type key (`proxmoxclusters.infrastructure.cluster.x-k8s.io`). */
-  customResources: Record<string, CustomResourceSummary>;
+  customResources: Record<string, CustomResourceTally>;
   /** Object counts per type key, whatever the type. */
   counts: Record<string, number>;
 }

@@ -6,7 +6,7 @@ import { assessUsage } from '../catalog/breaking.js';
 import { breakingChangesOf } from '../catalog/path.js';
 import type { BreakingChange, Catalog, UpgradePlan } from '../catalog/types.js';
 import { conversionFactors, tenantWorkloadFactor } from '../decide/score.js';
-import type { DecisionModel } from '../decide/model.js';
+import type { DecisionModel } from '../decide/decision-model.js';
 import type { Inventory } from '../inventory/types.js';
 import type { BreakingChangeUse, Factor } from '../model/assessment.js';
 import { fillTemplate } from './app-kinds.js';

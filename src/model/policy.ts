@@ -1,22 +1,14 @@
 // The go/no-go policy: which findings block, which warn, which leave the verdict unknown, and the exit code
 // each outcome gives. One module, used by every command (`check`, `assess`, `report`) and by the decision
-// model, so the same findings always give the same answer.
-//
-// The rules (README, "Verdict and exit codes"):
-// - A suppressed finding is kept in the output but never counts.
-// - Findings confined to tenant workloads (scope `tenant`) never gate an upgrade, not even with `--fail-on
-//   warn`: a tenant's broken app is the tenant's, and a platform upgrade does not make it worse.
-// - NO-GO (3): a blocking `fail` on the platform or cluster; with `--fail-on warn`, also any platform or
-//   cluster warning or non-blocking failure.
-// - INCOMPLETE (4): nothing above, but a blocking check could only say `unknown`.
-// - GO (0): otherwise.
+// model, so the same findings always give the same answer. Tenant findings never gate, not even with
+// `--fail-on warn`: a tenant's broken app is the tenant's, and a platform upgrade does not make it worse.
 import type { Verdict } from './assessment.js';
 import type { Finding, RootCause } from './finding.js';
 
 /** What makes a run fail: blocking findings only, or warnings too (`--fail-on warn`). */
 export type FailOn = 'fail' | 'warn';
 
-/** The exit code of each verdict (DESIGN.md). */
+/** The exit code of each verdict. */
 export const VERDICT_EXIT_CODE = { GO: 0, 'NO-GO': 3, INCOMPLETE: 4 } as const satisfies Record<Verdict, number>;
 
 export function exitCodeOf(verdict: Verdict): 0 | 3 | 4 {

@@ -197,3 +197,25 @@ export function renderJunit(input: JunitInput): string {
     '',
   ].join('\n');
 }
+
+/** JUnit XML of an assessment: one test case per check that was configured to run. */
+export function renderAssessmentJunit(a: Assessment): string {
+  return renderJunit({
+    findings: a.findings,
+    checks: a.checks,
+    coverage: a.coverage,
+    name: 'cozy-assess',
+    timestamp: a.generatedAt,
+    hostname: a.cluster.context ?? hostOf(a.cluster.server),
+    failOn: a.failOn,
+  });
+}
+
+function hostOf(server: string | null): string | undefined {
+  if (!server) return undefined;
+  try {
+    return new URL(server).hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}

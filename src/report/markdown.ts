@@ -346,6 +346,6 @@ export function renderMarkdown(a: Assessment): string {
 }
 
 /** The short Markdown for a CI job summary ($GITHUB_STEP_SUMMARY): status, reasons, options. */
-export function renderSummaryMarkdown(a: Assessment): string {
+export function renderJobSummary(a: Assessment): string {
   return `${[header(a), executiveSummary(a), comparisonSection(a)].map((s) => s.join('\n')).join('\n\n')}\n`;
 }

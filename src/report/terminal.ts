@@ -1,9 +1,11 @@
 // The terminal view of findings: a table a person scans in a second (worst first), the root-cause chains,
-// and what could not be checked. Pure: the caller passes the chalk instance (level 0 = plain text).
+// and what could not be checked; for an assessment, the verdict block after it. Pure: the caller passes the
+// chalk instance (level 0 = plain text).
 import type { ChalkInstance } from 'chalk';
 import type { Finding, RootCause } from '../model/finding.js';
-import type { Assessment } from '../model/assessment.js';
-import type { FailOn } from '../model/policy.js';
+import type { Assessment, OptionScore } from '../model/assessment.js';
+import { exitCodeOf, type FailOn } from '../model/policy.js';
+import { formatRange } from '../model/text.js';
 
 type Coverage = Assessment['coverage'];
 
@@ -171,4 +173,53 @@ export function renderCheckVerdict(code: number, failOn: FailOn, chalk: ChalkIns
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// An assessment: the verdict block (status, recommendation, reasons, the two options) after the findings.
+
+function verdictText(a: Assessment, chalk: ChalkInstance): string {
+  const text = `Verdict: ${a.verdict} (exit ${exitCodeOf(a.verdict)})`;
+  if (a.verdict === 'GO') return chalk.bold.green(text);
+  if (a.verdict === 'NO-GO') return chalk.bold.red(text);
+  return chalk.bold.magenta(text);
+}
+
+function optionLine(key: 'A' | 'C', option: OptionScore, recommended: boolean): string {
+  const mark = recommended ? '→' : ' ';
+  return `${mark} Option ${key} (${option.name}): ${formatRange(option.hoursMin, option.hoursMax)} h, ${formatRange(option.successMin, option.successMax)} % success, ${option.risk} risk`;
+}
+
+/** Status, recommendation, numbered reasons and both options. */
+export function renderVerdictBlock(a: Assessment, chalk: ChalkInstance): string {
+  const advice =
+    a.verdict === 'INCOMPLETE'
+      ? 'no decision until the missing data can be read'
+      : a.verdict === 'GO'
+        ? 'upgrade in place (Option A)'
+        : a.recommendation === 'C'
+          ? 'do not upgrade in place; fresh install, then migrate (Option C)'
+          : 'repair first, then upgrade in place (Option A)';
+  return [
+    verdictText(a, chalk),
+    `Recommendation: ${advice}`,
+    ...a.reasons.map((reason, i) => `  ${i + 1}. ${reason}`),
+    optionLine('A', a.options.A, a.recommendation === 'A'),
+    optionLine('C', a.options.C, a.recommendation === 'C'),
+  ].join('\n');
+}
+
+/** What `assess` prints when it is done: totals, the verdict block, and where the files went. */
+export function renderAssessOutcome(a: Assessment, chalk: ChalkInstance, files: string[]): string {
+  return [
+    renderTotals(a.findings, chalk),
+    '',
+    renderVerdictBlock(a, chalk),
+    ...files.map((f) => `Wrote ${f}`),
+  ].join('\n');
+}
+
+/** `report -o table`: the findings as `check` shows them, then the verdict block. */
+export function renderAssessmentTable(a: Assessment, chalk: ChalkInstance): string {
+  return `${renderCheckResults(a, chalk)}\n\n${renderVerdictBlock(a, chalk)}`;
 }

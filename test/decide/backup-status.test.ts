@@ -2,7 +2,7 @@
 // wording of a reason.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import type { BackupSummary } from '../../src/model/assessment.js';
 import { parts, verifiedBackup } from './inputs.js';
 

@@ -2,8 +2,8 @@
 // checks, catalog and backup rooms produce, so the model is tested on its own reasoning.
 import type { Evidence, Finding, RootCause } from '../../src/model/finding.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
-import type { AssessmentParts } from '../../src/decide/assessment.js';
-import { DEFAULT_MODEL } from '../../src/decide/model.js';
+import type { AssessmentParts } from '../../src/decide/build-assessment.js';
+import { DEFAULT_MODEL } from '../../src/decide/decision-model.js';
 import type { Assessment, BackupSummary, PathStep } from '../../src/model/assessment.js';
 
 export function finding(overrides: Partial<Finding> & Pick<Finding, 'check'>): Finding {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Finding } from '../../src/model/finding.js';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import { finding, parts, pod, referencePath, seedLikeFindings } from './inputs.js';
 
 const CHECKS = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.js';
-import { buildAssessment } from '../../src/decide/assessment.js';
-import { DEFAULT_MODEL } from '../../src/decide/model.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
+import { DEFAULT_MODEL } from '../../src/decide/decision-model.js';
 import { riskOf } from '../../src/decide/score.js';
 import { finding, parts, pod, referencePath, seedLikeFindings, seedLikeParts } from './inputs.js';
 

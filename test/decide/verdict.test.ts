@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import type { Finding } from '../../src/model/finding.js';
 import { type FailOn, verdictOfAssessment, verdictOfFindings } from '../../src/model/policy.js';
 import { finding, parts, seedLikeParts, verifiedBackup } from './inputs.js';

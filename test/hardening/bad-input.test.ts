@@ -18,7 +18,7 @@ import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { readConfigFile } from '../../src/cli/config-file.js';
 import { gatherInventory, runAllChecks } from '../../src/cli/pipeline.js';
 import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
-import { DecisionConfigSchema } from '../../src/decide/model.js';
+import { DecisionConfigSchema } from '../../src/decide/decision-model.js';
 import { BadInputError } from '../../src/errors.js';
 import { kubeconfigYaml } from '../support/fake-apiserver.js';
 import {

@@ -5,7 +5,7 @@ import { planUpgrade } from '../../src/catalog/path.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import { typeKey } from '../../src/cluster/types.js';
-import { type DecisionModel, DEFAULT_MODEL } from '../../src/decide/model.js';
+import { type DecisionModel, DEFAULT_MODEL } from '../../src/decide/decision-model.js';
 import { createInventoryBuilder, inventoryTypes } from '../../src/inventory/build.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { type BuiltPlan, buildMigrationPlan } from '../../src/migration/build.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import { BadInputError } from '../../src/errors.js';
 import type { Assessment } from '../../src/model/assessment.js';
 import { AssessmentDiffSchema } from '../../src/model/diff.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import type { Assessment } from '../../src/model/assessment.js';
 import { diffAssessments } from '../../src/report/diff.js';
 import { renderHtml } from '../../src/report/html.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import { BadInputError } from '../../src/errors.js';
 import { assessmentJsonSchema, parseAssessment, renderJson } from '../../src/report/json.js';
 import { seedLikeParts } from '../decide/inputs.js';

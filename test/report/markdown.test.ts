@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAssessment } from '../../src/decide/assessment.js';
-import { renderMarkdown, renderSummaryMarkdown } from '../../src/report/markdown.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
+import { renderMarkdown, renderJobSummary } from '../../src/report/markdown.js';
 import { finding, parts, referencePath, seedLikeParts, verifiedBackup } from '../decide/inputs.js';
 import { untracedNumbers } from './numbers.js';
 
@@ -166,7 +166,7 @@ describe('Markdown go/no-go report', () => {
     );
     const markdown = renderMarkdown(assessment);
     assert.match(sectionOf(markdown, '## Why no decision can be made yet'), /- kube-ovn: pods forbidden/);
-    const summary = renderSummaryMarkdown(assessment);
+    const summary = renderJobSummary(assessment);
     assert.match(summary, /^# CozyStack upgrade assessment: INCOMPLETE/);
     assert.match(summary, /## Options comparison/);
     assert.ok(!summary.includes('## Health check results'));

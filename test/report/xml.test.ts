@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAssessment } from '../../src/decide/assessment.js';
-import { renderAssessmentJunit } from '../../src/report/summary.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
+import { renderAssessmentJunit } from '../../src/report/junit.js';
 import { finding, seedLikeParts } from '../decide/inputs.js';
 import { junitSchemaErrors } from './junit-schema.js';
 import { parseXml } from './xml.js';

@@ -14,8 +14,8 @@ import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from 
 import type { Catalog, UpgradePlan } from '../../catalog/types.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import type { Check } from '../../checks/types.js';
-import { buildAssessment, clusterSection } from '../../decide/assessment.js';
-import { type DecisionConfig, DecisionConfigSchema, type DecisionModel } from '../../decide/model.js';
+import { buildAssessment, clusterSection } from '../../decide/build-assessment.js';
+import { type DecisionConfig, DecisionConfigSchema, type DecisionModel } from '../../decide/decision-model.js';
 import { BadInputError } from '../../errors.js';
 import { type Assessment, AssessmentSchema, type PathStrategy } from '../../model/assessment.js';
 import { exitCodeOf, type FailOn } from '../../model/policy.js';
@@ -23,8 +23,9 @@ import { diffAssessments } from '../../report/diff.js';
 import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
 import { appendStepSummary, writeGithubAnnotations } from '../github.js';
-import { renderMarkdown, renderSummaryMarkdown } from '../../report/markdown.js';
-import { renderAssessmentJunit, renderAssessSummary } from '../../report/summary.js';
+import { renderJobSummary, renderMarkdown } from '../../report/markdown.js';
+import { renderAssessmentJunit } from '../../report/junit.js';
+import { renderAssessOutcome } from '../../report/terminal.js';
 import { readAssessmentFile } from '../assessment-file.js';
 import { loadCatalog } from '../catalog-file.js';
 import { type CommandContext, defineCommand } from '../command.js';
@@ -428,7 +429,7 @@ async function writeOutputs(
     await writeOutput(file, render(assessment), flag);
     written.push(file);
   }
-  const summary = renderAssessSummary(assessment, terminal.color, written);
+  const summary = renderAssessOutcome(assessment, terminal.color, written);
   if (globals.output === 'table') {
     terminal.out(summary);
   } else {
@@ -436,7 +437,7 @@ async function writeOutputs(
     if (!globals.quiet) io.stderr.write(`${summary}\n`);
   }
   writeGithubAnnotations(assessment.findings, assessment.failOn, io);
-  await appendStepSummary(renderSummaryMarkdown(assessment), io, terminal);
+  await appendStepSummary(renderJobSummary(assessment), io, terminal);
 }
 
 /** A file the user named that cannot be written is bad input (exit 2) naming the flag and the file. */

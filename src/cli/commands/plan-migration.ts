@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
 import { BUILTIN_CHECKS } from '../../checks/registry.js';
-import { type DecisionConfig, DecisionConfigSchema } from '../../decide/model.js';
+import { type DecisionConfig, DecisionConfigSchema } from '../../decide/decision-model.js';
 import { BadInputError, ExitCode } from '../../errors.js';
 import { buildMigrationPlan } from '../../migration/build.js';
 import { createMigrationCollector, migrationTypes, unreadPlanTypes } from '../../migration/collect.js';

@@ -11,7 +11,7 @@ import {
   type Coverage,
   SCHEMA_VERSION,
 } from '../model/assessment.js';
-import type { DecisionModel } from './model.js';
+import type { DecisionModel } from './decision-model.js';
 import { type CheckDeclaration, rolesOf } from './roles.js';
 import { type ScoringInput, scoreOptionA, scoreOptionC } from './score.js';
 import type { FailOn } from '../model/policy.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { buildAssessment } from '../../src/decide/assessment.js';
-import { DecisionModelSchema, DEFAULT_MODEL, resolveModel } from '../../src/decide/model.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
+import { DecisionModelSchema, DEFAULT_MODEL, resolveModel } from '../../src/decide/decision-model.js';
 import { seedLikeParts } from './inputs.js';
 
 describe('decision model table', () => {
