@@ -1,6 +1,5 @@
 // `check` and `assess` take their verdict from one policy (src/model/policy.ts): on the same cluster, with the
-// same checks and the same --fail-on, they exit with the same code. Through the built binary (the commands
-// write to stdout themselves, so they cannot yet run in-process).
+// same checks and the same --fail-on, they exit with the same code. In-process, through main().
 import assert from 'node:assert/strict';
 import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
