@@ -33,6 +33,11 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType, K extends Pr
   readonly prints: K;
   /** Added to the exit-2 message when -o asks for a format the command does not print. */
   readonly formatHint?: string;
+  /**
+   * True when `--timeout` bounds each of the command's inner runs (every assessment of `serve`, every cluster of a
+   * fleet run) instead of the whole command: the command then starts them with `startInnerRun`.
+   */
+  readonly timeoutPerRun?: (options: z.output<S>, globals: GlobalOptions) => boolean;
   run(options: z.output<S>, context: CommandContext<K>): Promise<number>;
 }
 

@@ -95,11 +95,11 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
       const command = params[params.length - 1] as Command;
       run.setCommand(commandPath(command));
       const globals = resolveGlobals(command.optsWithGlobals(), runtime.env);
-      run.limit(globals.timeoutMs);
       const definition: CommandDefinition = (await load()).default;
       requireFormat(globals.output, definition.prints, commandPath(command), definition.formatHint);
       const parsed = definition.options.safeParse(rawValues(command));
       if (!parsed.success) throw badInputFromZod(parsed.error, 'command line', 'options');
+      if (!definition.timeoutPerRun?.(parsed.data, globals)) run.limit(globals.timeoutMs);
       const terminal = createTerminal(globals, runtime, run.context);
       const context: CommandContext = {
         globals,

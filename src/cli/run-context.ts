@@ -164,3 +164,76 @@ export function startRun(options: RunOptions): RunControl {
     },
   };
 }
+
+/** One run inside a command: an assessment of `serve`, a cluster of a fleet run. */
+export interface InnerRun {
+  readonly context: RunContext;
+  /**
+   * The error that ended this run: INCOMPLETE naming the phase when its own deadline passed, else `error` as it
+   * is (a stop of the whole command is the command's to report, through main).
+   */
+  failure(error: unknown): unknown;
+  /** Stops listening to the command's run and clears the deadline: call it when the run has ended. */
+  dispose(): void;
+}
+
+export interface InnerRunOptions {
+  /** What the run is, for the timeout message: `cluster prod`, `assessment 3`. */
+  name: string;
+  /** Its own `--timeout`: past it, this run ends INCOMPLETE and the command goes on. */
+  timeoutMs?: number;
+}
+
+/**
+ * A run within the command's run: stopped when the command is (a signal, the command's own deadline), or when
+ * its own deadline passes, which stops it alone. Listens to the parent only until disposed, so a long-lived
+ * command that starts many inner runs holds none of them.
+ */
+export function startInnerRun(parent: RunContext, options: InnerRunOptions): InnerRun {
+  const controller = new AbortController();
+  let deadlinePassed = false;
+  let phase: string | undefined;
+  let cleanup: string | undefined;
+  const onParentAbort = () => controller.abort(parent.signal.reason);
+  if (parent.signal.aborted) onParentAbort();
+  else parent.signal.addEventListener('abort', onParentAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+    const ms = options.timeoutMs;
+    timer = setTimeout(() => {
+      if (controller.signal.aborted) return;
+      deadlinePassed = true;
+      controller.abort(new Error(`--timeout (${ms} ms) passed`));
+    }, ms);
+    timer.unref();
+  }
+
+  const context: RunContext = {
+    signal: controller.signal,
+    received: () => parent.received(),
+    timedOut: () => deadlinePassed && !parent.received(),
+    enterPhase: (text) => {
+      phase = text;
+      parent.enterPhase(`${options.name}: ${text}`);
+    },
+    noteCleanup: (text) => {
+      cleanup = text;
+      parent.noteCleanup(`${options.name}: ${text}`);
+    },
+  };
+
+  return {
+    context,
+    failure(error) {
+      if (!context.timedOut()) return error;
+      return new IncompleteError(
+        `${options.name} did not finish within --timeout (${options.timeoutMs} ms)${phase ? ` (it was at: ${phase})` : ''}${cleanup ? `; ${cleanup}` : ''}`,
+        'raise --timeout, or lower the cluster load with --concurrency',
+      );
+    },
+    dispose() {
+      parent.signal.removeEventListener('abort', onParentAbort);
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -4,90 +4,75 @@
 // assessment → outputs. Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import {
-  type BackupCommitResult,
-  type BackupOptions,
-  type BackupSession,
-  startBackup,
-} from '../../backup/backup.js';
-import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from '../../catalog/path.js';
-import type { Catalog, UpgradePlan } from '../../catalog/types.js';
-import { BUILTIN_CHECKS } from '../../checks/registry.js';
-import type { Check } from '../../checks/types.js';
-import { buildAssessment, clusterSection } from '../../decide/build-assessment.js';
-import { type DecisionConfig, DecisionConfigSchema, type DecisionModel } from '../../decide/decision-model.js';
+import type { EncryptionSettings } from '../../backup/encrypt.js';
 import { BadInputError } from '../../errors.js';
-import { type Assessment, AssessmentSchema, type PathStrategy } from '../../model/assessment.js';
-import { exitCodeOf, type FailOn } from '../../model/policy.js';
+import { buildMigrationPlan } from '../../migration/build.js';
+import { createMigrationCollector, type MigrationObjects, migrationTypes } from '../../migration/collect.js';
+import { type Assessment, AssessmentSchema } from '../../model/assessment.js';
+import { exitCodeOf } from '../../model/policy.js';
 import { diffAssessments } from '../../report/diff.js';
 import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
-import { appendStepSummary, writeGithubAnnotations } from '../github.js';
-import { renderJobSummary, renderMarkdown } from '../../report/markdown.js';
 import { renderAssessmentJunit } from '../../report/junit.js';
+import { renderJobSummary, renderMarkdown } from '../../report/markdown.js';
 import { renderAssessOutcome } from '../../report/terminal.js';
 import { readAssessmentFile } from '../assessment-file.js';
-import { loadCatalog } from '../catalog-file.js';
+import {
+  type Assessed as AssessedRun,
+  type AssessmentInputs,
+  assessmentFlagsShape,
+  assessOnce,
+  readAssessmentInputs,
+} from '../assessment-run.js';
 import { type CommandContext, defineCommand } from '../command.js';
-import { type CozyConfig, readConfigFile } from '../config-file.js';
-import { decisionModel } from '../decision-model.js';
-import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
-import { failOnFlag, flag, negatableFlag, repeatable, strategyFlag } from '../flag-schemas.js';
-import type { GlobalOptions } from '../globals.js';
-import { type Gathered, gatherInventory, runAllChecks } from '../pipeline.js';
-import { loadPlugins } from '../plugins.js';
-import { type SecretFlags, secretFlags, secretFlagsShape } from '../secret-flags.js';
-import { toolVersion } from '../version.js';
+import { flag } from '../flag-schemas.js';
+import { appendStepSummary, writeGithubAnnotations } from '../github.js';
 import { refuseExistingFolder, writePlanFolder } from '../plan-writer.js';
-import type { EncryptionSettings } from '../../backup/encrypt.js';
-import { buildMigrationPlan } from '../../migration/build.js';
-import { createMigrationCollector, type MigrationObjects, migrationTypes } from '../../migration/collect.js';
+import { toolVersion } from '../version.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const AssessOptionsSchema = z.object({
-  target: z.string().default('latest'),
-  strategy: strategyFlag,
-  backup: negatableFlag,
-  backupDir: z.string().default('cozy-backup'),
+  ...assessmentFlagsShape,
   report: z.string().optional(),
   json: z.string().optional(),
   junit: z.string().optional(),
   html: z.string().optional(),
   previous: z.string().optional(),
   force: flag,
-  failOn: failOnFlag,
-  plugin: repeatable,
-  execProbes: flag,
   migrationPlan: z.string().optional(),
   includeSecrets: flag,
-  ...secretFlagsShape,
 });
 type AssessOptions = z.output<typeof AssessOptionsSchema>;
+
+/** What `assess` reads besides an assessment's inputs, before the cluster is read. */
+interface AssessInputs extends AssessmentInputs {
+  /** `--previous FILE`, read and validated before the cluster is. */
+  previous?: { file: string; assessment: Assessment };
+  /** --migration-plan: the folder to write when the recommendation is C, and how its Secrets are encrypted. */
+  migration?: { out: string; encryption?: EncryptionSettings };
+}
 
 export default defineCommand({
   options: AssessOptionsSchema,
   prints: 'assessment',
   async run(options, context) {
     const inputs = await readInputs(options, context);
-    const session = inputs.backup ? await startBackup(inputs.backup) : undefined;
-    let assessed: Assessed;
-    try {
-      assessed = await assess(inputs, session, context);
-    } catch (error) {
-      // Until its commit, the backup is a partial folder: a stopped run removes it.
-      if (session) {
-        const received = context.run.received();
-        const where = await session.abort(received ? `was interrupted by ${received}` : 'was stopped');
-        context.run.noteCleanup(`removed the partial backup folder ${where}; no backup was written`);
-      }
-      throw error;
-    }
+    // The migration plan's sink reads the same pages: the types only it needs are listed once more, never twice.
+    const includeSecrets = inputs.migration?.encryption !== undefined;
+    const collector = inputs.migration ? createMigrationCollector({ includeSecrets }) : undefined;
+    const assessed = await assessOnce(
+      inputs,
+      context,
+      collector
+        ? { extraSinks: [collector.sink], extraTypes: (discovered) => migrationTypes(discovered, includeSecrets) }
+        : {},
+    );
     const assessment = sinceLast(assessed.assessment, inputs.previous, options, context);
     // The plan is written before the report, so the report can say where it is; a plan that cannot be written
     // does not cost the report, and its error is raised once the report is out.
     const planError = inputs.migration
-      ? await writeMigrationPlan({ ...assessed, assessment }, inputs, context)
+      ? await writeMigrationPlan({ ...assessed, assessment, migration: collector?.finish() }, inputs, context)
       : undefined;
     await writeOutputs(assessment, options, context);
     if (planError) throw planError;
@@ -95,67 +80,13 @@ export default defineCommand({
   },
 });
 
-/** Everything read from flags and files before the cluster is: every bad input is found here (exit 2). */
-interface AssessInputs {
-  plugins: Check[];
-  config: CozyConfig<DecisionConfig>;
-  model: DecisionModel;
-  catalog: Catalog;
-  target: string;
-  strategy: PathStrategy;
-  failOn: FailOn;
-  allowPartial: boolean;
-  probeSockets: boolean;
-  /** The backup's settings; undefined with --no-backup. */
-  backup?: BackupOptions;
-  /** `--previous FILE`, read and validated before the cluster is. */
-  previous?: { file: string; assessment: Assessment };
-  /** --migration-plan: the folder to write when the recommendation is C, and how its Secrets are encrypted. */
-  migration?: { out: string; encryption?: EncryptionSettings };
-}
-
-async function readInputs(
-  options: AssessOptions,
-  { globals, terminal, run }: CommandContext,
-): Promise<AssessInputs> {
-  const plugins = await loadPlugins(
-    options.plugin,
-    BUILTIN_CHECKS.map((c) => c.id),
-  );
-  const config = await readConfigFile<DecisionConfig>(
-    globals.config,
-    [...BUILTIN_CHECKS, ...plugins],
-    DecisionConfigSchema as z.ZodType<DecisionConfig>,
-  );
-  const model = decisionModel(config.decision, globals.config);
-  const catalog = loadCatalog(globals.catalog);
-  resolveTarget(catalog, options.target);
-  const flags = options.backup ? await secretFlags(options) : undefined;
-  const migration = await migrationInputs(options, flags);
+async function readInputs(options: AssessOptions, context: CommandContext): Promise<AssessInputs> {
+  const inputs = await readAssessmentInputs(options, context);
+  const migration = await migrationInputs(options, inputs.backup);
   const previous = options.previous
     ? { file: options.previous, assessment: await readAssessmentFile(options.previous) }
     : undefined;
-  return {
-    previous,
-    migration,
-    plugins,
-    config,
-    model,
-    catalog,
-    target: options.target,
-    strategy: options.strategy,
-    failOn: options.failOn,
-    allowPartial: options.allowPartial,
-    probeSockets: execProbesWanted(options.execProbes, globals, terminal),
-    backup: flags && {
-      outDir: options.backupDir,
-      secrets: flags.secrets,
-      recipients: flags.recipients,
-      passphrase: flags.passphrase,
-      toolVersion: toolVersion(),
-      signal: run.signal,
-    },
-  };
+  return { ...inputs, migration, previous };
 }
 
 /**
@@ -164,7 +95,7 @@ async function readInputs(
  */
 async function migrationInputs(
   options: AssessOptions,
-  flags: SecretFlags | undefined,
+  flags: AssessInputs['backup'],
 ): Promise<AssessInputs['migration']> {
   if (!options.migrationPlan) {
     if (options.includeSecrets) {
@@ -184,86 +115,13 @@ async function migrationInputs(
   }
   return {
     out: options.migrationPlan,
-    encryption: { recipients: flags.recipients, passphrase: flags.passphrase },
+    encryption: { recipients: flags.recipients ?? [], passphrase: flags.passphrase },
   };
 }
 
 /** The assessment, and what a migration plan is built from when --migration-plan asks for one. */
-interface Assessed {
-  assessment: Assessment;
-  gathered: Gathered;
-  plan: UpgradePlan;
+interface Assessed extends AssessedRun {
   migration?: MigrationObjects;
-}
-
-/** The one pass (feeding the backup and the migration sink too), then path, probes, checks, the backup's commit, and the decision. */
-async function assess(
-  inputs: AssessInputs,
-  session: BackupSession | undefined,
-  context: CommandContext,
-): Promise<Assessed> {
-  const { globals, terminal } = context;
-  // The migration plan's sink reads the same pages: the types only it needs are listed once more, never twice.
-  const collector = inputs.migration
-    ? createMigrationCollector({ includeSecrets: inputs.migration.encryption !== undefined })
-    : undefined;
-  const sinks = [...(session ? [session.sink] : []), ...(collector ? [collector.sink] : [])];
-  const gathered = await gatherInventory(context, {
-    extraSinks: sinks,
-    extraTypes:
-      sinks.length > 0
-        ? (discovered) => [
-            ...(session ? session.types(discovered) : []),
-            ...(collector ? migrationTypes(discovered, inputs.migration?.encryption !== undefined) : []),
-          ]
-        : undefined,
-  });
-  const { inventory } = gathered;
-
-  const pathPhase = await terminal.phase(`Planning the upgrade path to ${inputs.target}`);
-  const plan = planUpgrade(inventory, inputs.catalog, inputs.target, { strategy: inputs.strategy });
-  pathPhase.succeed(pathSummary(plan));
-
-  const probes = inputs.probeSockets ? await runKubeOvnProbes(inventory, context, inputs.config) : undefined;
-
-  const checksPhase = await terminal.phase('Running checks');
-  const checks = runAllChecks(inventory, {
-    config: inputs.config,
-    plugins: inputs.plugins,
-    plan,
-    execProbe: probes?.execProbe,
-  });
-  checksPhase.succeed(`Ran ${checks.coverage.checksRun} of ${checks.coverage.checksTotal} checks`);
-
-  const backup = session ? await commitBackup(session, gathered, inputs.allowPartial, context) : undefined;
-
-  const assessment = buildAssessment({
-    toolVersion: toolVersion(),
-    generatedAt: globals.now ?? new Date().toISOString(),
-    now: inventory.now,
-    cluster: clusterSection(inventory),
-    version: {
-      ...toVersionSection(plan),
-      migrationCounterExpected: plan.migrationCounter.expected,
-      ...(plan.unknownReason ? { unknownReason: plan.unknownReason } : {}),
-    },
-    breakingChanges: breakingChangesOf(plan),
-    checks: checks.checks.filter((c) => inputs.config.checks[c.id]?.enabled !== false),
-    findings: checks.findings,
-    rootCauses: checks.rootCauses,
-    backup: backup?.summary ?? null,
-    coverage: checks.coverage,
-    notes: [
-      ...runNotes(globals, inputs.backup !== undefined, plan, probes?.note),
-      ...modelNotes(inputs.config.decision, globals.config),
-    ],
-    model: inputs.model,
-    failOn: inputs.failOn,
-    allowPartialBackup: inputs.allowPartial,
-    // Types read only for the backup (Secrets, custom resources) do not make the verdict INCOMPLETE.
-    neededTypes: gathered.neededTypes,
-  });
-  return { assessment, gathered, plan, migration: collector?.finish() };
 }
 
 /**
@@ -330,63 +188,6 @@ function sinceLast(
   if (diff.cluster.same === 'unconfirmed')
     terminal.info(`warning: nothing in ${previous.file} confirms it is an assessment of this cluster`);
   return AssessmentSchema.parse({ ...assessment, sinceLast: diff });
-}
-
-/** Writes the manifest and checksums from what the scan learned, and verifies the folder. */
-async function commitBackup(
-  session: BackupSession,
-  gathered: Gathered,
-  allowPartial: boolean,
-  { terminal, run }: CommandContext,
-): Promise<BackupCommitResult> {
-  const phase = await terminal.phase('Writing and verifying the backup');
-  run.signal.throwIfAborted();
-  const backup = await session.commit(gathered.outcomes, {
-    allowPartial,
-    source: gathered.source,
-    serverVersion: gathered.inventory.serverVersion,
-  });
-  if (backup.exitCode === 0) phase.succeed(`Backup verified: ${backup.summary.path}`);
-  else
-    phase.warn(
-      `Backup ${backup.finalized ? 'written but not clean' : 'NOT finished'}: ${backup.summary.path}`,
-    );
-  for (const problem of backup.problems) terminal.error(problem);
-  return backup;
-}
-
-function pathSummary(plan: UpgradePlan): string {
-  if (plan.unknownReason) return `No upgrade path: ${plan.unknownReason}`;
-  const from = plan.installed.raw ?? plan.installed.version ?? '?';
-  return `Path ${from} → v${plan.target}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} (${plan.strategy}), ${plan.minorGap ?? '?'} minor versions`;
-}
-
-function runNotes(
-  globals: GlobalOptions,
-  takeBackup: boolean,
-  plan: UpgradePlan,
-  probeNote: string | undefined,
-): string[] {
-  const notes = [...plan.notes];
-  if (!takeBackup) notes.push('Run with --no-backup: no backup was taken.');
-  if (globals.now) notes.push(`Clock fixed with --now ${globals.now}.`);
-  if (probeNote) notes.push(probeNote);
-  else notes.push('Read-only: only GET requests were sent; the cluster was not changed.');
-  return notes;
-}
-
-/** Says which rows of the decision table the config changed, so a reader knows the numbers are tuned. */
-function modelNotes(overrides: DecisionConfig | undefined, file: string | undefined): string[] {
-  const paths: string[] = [];
-  const walk = (value: unknown, path: string) => {
-    if (value !== null && typeof value === 'object') {
-      for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
-    } else if (value !== undefined) {
-      paths.push(`${path} = ${String(value)}`);
-    }
-  };
-  walk(overrides ?? {}, '');
-  return paths.length > 0 ? [`Decision model tuned by ${file ?? 'the config'}: ${paths.join(', ')}.`] : [];
 }
 
 /**
