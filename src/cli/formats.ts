@@ -23,6 +23,7 @@ import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderPlanMarkdown, renderPlanTable } from '../report/plan.js';
 import { renderAssessmentTable, renderCheckResults, renderCheckVerdict } from '../report/terminal.js';
+import type { ServeSummary } from './serve-state.js';
 
 /** What each kind of result holds: its JSON document and whatever its other renderers need. */
 export interface Printed {
@@ -50,6 +51,8 @@ export interface Printed {
   diff: AssessmentDiff;
   /** `plan-migration`: the plan document and the folder it was written to. */
   migration: { plan: MigrationPlan; folder: string };
+  /** `serve`, when it stops: how many runs, and the latest verdict. */
+  serve: ServeSummary;
 }
 
 export type PrintedKind = keyof Printed;
@@ -72,6 +75,7 @@ const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
   snapshot: (s) => s,
   diff: (d) => d,
   migration: (m) => m.plan,
+  serve: (s) => s,
 };
 
 /** A row that renders every kind from its JSON document. */
@@ -96,6 +100,12 @@ export const OUTPUT_FORMATS = {
     snapshot: (s) => `Snapshot: ${s.path} (${s.objects} objects, ${s.files} files, ${formatSize(s.bytes)})`,
     diff: (d, { color }) => renderDiffTable(d, color),
     migration: (m) => renderPlanSummary(m.plan, m.folder),
+    serve: (s) =>
+      `Served ${s.runs} run${s.runs === 1 ? '' : 's'} (${s.failedRuns} failed); ${
+        s.latest
+          ? `the latest assessment: ${s.latest.verdict} at ${s.latest.finishedAt}`
+          : 'no assessment was made'
+      }`,
   },
   json: everyDocument((document) => JSON.stringify(document, null, 2)),
   junit: {

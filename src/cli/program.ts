@@ -65,6 +65,7 @@ export const GLOBAL_FLAGS_OF: Readonly<Record<string, readonly string[]>> = {
   report: OUTPUT_FLAGS,
   'plan-migration': [...CLUSTER_FLAGS, '--config', '--catalog', '--now', ...OUTPUT_FLAGS],
   diff: OUTPUT_FLAGS,
+  serve: [...CLUSTER_FLAGS, '--config', '--catalog', '--now', ...OUTPUT_FLAGS],
   completion: [],
 };
 
@@ -89,6 +90,7 @@ export const PRINTS_OF: Readonly<Record<string, PrintedKind>> = {
   report: 'assessment',
   'plan-migration': 'migration',
   diff: 'diff',
+  serve: 'serve',
 };
 
 /** The -o formats a command accepts, its two examples and its exit codes, after its own help. */
@@ -326,6 +328,49 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
       ),
     )
     .action(dispatch(() => import('./commands/snapshot.js')));
+
+  const serve = program
+    .command('serve')
+    .description(
+      're-assess on an interval; serve readiness metrics (/metrics), /healthz, /readyz and the latest report over HTTP',
+    )
+    .option(
+      '--listen <addr:port>',
+      'where to serve HTTP (:8080 is every interface; port 0 picks a free one)',
+      ':8080',
+    )
+    .option(
+      '--interval <duration>',
+      'time between the starts of two runs (1h, 30m); the first starts at once',
+      '1h',
+    )
+    .option('--target <version>', 'target CozyStack version (vX.Y.Z or "latest")', 'latest')
+    .option('--backup', 'take a verified backup on every run (off: serve only reads)')
+    .option(
+      '--backup-dir <dir>',
+      'with --backup: where each run creates its timestamped backup folder',
+      'cozy-backup',
+    )
+    .addOption(strategy())
+    .addOption(failOn())
+    .addOption(plugin())
+    .addOption(execProbes())
+    .addHelpText(
+      'after',
+      `
+--timeout bounds each run (default: the interval, at least 5m). A run that produces no assessment is counted in
+cozy_assess_run_errors_total and the last good assessment stays served.
+${usage(
+  'serve',
+  [
+    'cozy-assess serve --listen :8080 --interval 1h --target v0.37.2',
+    'cozy-assess serve --context prod --listen 127.0.0.1:9464 --interval 30m --config cozy-assess.yaml',
+  ],
+  '0 stopped by SIGTERM/SIGINT (it prints how many runs and the latest verdict), 2 bad input before serving (flags, config, catalog, --listen), 1 internal error.',
+)}`,
+    )
+    .action(dispatch(() => import('./commands/serve.js')));
+  secretOptions(serve);
 
   program
     .command('report <assessment>')

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { LiveTuning } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import type { RetryPolicy } from '../../src/cluster/http.js';
+import type { SignalSource, StopSignal } from '../../src/cli/run-context.js';
 import { noSignals } from './command-context.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -123,6 +124,86 @@ export async function runCli(args: string[], options: InProcessOptions = {}): Pr
     ]);
     return { code, stdout, stderr };
   });
+}
+
+/** A command still running in this process (`serve`): its output as it comes, and the signals it is sent. */
+export interface RunningCli {
+  /** The first stderr line matching `pattern` (waiting for it); rejects if the run ends first. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Delivers SIGINT or SIGTERM to the run, as the process would. */
+  signal(signal: StopSignal): void;
+  /** Resolves when the run has ended. */
+  readonly done: Promise<CliResult>;
+  stderr(): string;
+}
+
+/** `cozy-assess ARGS` in this process, left running: for long-running commands and signals mid-run. */
+export function startCli(args: string[], options: InProcessOptions = {}): RunningCli {
+  let stdout = '';
+  let stderr = '';
+  let ended = false;
+  const listeners = new Set<(signal: StopSignal) => void>();
+  const signals: SignalSource = {
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const watchers = new Set<() => void>();
+  const notify = () => {
+    for (const watcher of [...watchers]) watcher();
+  };
+  const done = inFolder(options.cwd ?? REPO_ROOT, async () => {
+    let exit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolveExit) => {
+      exit = resolveExit;
+    });
+    const code = await Promise.race([
+      main(['node', 'cozy-assess', ...args], {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: {
+          write: (text: string) => {
+            stderr += text;
+            notify();
+          },
+        },
+        env: cliEnv(options.env),
+        signals,
+        exit,
+        live: options.live,
+      }),
+      exited,
+    ]);
+    return { code, stdout, stderr };
+  }).finally(() => {
+    ended = true;
+    notify();
+  });
+  return {
+    done,
+    stderr: () => stderr,
+    signal: (signal) => {
+      for (const listener of [...listeners]) listener(signal);
+    },
+    waitFor: (pattern) =>
+      new Promise((resolveMatch, reject) => {
+        const look = () => {
+          const match = stderr
+            .split('\n')
+            .map((line) => pattern.exec(line))
+            .find(Boolean);
+          if (match) {
+            watchers.delete(look);
+            resolveMatch(match);
+          } else if (ended) {
+            watchers.delete(look);
+            reject(new Error(`the run ended before a line matched ${pattern}; stderr:\n${stderr}`));
+          }
+        };
+        watchers.add(look);
+        look();
+      }),
+  };
 }
 
 function ensureBuilt(): void {

@@ -65,7 +65,10 @@ export default defineCommand({
       inputs,
       context,
       collector
-        ? { extraSinks: [collector.sink], extraTypes: (discovered) => migrationTypes(discovered, includeSecrets) }
+        ? {
+            extraSinks: [collector.sink],
+            extraTypes: (discovered) => migrationTypes(discovered, includeSecrets),
+          }
         : {},
     );
     const assessment = sinceLast(assessed.assessment, inputs.previous, options, context);
@@ -99,7 +102,11 @@ async function migrationInputs(
 ): Promise<AssessInputs['migration']> {
   if (!options.migrationPlan) {
     if (options.includeSecrets) {
-      throw new BadInputError('--include-secrets only applies with --migration-plan DIR', undefined, '--include-secrets');
+      throw new BadInputError(
+        '--include-secrets only applies with --migration-plan DIR',
+        undefined,
+        '--include-secrets',
+      );
     }
     return undefined;
   }
