@@ -15,7 +15,9 @@ import { openSnapshotSource } from '../../src/cluster/snapshot.js';
 import type { KubeObject, ResourceType } from '../../src/cluster/types.js';
 import { SERVICE_ACCOUNT_DIR_ENV } from '../../src/cluster/kubeconfig.js';
 import { clusterRoleYaml, readRules, ROLE_FILES, typesRead } from '../../scripts/generate-rbac.js';
-import { type CliResult, fixture, REPO_ROOT, runCli } from '../support/cli.js';
+import { parseDuration } from '../../src/cli/globals.js';
+import { READINESS_METRICS } from '../../src/report/metrics.js';
+import { type CliResult, fixture, REPO_ROOT, runCli, startCli } from '../support/cli.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 import { kubectlAvailable } from '../support/kubectl.js';
 import { policyForServiceAccount, type RbacPolicy, rbacAllows, readKustomization } from '../support/rbac.js';
@@ -297,6 +299,222 @@ describe('in the cluster, under exactly the rules of deploy/', () => {
   );
 });
 
+/** The first document of a YAML file of deploy/. */
+function deployObject<T = Record<string, unknown>>(file: string): T {
+  return parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'))[0]!.toJS() as T;
+}
+
+interface Container {
+  args: string[];
+  ports: Array<{ name: string; containerPort: number }>;
+  readinessProbe: { httpGet: { path: string; port: string } };
+  livenessProbe: { httpGet: { path: string; port: string } };
+  securityContext: Record<string, unknown>;
+  image: string;
+}
+interface PodTemplate {
+  metadata: { labels: Record<string, string> };
+  spec: { serviceAccountName: string; securityContext: Record<string, unknown>; containers: Container[] };
+}
+
+const serveDeployment = () =>
+  deployObject<{ spec: { template: PodTemplate } }>('components/serve/deployment.yaml').spec.template;
+
+/** The value of `--flag=value` in a container's arguments. */
+const argValue = (args: string[], flag: string) =>
+  args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+
+describe('serve in deploy/', () => {
+  it('the Deployment runs like the Job (non-root, read-only root, no capabilities) and probes /healthz and /readyz where it listens', () => {
+    const template = serveDeployment();
+    const job = deployObject<{ spec: { template: PodTemplate } }>('base/job.yaml').spec.template;
+    const [serve] = template.spec.containers;
+    const [batch] = job.spec.containers;
+    assert.equal(template.spec.serviceAccountName, job.spec.serviceAccountName);
+    assert.deepEqual(serve!.securityContext, batch!.securityContext);
+    assert.equal(serve!.securityContext.readOnlyRootFilesystem, true);
+    for (const key of ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile'])
+      assert.deepEqual(template.spec.securityContext[key], job.spec.securityContext[key], key);
+    assert.equal(serve!.args[0], 'serve');
+    const port = Number(argValue(serve!.args, '--listen')!.split(':').at(-1));
+    assert.deepEqual(serve!.ports, [{ name: 'http', containerPort: port }]);
+    assert.deepEqual(serve!.readinessProbe.httpGet, { path: '/readyz', port: 'http' });
+    assert.deepEqual(serve!.livenessProbe.httpGet, { path: '/healthz', port: 'http' });
+    assert.ok(!serve!.args.some((a) => a.startsWith('--backup')), 'serve takes no backup in the cluster');
+  });
+
+  it("the Service selects the serve pods only (never the Job's), publishes them before ready, on the container port", () => {
+    const service = deployObject<{
+      spec: {
+        selector: Record<string, string>;
+        publishNotReadyAddresses: boolean;
+        ports: Array<{ targetPort: string }>;
+      };
+    }>('components/serve/service.yaml');
+    const labels = serveDeployment().metadata.labels;
+    const jobLabels = deployObject<{ spec: { template: PodTemplate } }>('base/job.yaml').spec.template
+      .metadata.labels;
+    const selects = (l: Record<string, string>) =>
+      Object.entries(service.spec.selector).every(([k, v]) => l[k] === v);
+    assert.ok(selects(labels));
+    assert.ok(!selects(jobLabels));
+    assert.equal(service.spec.publishNotReadyAddresses, true);
+    assert.deepEqual(
+      service.spec.ports.map((p) => p.targetPort),
+      ['http'],
+    );
+    for (const file of [
+      'components/victoriametrics/vmservicescrape.yaml',
+      'components/prometheus-operator/servicemonitor.yaml',
+    ]) {
+      const scrape = deployObject<{
+        spec: {
+          selector: { matchLabels: Record<string, string> };
+          endpoints: Array<{ port: string; path: string }>;
+        };
+      }>(file);
+      assert.deepEqual(scrape.spec.selector.matchLabels, service.spec.selector, file);
+      assert.deepEqual(
+        scrape.spec.endpoints.map((e) => [e.port, e.path]),
+        [['http', '/metrics']],
+        file,
+      );
+    }
+  });
+
+  it('the alerts: the VMRule and the PrometheusRule are one rule set, timed on the interval, on metrics serve exposes', () => {
+    type Rules = { spec: { groups: Array<{ rules: Array<{ alert: string; expr: string; for: string }> }> } };
+    const vm = deployObject<Rules>('components/victoriametrics/vmrule.yaml');
+    const prom = deployObject<Rules>('components/prometheus-operator/prometheusrule.yaml');
+    assert.deepEqual(vm.spec, prom.spec);
+    const rules = vm.spec.groups.flatMap((g) => g.rules);
+    assert.deepEqual(
+      rules.map((r) => r.alert),
+      ['CozyAssessNoGo', 'CozyAssessIncomplete', 'CozyAssessStale'],
+    );
+    const interval = parseDuration(
+      argValue(serveDeployment().spec.containers[0]!.args, '--interval')!,
+      'interval',
+    );
+    const forOf = (alert: string) => parseDuration(rules.find((r) => r.alert === alert)!.for, 'for');
+    assert.equal(forOf('CozyAssessNoGo'), 24 * 3_600_000, 'NO-GO for more than a day');
+    assert.ok(forOf('CozyAssessIncomplete') >= 2 * interval, 'INCOMPLETE for more than two runs');
+    assert.match(
+      rules.find((r) => r.alert === 'CozyAssessStale')!.expr,
+      new RegExp(`> 3 \\* ${interval / 1000}`),
+    );
+
+    const exposed = new Set<string>(Object.values(READINESS_METRICS).map((m) => m.name));
+    const dashboard = JSON.parse(
+      readFileSync(join(DEPLOY, 'grafana/cozy-assess-readiness.json'), 'utf8'),
+    ) as {
+      panels: Array<{ id: number; targets: Array<{ expr: string }> }>;
+    };
+    const exprs = [
+      ...rules.map((r) => r.expr),
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+    ];
+    const named = new Set(exprs.flatMap((e) => e.match(/\bcozy_assess_\w+/g) ?? []));
+    assert.deepEqual(
+      [...named].filter((n) => !exposed.has(n)),
+      [],
+      'a metric no serve exposes',
+    );
+    assert.deepEqual(
+      [...exposed].filter((n) => !named.has(n)),
+      [],
+      'every readiness metric is on the dashboard or in an alert',
+    );
+    assert.equal(new Set(dashboard.panels.map((p) => p.id)).size, dashboard.panels.length);
+  });
+
+  it("the Deployment's own arguments serve in-cluster under exactly deploy/'s rules: ready, GO, no denial, only GETs; SIGTERM ends it 0", async () => {
+    const token = 'serve-token';
+    const server = await startFakeApiServer({ snapshotDir: fixture('healthy'), token, rbac: basePolicy() });
+    try {
+      const pod = await podEnvironment(server, token);
+      const args = serveDeployment()
+        .spec.containers[0]!.args.map((arg) => arg.replace('$(TARGET)', 'v0.37.2'))
+        .map((arg) => (arg.startsWith('--listen=') ? '--listen=127.0.0.1:0' : arg));
+      const cli = startCli(args, { env: pod.env, cwd: pod.root });
+      const [, url] = await cli.waitFor(/^serving on (http:\/\/\S+):/);
+      await cli.waitFor(/ run 1: GO/);
+      const ready = await fetch(`${url}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.match(await (await fetch(`${url}/metrics`)).text(), /^cozy_assess_verdict\{verdict="GO"\} 1$/m);
+      cli.signal('SIGTERM');
+      const result = await cli.done;
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(
+        server.requestLog.filter((r) => r.status === 403).map((r) => r.path),
+        [],
+      );
+      assert.deepEqual(new Set(server.requestLog.map((r) => r.method)), new Set(['GET']));
+      assert.deepEqual(await readdir(pod.data), [], 'serve writes nothing');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it(
+    'the variants build: serve only (no Job, CronJob or volume), scraped by VictoriaMetrics or Prometheus, the base image',
+    withKubectl,
+    async () => {
+      const baseImage = (await kustomize(DEPLOY)).find((o) => o.kind === 'Job') as unknown as {
+        spec: { template: PodTemplate };
+      };
+      const kinds = async (dir: string) => {
+        const objects = await kustomize(join(DEPLOY, dir));
+        const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as {
+          spec: { template: PodTemplate };
+        };
+        assert.equal(
+          deployment.spec.template.spec.containers[0]!.image,
+          baseImage.spec.template.spec.containers[0]!.image,
+          dir,
+        );
+        return objects.map((o) => o.kind).sort();
+      };
+      const serveOnly = [
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'ConfigMap',
+        'Deployment',
+        'Namespace',
+        'Service',
+        'ServiceAccount',
+      ];
+      assert.deepEqual(await kinds('variants/serve'), serveOnly);
+      assert.deepEqual(
+        await kinds('variants/serve-victoriametrics'),
+        [...serveOnly, 'VMRule', 'VMServiceScrape'].sort(),
+      );
+      assert.deepEqual(
+        await kinds('variants/serve-prometheus'),
+        [...serveOnly, 'PrometheusRule', 'ServiceMonitor'].sort(),
+      );
+    },
+  );
+});
+
+/** The CRDs of the monitoring operators the scrape and rule objects of deploy/ belong to, as a cluster has them. */
+const monitoringCrds: KubeObject[] = [
+  ['operator.victoriametrics.com', 'v1beta1', 'VMServiceScrape', 'vmservicescrapes'],
+  ['operator.victoriametrics.com', 'v1beta1', 'VMRule', 'vmrules'],
+  ['monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors'],
+  ['monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules'],
+].map(([group, version, kind, plural]) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${plural}.${group}` },
+  spec: {
+    group,
+    scope: 'Namespaced',
+    names: { kind, plural },
+    versions: [{ name: version, served: true, storage: true }],
+  },
+}));
+
 describe('kubectl apply --dry-run=client -k', withKubectl, () => {
   // kubectl maps kinds through discovery even in a client dry run, so it needs a server: the fake one, serving
   // the kinds of deploy/. It serves no OpenAPI schema, hence --validate=false.
@@ -328,13 +546,39 @@ describe('kubectl apply --dry-run=client -k', withKubectl, () => {
     },
   ];
   before(async () => {
-    server = await startFakeApiServer({ objects: [], extraTypes: kinds, token: 'apply-token' });
+    server = await startFakeApiServer({ objects: monitoringCrds, extraTypes: kinds, token: 'apply-token' });
   });
   after(async () => {
     await server?.close();
   });
 
-  for (const dir of ['deploy', 'deploy/variants/no-secrets', 'deploy/variants/exec-probes']) {
+  const everyJob = [
+    'namespace',
+    'serviceaccount',
+    'clusterrole',
+    'clusterrolebinding',
+    'persistentvolumeclaim',
+    'job',
+    'cronjob',
+  ];
+  const serveOnly = [
+    'namespace',
+    'serviceaccount',
+    'clusterrole',
+    'clusterrolebinding',
+    'configmap',
+    'deployment',
+    'service',
+  ];
+  const created: Record<string, string[]> = {
+    deploy: everyJob,
+    'deploy/variants/no-secrets': everyJob,
+    'deploy/variants/exec-probes': everyJob,
+    'deploy/variants/serve': serveOnly,
+    'deploy/variants/serve-victoriametrics': [...serveOnly, 'vmservicescrape', 'vmrule'],
+    'deploy/variants/serve-prometheus': [...serveOnly, 'servicemonitor', 'prometheusrule'],
+  };
+  for (const [dir, kinds] of Object.entries(created)) {
     it(dir, async () => {
       const root = await tempDir();
       const { stdout } = await run(
@@ -352,15 +596,7 @@ describe('kubectl apply --dry-run=client -k', withKubectl, () => {
         ],
         { timeout: 60_000 },
       );
-      for (const kind of [
-        'namespace',
-        'serviceaccount',
-        'clusterrole',
-        'clusterrolebinding',
-        'persistentvolumeclaim',
-        'job',
-        'cronjob',
-      ]) {
+      for (const kind of kinds) {
         assert.match(stdout, new RegExp(`^${kind}[^ ]*/\\S+ created \\(dry run\\)$`, 'm'), stdout);
       }
     });
