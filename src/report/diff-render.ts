@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type AssessmentDiff, AssessmentDiffSchema, type FindingChange } from '../model/diff.js';
 import { formatRange } from '../model/text.js';
 import { versionText } from './content.js';
+import { md, mdCode } from './markdown-text.js';
 
 type Option = AssessmentDiff['options']['A'];
 type BackupState = AssessmentDiff['backup']['old'];
@@ -110,7 +111,8 @@ export function clusterLine(d: AssessmentDiff): string {
   return `Same cluster not confirmed: nothing in the two documents tells (${basis}).`;
 }
 
-const mdCell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+/** A table cell: one line, and no pipe left unescaped (cluster text arrives escaped by md() already). */
+const mdCell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/(?<!\\)\|/g, '\\|');
 const mdRow = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
 
 const GROUP_MARK: Record<string, string> = {
@@ -128,7 +130,11 @@ function markdownBody(d: AssessmentDiff, heading: string): string[] {
     mdRow(['', `Before (${d.old.generatedAt})`, `Now (${d.new.generatedAt})`]),
     '|---|---|---|',
     ...summaryRows(d).map((row) =>
-      mdRow([`**${row.label}**`, row.old, row.old === row.new ? `${row.new} (unchanged)` : `**${row.new}**`]),
+      mdRow([
+        `**${row.label}**`,
+        md(row.old),
+        row.old === row.new ? `${md(row.new)} (unchanged)` : `**${md(row.new)}**`,
+      ]),
     ),
     '',
     `${heading} Findings: ${findingsHeadline(d, ', ')}`,
@@ -142,10 +148,10 @@ function markdownBody(d: AssessmentDiff, heading: string): string[] {
       ...rows.map(({ group, change }) =>
         mdRow([
           GROUP_MARK[group] ?? group,
-          `${change.title} (\`${change.id}\`)`,
-          change.check,
-          stateText(change.old),
-          stateText(change.new),
+          `${md(change.title)} (${mdCode(change.id)})`,
+          md(change.check),
+          md(stateText(change.old)),
+          md(stateText(change.new)),
         ]),
       ),
     );
@@ -153,7 +159,7 @@ function markdownBody(d: AssessmentDiff, heading: string): string[] {
   const causes = rootCauseLines(d);
   lines.push('', `${heading} Root causes`, '');
   if (causes.length === 0) lines.push('No root cause in either run.');
-  for (const line of causes) lines.push(`- ${GROUP_MARK[line.group] ?? line.group}: ${line.text}`);
+  for (const line of causes) lines.push(`- ${GROUP_MARK[line.group] ?? line.group}: ${md(line.text)}`);
   return lines;
 }
 
@@ -162,7 +168,7 @@ export function sinceLastMarkdown(d: AssessmentDiff): string[] {
   return [
     '## Since the last assessment',
     '',
-    `Compared with the assessment of ${d.old.generatedAt} (cluster state at ${d.old.now}). ${clusterLine(d)}`,
+    `Compared with the assessment of ${d.old.generatedAt} (cluster state at ${d.old.now}). ${md(clusterLine(d))}`,
     '',
     ...markdownBody(d, '###'),
   ];

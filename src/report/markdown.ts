@@ -38,10 +38,13 @@ import {
 } from './content.js';
 import { formatRange } from '../model/text.js';
 import { sinceLastMarkdown } from './diff-render.js';
+// Every value that can hold cluster text goes through md() (or mdCode/mdFenced); the words of this file are
+// Markdown as written.
+import { md, mdCode, mdFenced } from './markdown-text.js';
 
-/** Text safe inside a table cell. */
+/** A table cell: one line, and no pipe left unescaped (cluster text arrives escaped by md() already). */
 function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return text.replace(/\r?\n/g, ' ').replace(/(?<!\\)\|/g, '\\|');
 }
 
 function table(header: string[], rows: string[][]): string[] {
@@ -59,7 +62,7 @@ function header(a: Assessment): string[] {
     '',
     `**Date**: ${a.generatedAt.slice(0, 10)}  `,
     `**Cluster state at**: ${a.now}  `,
-    `**Cluster**: \`${clusterName(a)}\` (${a.cluster.source}, ${plural(a.cluster.nodes, 'node')}, ${plural(a.cluster.pods, 'pod')})  `,
+    `**Cluster**: ${mdCode(clusterName(a))} (${a.cluster.source}, ${plural(a.cluster.nodes, 'node')}, ${plural(a.cluster.pods, 'pod')})  `,
     `**Decision**: ${optionLabel(a, a.recommendation)}  `,
     `**Status**: ${status.mark} **${status.label}**`,
   ];
@@ -74,7 +77,7 @@ function executiveSummary(a: Assessment): string[] {
     '',
     `Upgrading the cluster in place (${lead.route}) ${lead.is}${lead.strong ? `**${lead.verb}**` : lead.verb} because:`,
     '',
-    ...a.reasons.map((reason, i) => `${i + 1}. ${reason}`),
+    ...a.reasons.map((reason, i) => `${i + 1}. ${md(reason)}`),
   ];
 }
 
@@ -82,22 +85,28 @@ function versionSection(a: Assessment): string[] {
   const lines = [
     '## Version gap and path',
     '',
-    ...versionFacts(a).map(([label, value]) => `- ${label}: ${value}`),
+    ...versionFacts(a).map(([label, value]) => `- ${label}: ${md(value)}`),
   ];
   if (a.version.steps.length > 0)
-    lines.push('', ...table(['Step', 'Migrations', 'Breaking changes crossed', 'Notes'], stepRows(a)));
+    lines.push(
+      '',
+      ...table(
+        ['Step', 'Migrations', 'Breaking changes crossed', 'Notes'],
+        stepRows(a).map((row) => row.map(md)),
+      ),
+    );
   return lines;
 }
 
 function breakingSection(a: Assessment): string[] {
   const lines = ['## Breaking changes', ''];
   const groups = breakingGroups(a);
-  if (groups.length === 0) return [...lines, noBreakingChangeText(a)];
+  if (groups.length === 0) return [...lines, md(noBreakingChangeText(a))];
   for (const group of groups) {
     lines.push(`### ${group.heading}`, '');
     for (const c of group.changes)
       lines.push(
-        `- ${USAGE_MARK[c.usage]}: **${c.title}** (${versionText(c.version)}, ${c.severity}): ${c.evidence}. Action: ${breakingAction(c)}`,
+        `- ${USAGE_MARK[c.usage]}: **${md(c.title)}** (${versionText(c.version)}, ${md(c.severity)}): ${md(c.evidence)}. Action: ${md(breakingAction(c))}`,
       );
     lines.push('');
   }
@@ -107,46 +116,46 @@ function breakingSection(a: Assessment): string[] {
 
 function backupSection(a: Assessment): string[] {
   const b = a.backup;
-  if (b === null) return ['## Backup', '', NO_BACKUP_TEXT];
+  if (b === null) return ['## Backup', '', md(NO_BACKUP_TEXT)];
   return [
     '## Backup',
     '',
-    `Location: \`${b.path}\``,
+    `Location: ${mdCode(b.path)}`,
     '',
     ...table(
       ['Category', 'Objects', 'Size', 'Bytes'],
       [
-        ...b.categories.map((c) => [c.category, `${c.objects}`, c.size, `${c.bytes}`]),
+        ...b.categories.map((c) => [md(c.category), `${c.objects}`, c.size, `${c.bytes}`]),
         ['**Total**', `**${b.totals.objects}**`, `**${b.totals.size}**`, `**${b.totals.bytes}**`],
       ],
     ),
     '',
-    ...backupFacts(b).map((fact) => `- ${fact}`),
+    ...backupFacts(b).map((fact) => `- ${md(fact)}`),
   ];
 }
 
 function rootCauseSections(a: Assessment): string[][] {
   return rootCauseStories(a).map(({ rootCause: rc, cause, message, explains, nodes }) => {
-    const lines = [`### Root cause: ${rc.title}`, ''];
-    if (cause) lines.push(cause.summary, '');
-    if (message) lines.push('```', message, '```', '');
-    lines.push(`**Chain**: ${rc.chain.join(' → ')}`, '');
+    const lines = [`### Root cause: ${md(rc.title)}`, ''];
+    if (cause) lines.push(md(cause.summary), '');
+    if (message) lines.push(...mdFenced(message), '');
+    lines.push(`**Chain**: ${rc.chain.map(md).join(' → ')}`, '');
     if (rc.effects.length > 0) {
       lines.push('**Impact**:');
-      for (const effect of rc.effects) lines.push(`- ${effect.title}: ${effect.count}`);
+      for (const effect of rc.effects) lines.push(`- ${md(effect.title)}: ${effect.count}`);
       lines.push('');
     }
-    if (explains.length > 0) lines.push(`**Explains**: ${explains.join('; ')}`, '');
+    if (explains.length > 0) lines.push(`**Explains**: ${explains.map(md).join('; ')}`, '');
     if (nodes.length > 0) {
       lines.push('#### Affected nodes', '');
       for (const { node, evidence } of nodes) {
         if (evidence === null) {
-          lines.push(`Node \`${node}\`: see above.`, '');
+          lines.push(`Node ${mdCode(node)}: see above.`, '');
           continue;
         }
-        lines.push(`Node \`${node}\`:`);
+        lines.push(`Node ${mdCode(node)}:`);
         if (evidence.length === 0) lines.push('- (no pod evidence on this node)');
-        for (const e of evidence) lines.push(`- ${evidenceText(e)}`);
+        for (const e of evidence) lines.push(`- ${md(evidenceText(e))}`);
         lines.push('');
       }
       lines.pop();
@@ -160,12 +169,12 @@ function failedComponents(a: Assessment): string[] {
   if (groups.length === 0) return [];
   const lines = ['#### Failed components', ''];
   for (const { finding, reasons } of groups) {
-    lines.push(`${finding.title}:`, '');
+    lines.push(`${md(finding.title)}:`, '');
     for (const r of reasons) {
       const duration = r.ages ? `, for ${formatRange(r.ages.min, r.ages.max)} days` : '';
-      const where = r.namespaces.length > 0 ? ` in ${r.namespaces.join(', ')}` : '';
-      const cause = r.causes.length > 0 ? `; root: ${r.causes.join(', ')}` : '';
-      lines.push(`- **${r.reason}** (${r.count})${where}${duration}${cause}`);
+      const where = r.namespaces.length > 0 ? ` in ${r.namespaces.map(md).join(', ')}` : '';
+      const cause = r.causes.length > 0 ? `; root: ${r.causes.map(md).join(', ')}` : '';
+      lines.push(`- **${md(r.reason)}** (${r.count})${where}${duration}${cause}`);
     }
     lines.push('');
   }
@@ -178,7 +187,7 @@ function healthSection(a: Assessment): string[] {
   const lines = [
     '## Health check results',
     '',
-    headline.critical ? `**CRITICAL FAILURES FOUND**: ${headline.text}` : headline.text,
+    headline.critical ? `**CRITICAL FAILURES FOUND**: ${md(headline.text)}` : md(headline.text),
     '',
   ];
   for (const section of rootCauseSections(a)) lines.push(...section, '');
@@ -190,42 +199,42 @@ function healthSection(a: Assessment): string[] {
     ...table(
       ['Status', 'Check', 'Blocking', 'Scope', 'Finding', 'Nodes'],
       a.findings.map((f) => [
-        findingStatusText(f),
-        f.check,
+        md(findingStatusText(f)),
+        md(f.check),
         f.blocking ? 'yes' : 'no',
         f.scope,
-        `${f.title}: ${f.summary}`,
-        f.nodes.join(', ') || '-',
+        md(`${f.title}: ${f.summary}`),
+        f.nodes.map(md).join(', ') || '-',
       ]),
     ),
     '',
     `Checks run: ${a.coverage.checksRun} of ${a.coverage.checksTotal}.`,
-    ...coverageGaps(a).map((gap) => `- ${gap}`),
+    ...coverageGaps(a).map((gap) => `- ${md(gap)}`),
   );
   return lines;
 }
 
 function whySection(a: Assessment): string[] {
   const lines = [`## ${whyTitle(a)}`, ''];
-  if (a.verdict !== 'NO-GO') return [...lines, ...otherReasons(a).map((reason) => `- ${reason}`)];
+  if (a.verdict !== 'NO-GO') return [...lines, ...otherReasons(a).map((reason) => `- ${md(reason)}`)];
   const why = noGoReasons(a);
   lines.push('### Technical blockers', '');
   for (const [i, blocker] of why.blockers.entries()) {
-    lines.push(`${i + 1}. **${blocker.title}**${blocker.detail ?? ''}`);
-    for (const effect of blocker.effects) lines.push(`   - ${effect}`);
+    lines.push(`${i + 1}. **${md(blocker.title)}**${md(blocker.detail ?? '')}`);
+    for (const effect of blocker.effects) lines.push(`   - ${md(effect)}`);
   }
-  for (const warning of why.warningsCounted) lines.push(`- ${warning}`);
+  for (const warning of why.warningsCounted) lines.push(`- ${md(warning)}`);
   lines.push('');
   for (const cascade of why.cascades)
     lines.push(
-      `### Cascade: ${cascade.title}`,
+      `### Cascade: ${md(cascade.title)}`,
       '',
-      cascade.chain.map((stage, i) => (i === 0 ? stage : `→ ${stage}`)).join(' '),
+      cascade.chain.map((stage, i) => (i === 0 ? md(stage) : `→ ${md(stage)}`)).join(' '),
       '',
     );
   if (why.longTerm.length > 0)
-    lines.push('### Long-term degradation', '', ...why.longTerm.map((text) => `- ${text}`), '');
-  lines.push('### Upgrade risk', '', ...why.risk.map((text) => `- ${text}`));
+    lines.push('### Long-term degradation', '', ...why.longTerm.map((text) => `- ${md(text)}`), '');
+  lines.push('### Upgrade risk', '', ...why.risk.map((text) => `- ${md(text)}`));
   return lines;
 }
 
@@ -234,7 +243,7 @@ function factorTable(option: OptionScore): string[] {
     ['Factor (model row)', 'Hours', 'Success'],
     [
       ...factorRows(option).map((row) => [
-        row.id ? `${row.label} (\`${row.id}\`)` : row.label,
+        row.id ? `${md(row.label)} (${mdCode(row.id)})` : md(row.label),
         row.hours,
         row.success,
       ]),
@@ -263,7 +272,7 @@ function comparisonSection(a: Assessment): string[] {
     '',
     ...table(
       ['Aspect', 'Option A (in-place)', 'Option C (fresh install)'],
-      comparisonRows(a).map(([aspect, A, C]) => [`**${aspect}**`, A, C]),
+      comparisonRows(a).map(([aspect, A, C]) => [`**${aspect}**`, md(A), md(C)]),
     ),
   ];
 }
@@ -273,14 +282,14 @@ function planSection(a: Assessment): string[] {
     '## Recommended action plan',
     '',
     ...planItems(a).flatMap((item, i) => [
-      `${i + 1}. **${item.lead}**${item.rest}`,
-      ...item.sub.map((sub) => `   - ${sub}`),
+      `${i + 1}. **${md(item.lead)}**${md(item.rest)}`,
+      ...item.sub.map((sub) => `   - ${md(sub)}`),
     ]),
   ];
 }
 
 function nextSteps(a: Assessment): string[] {
-  return ['## Next steps', '', ...nextStepItems(a).map((item, i) => `${i + 1}. ${item}`)];
+  return ['## Next steps', '', ...nextStepItems(a).map((item, i) => `${i + 1}. ${md(item)}`)];
 }
 
 /** Mermaid node ids made of letters only, so the diagram adds no numbers of its own. */
@@ -294,7 +303,10 @@ function letterId(prefix: string, index: number): string {
   return `${prefix}${id}`;
 }
 
-const mermaidText = (text: string) => text.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
+const MERMAID_ENTITY: Record<string, string> = { '&': '#amp;', '"': '#quot;', '<': '#lt;', '>': '#gt;' };
+/** Mermaid label text: Mermaid's own entity codes for the characters that end a label or start HTML. */
+const mermaidText = (text: string) =>
+  text.replace(/[\r\n]+/g, ' ').replace(/[&"<>]/g, (c) => MERMAID_ENTITY[c] ?? c);
 
 function cascadeDiagram(a: Assessment): string[] {
   if (a.rootCauses.length === 0) return [];
@@ -322,7 +334,7 @@ function cascadeDiagram(a: Assessment): string[] {
 }
 
 function footer(a: Assessment): string[] {
-  return ['---', '', footerText(a), ...a.notes.map((note) => `- ${note}`)];
+  return ['---', '', md(footerText(a)), ...a.notes.map((note) => `- ${md(note)}`)];
 }
 
 export function renderMarkdown(a: Assessment): string {
