@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { backupWants, type SecretsMode, selectTypes } from '../src/backup/select.js';
-import { isKubernetesGroup } from '../src/cluster/discovery.js';
+import { isCustomGroup } from '../src/cluster/discovery.js';
 import { BUILTIN_TYPE_LIST, STATEFUL_CUSTOM_GROUP_NAMES } from '../src/cluster/resource-types.js';
 import type { ResourceType } from '../src/cluster/types.js';
 import { inventoryTypes } from '../src/inventory/build.js';
@@ -54,9 +54,8 @@ const probeType = (group: string): ResourceType => ({
 
 /** The types `assess` (inventory plus backup) would list when the server serves `discovered`. */
 export function typesRead(discovered: readonly ResourceType[], secrets: SecretsMode): ResourceType[] {
-  // Discovery hands over only non-Kubernetes groups as custom types; the same filter applies here.
   const custom = discovered.filter(
-    (t) => !BUILTIN_TYPE_LIST.some((b) => b.group === t.group) && !isKubernetesGroup(t.group),
+    (t) => !BUILTIN_TYPE_LIST.some((b) => b.group === t.group) && isCustomGroup(t.group),
   );
   const served = [...BUILTIN_TYPE_LIST, ...custom];
   const byKey = new Map<string, ResourceType>();

@@ -5,7 +5,7 @@ import { appendFile } from 'node:fs/promises';
 import type { Finding } from '../model/finding.js';
 import type { FailOn } from '../model/policy.js';
 import { renderGithubAnnotations } from '../report/annotations.js';
-import type { Io, Terminal } from './terminal.js';
+import type { Io } from './terminal.js';
 
 export function writeGithubAnnotations(
   findings: readonly Finding[],
@@ -16,17 +16,17 @@ export function writeGithubAnnotations(
   for (const line of renderGithubAnnotations(findings, failOn)) io.stderr.write(`${line}\n`);
 }
 
-/** Appends to the job summary; the run's results are written already, so a failure here only warns. */
-export async function appendStepSummary(
-  markdown: string,
-  io: Pick<Io, 'env'>,
-  terminal: Pick<Terminal, 'info'>,
-): Promise<void> {
+/**
+ * Appends to the job summary. The run's results are written already, so a failure here only warns; the
+ * warning shows even with --quiet (which hides progress, not problems): a CI job must not lose its summary silently.
+ */
+export async function appendStepSummary(markdown: string, io: Pick<Io, 'env' | 'stderr'>): Promise<void> {
   const file = io.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   try {
     await appendFile(file, markdown);
   } catch (error) {
-    terminal.info(`warning: could not append to GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    io.stderr.write(`warning: could not append the job summary to GITHUB_STEP_SUMMARY (${file}): ${code}\n`);
   }
 }

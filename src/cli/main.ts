@@ -69,7 +69,10 @@ function commandPath(command: Command): string {
 
 /** Commander's values for the command: its options, and its arguments under their declared names. */
 function rawValues(command: Command): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...command.opts() };
+  // A nested command (`backup verify`) also gets what its parent parsed: commander hands a flag that both
+  // declare (`--allow-partial`) to the parent. Top-level commands' parent is the program (the global flags).
+  const inherited = command.parent?.parent ? command.parent.opts() : {};
+  const values: Record<string, unknown> = { ...inherited, ...command.opts() };
   command.registeredArguments.forEach((argument, index) => {
     values[argument.name()] = command.processedArgs[index];
   });

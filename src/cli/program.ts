@@ -302,6 +302,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
   backup
     .command('verify <dir>')
     .description('re-hash a backup folder against SHA256SUMS; names missing, extra and altered files')
+    .option('--allow-partial', 'accept a backup that skipped types it could not read (otherwise exit 4)')
     .addHelpText(
       'after',
       usage(
@@ -310,7 +311,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
           'cozy-assess backup verify /root/cozy-backup/20251024-1931',
           'cozy-assess backup verify ./cozy-backup/20251024-1931 -o json',
         ],
-        '0 every checksum matches, 3 files missing, extra or altered, 2 not a backup folder, 1 internal error.',
+        '0 every checksum matches, 3 files missing, extra or altered, 4 checksums match but the backup is partial (a type was skipped; accept it with --allow-partial), 2 not a backup folder, 1 internal error.',
       ),
     )
     .action(dispatch(() => import('./commands/backup-verify.js')));

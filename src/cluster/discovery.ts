@@ -1,12 +1,20 @@
 // Which resource types the API server serves: the built-in types of BUILTIN_TYPES it has, plus every listable
 // type of a non-Kubernetes API group (CRDs and aggregated APIs: cluster-API, Proxmox, CozyStack, Flux…).
 import type { ApiClient } from './http.js';
-import { BUILTIN_TYPE_LIST } from './resource-types.js';
+import { BUILTIN_TYPE_LIST, isStatefulCustomGroup } from './resource-types.js';
 import { apiVersionOf, type ResourceType, typeKey } from './types.js';
 
 /** Groups a real cluster serves without any CRD (`''`, `apps`, `*.k8s.io`). Everything else is custom. */
 export function isKubernetesGroup(group: string): boolean {
   return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/**
+ * Whether discovery hands a served type over as a custom type. Kubernetes' own groups are read through the
+ * built-in list; a CRD group under k8s.io that holds state (COSI's objectstorage.k8s.io buckets) is custom all the same.
+ */
+export function isCustomGroup(group: string): boolean {
+  return !isKubernetesGroup(group) || isStatefulCustomGroup(group);
 }
 
 interface ApiResource {
@@ -81,7 +89,7 @@ function chooseTypes(
   const custom = [...served.keys()]
     .filter((key) => !builtinKeys.has(key))
     .map((key) => preferred(key)!)
-    .filter((type) => !isKubernetesGroup(type.group))
+    .filter((type) => isCustomGroup(type.group))
     .sort((a, b) => (typeKey(a) < typeKey(b) ? -1 : typeKey(a) > typeKey(b) ? 1 : 0));
   return [...result, ...custom];
 }

@@ -115,6 +115,7 @@ export const STATEFUL_CUSTOM_GROUP_NAMES = [
   'etcd.aenix.io',
   'kubeovn.io',
   'piraeus.io',
+  'objectstorage.k8s.io',
   'velero.io',
   'source.toolkit.fluxcd.io',
 ] as const;

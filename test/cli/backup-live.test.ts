@@ -61,6 +61,12 @@ describe('cozy-assess backup against an API server', () => {
       const names = (await readdir(out)).sort();
       assert.equal(names.length, 2);
       assert.equal((await readManifest(join(out, names[0]!))).complete, false);
+      // Verifying it says the same: every checksum matches, but the backup is partial (4) unless accepted.
+      const verify = await runCli(['backup', 'verify', join(out, names[0]!)]);
+      assert.equal(verify.code, 4, verify.stdout);
+      assert.match(verify.stdout, /PARTIAL/);
+      const accepted = await runCli(['backup', 'verify', join(out, names[0]!), '--allow-partial']);
+      assert.equal(accepted.code, 0, accepted.stderr);
     } finally {
       await server.close();
     }

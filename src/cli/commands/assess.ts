@@ -2,7 +2,6 @@
 // path, decision, and the go/no-go report (Markdown file, optional JSON/JUnit files or `-o` on stdout). Each
 // step is a function of the one before: inputs → backup session → scan → path → probes → checks → commit →
 // assessment → outputs. Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
-import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { EncryptionSettings } from '../../backup/encrypt.js';
 import { BadInputError } from '../../errors.js';
@@ -27,6 +26,7 @@ import {
 import { type CommandContext, defineCommand } from '../command.js';
 import { flag } from '../flag-schemas.js';
 import { appendStepSummary, writeGithubAnnotations } from '../github.js';
+import { requireDistinctOutputs, writeNewOutputFile, writeOutputFile } from '../output-files.js';
 import { refuseExistingFolder, writePlanFolder } from '../plan-writer.js';
 import { toolVersion } from '../version.js';
 
@@ -84,6 +84,13 @@ export default defineCommand({
 });
 
 async function readInputs(options: AssessOptions, context: CommandContext): Promise<AssessInputs> {
+  requireDistinctOutputs([
+    ['--report', options.report],
+    ['--json', options.json],
+    ['--junit', options.junit],
+    ['--html', options.html],
+    ['--previous', options.previous],
+  ]);
   const inputs = await readAssessmentInputs(options, context);
   const migration = await migrationInputs(options, inputs.backup);
   const previous = options.previous
@@ -199,21 +206,11 @@ function sinceLast(
 
 /**
  * Writes the report under its default name, `cozy-assess-report-<date>.md`, or `-2`, `-3`, … when that name is
- * taken: an earlier report of the same day is never replaced (created exclusively, so two runs cannot race).
+ * taken: an earlier report of the same day is never replaced, and the file appears whole or not at all.
  */
 async function writeDefaultReport(assessment: Assessment): Promise<string> {
   const stem = `cozy-assess-report-${assessment.generatedAt.slice(0, 10)}`;
-  const text = renderMarkdown(assessment);
-  for (let n = 1; ; n++) {
-    const file = n === 1 ? `${stem}.md` : `${stem}-${n}.md`;
-    try {
-      await writeFile(file, text, { flag: 'wx' });
-      return file;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && n < 1000) continue;
-      throw outputError(file, '--report', error);
-    }
-  }
+  return writeNewOutputFile((n) => (n === 1 ? `${stem}.md` : `${stem}-${n}.md`), renderMarkdown(assessment), '--report');
 }
 
 /**
@@ -234,7 +231,7 @@ async function writeOutputs(
   const written: string[] = options.report === undefined ? [await writeDefaultReport(assessment)] : [];
   for (const [file, flag, render] of files) {
     if (file === undefined) continue;
-    await writeOutput(file, render(assessment), flag);
+    await writeOutputFile(file, render(assessment), flag);
     written.push(file);
   }
   const summary = renderAssessOutcome(assessment, terminal.color, written);
@@ -245,24 +242,5 @@ async function writeOutputs(
     if (!globals.quiet) io.stderr.write(`${summary}\n`);
   }
   writeGithubAnnotations(assessment.findings, assessment.failOn, io);
-  await appendStepSummary(renderJobSummary(assessment), io, terminal);
-}
-
-/** A file the user named that cannot be written is bad input (exit 2) naming the flag and the file. */
-async function writeOutput(file: string, text: string, flag: string): Promise<void> {
-  try {
-    await writeFile(file, text);
-  } catch (error) {
-    throw outputError(file, flag, error);
-  }
-}
-
-function outputError(file: string, flag: string, error: unknown): BadInputError {
-  const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new BadInputError(
-    `${flag}: cannot write ${file} (${code})`,
-    file,
-    flag,
-    'check that the folder exists and is writable',
-  );
+  await appendStepSummary(renderJobSummary(assessment), io);
 }

@@ -93,7 +93,6 @@ export default defineCommand({
         now: inventory.now,
       }),
       context.io,
-      terminal,
     );
     return exitCode;
   },
