@@ -126,6 +126,8 @@ function loadInCluster(kc: KubeConfig, env: NodeJS.ProcessEnv): void {
   });
 }
 
+const PLUGIN_KILL_MARGIN_MS = 1000;
+
 /** The command of the current user's exec credential plugin (`aws`, `kubelogin`, ...), if it has one. */
 export function execPluginCommand(kc: KubeConfig): string | undefined {
   const user = kc.getCurrentUser();
@@ -143,8 +145,10 @@ export function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
   const authenticators = (kc as unknown as { authenticators?: Array<{ execFn?: unknown }> }).authenticators;
   const execAuth = authenticators?.find((a) => typeof a.execFn === 'function');
   if (!execAuth) return;
+  // Killed a little after the request gives up on it (ApiClient's own deadline names the plugin first), so
+  // the message never depends on which of the two timers fires first.
   execAuth.execFn = (command: string, args: readonly string[], options: object) =>
-    spawn(command, args, { ...options, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    spawn(command, args, { ...options, timeout: timeoutMs + PLUGIN_KILL_MARGIN_MS, killSignal: 'SIGKILL' });
 }
 
 function isHttpUrl(server: unknown): server is string {
