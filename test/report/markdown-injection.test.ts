@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { marked } from 'marked';
-import { buildAssessment } from '../../src/decide/assessment.js';
+import { buildAssessment } from '../../src/decide/build-assessment.js';
 import type { Assessment } from '../../src/model/assessment.js';
 import type { Finding } from '../../src/model/finding.js';
 import { mdCode, mdFenced, mdText } from '../../src/report/markdown-text.js';
 import { diffAssessments } from '../../src/report/diff.js';
 import { renderDiffMarkdown } from '../../src/report/diff-render.js';
-import { renderMarkdown, renderSummaryMarkdown } from '../../src/report/markdown.js';
+import { renderMarkdown, renderJobSummary } from '../../src/report/markdown.js';
 import { finding, pod, seedLikeParts } from '../decide/inputs.js';
 
 const HOSTILE = [
@@ -89,7 +89,7 @@ describe('Markdown report: cluster text stays text', () => {
   });
 
   it('escapes the job summary the same way', () => {
-    const summary = html(renderSummaryMarkdown(assessment));
+    const summary = html(renderJobSummary(assessment));
     assert.doesNotMatch(summary, /<img|<script|mailto:/);
   });
 
