@@ -1,7 +1,7 @@
 // The files a command writes for the user (--report, --json, --junit, --html): written whole or not at all, so
 // a full disk or a stopped run leaves the previous report in place instead of an empty or cut file, and two
 // flags never name the same file (the second would silently replace the first).
-import { link, unlink, writeFile } from 'node:fs/promises';
+import { link, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { BadInputError } from '../errors.js';
@@ -27,10 +27,15 @@ export function requireDistinctOutputs(
   }
 }
 
-/** Writes `text` to a temporary file beside `file`, then renames it over `file` (the old one stays on failure). */
+/**
+ * Writes `text` to a temporary file beside `file`, then renames it over `file` (the old one stays on failure).
+ * A name that is not a regular file (/dev/null, /dev/stdout, a FIFO, a shell's `>(…)`) is written into as it is:
+ * renaming over it would replace the device or pipe with a plain file (as root, even /dev/null).
+ */
 export async function writeOutputFile(file: string, text: string, flag: string): Promise<void> {
   try {
-    await writeFileAtomic(file, text);
+    if (await isSpecialFile(file)) await writeFile(file, text);
+    else await writeFileAtomic(file, text);
   } catch (error) {
     throw outputError(file, flag, error);
   }
@@ -69,6 +74,16 @@ export async function writeNewOutputFile(
     throw new BadInputError(`${flag}: ${first} and 999 numbered names after it exist`, first, flag);
   } finally {
     await unlink(temp).catch(() => {});
+  }
+}
+
+/** True when `file` (its link followed) exists and is a device, FIFO or socket rather than a regular file. */
+async function isSpecialFile(file: string): Promise<boolean> {
+  try {
+    const stats = await stat(file);
+    return !stats.isFile() && !stats.isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -2,7 +2,8 @@
 // read; a file that cannot be written leaves the previous one as it was (whole or not at all); an unwritable
 // GITHUB_STEP_SUMMARY is a warning that shows even with --quiet, and the run keeps its verdict.
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { writeNewOutputFile, writeOutputFile } from '../../src/cli/output-files.js';
@@ -76,6 +77,23 @@ describe('assess output files', () => {
 });
 
 describe('output-files', () => {
+  it('writes into a FIFO as it is, never renaming a plain file over it (as --json /dev/stdout or >(jq) do)', async (t) => {
+    const fifo = join(dir, 'pipe');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      t.skip('mkfifo is not available');
+      return;
+    }
+    // The reader is a child with a deadline, so a regression fails here instead of blocking the suite.
+    const read = new Promise<string>((done) =>
+      execFile('cat', [fifo], { timeout: 5000 }, (_error, stdout) => done(stdout)),
+    );
+    await writeOutputFile(fifo, '{"verdict":"GO"}\n', '--json');
+    assert.ok((await stat(fifo)).isFIFO(), 'the FIFO is still a FIFO');
+    assert.equal(await read, '{"verdict":"GO"}\n');
+  });
+
   it('replaces a file whole: the old content or the new, never a cut one', async () => {
     const file = join(dir, 'whole.json');
     await writeFile(file, 'old');
