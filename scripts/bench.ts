@@ -1,14 +1,18 @@
-// The scale benchmark (issue 8): `npm run bench [-- --sizes 5000,50000 --runs 3 --seed 1 --concurrency 4]`.
+// The scale benchmark (issues 8 and 15): `npm run bench [-- --sizes 5000,50000 --runs 3 --seed 1 --concurrency 4]`.
 //
 // For each size it generates a synthetic cluster (scripts/generate-cluster.ts; cached under the OS temp
 // folder by size, seed and generator source), serves it with the fake API server on 127.0.0.1 in a separate
 // process, and measures against that one server, interleaved run by run:
-//   1. the floor: every list the tool reads (discovery included), fetched with plain HTTPS GETs and
-//      limit/continue pages into nothing, with the tool's concurrency;
-//   2. the script an operator would write: `kubectl get <type> -A -o yaml > file` for the backup types,
-//      `-o json` for the state types, then `sha256sum` (skipped when kubectl is absent);
-//   3. `cozy-assess assess --target … --backup-dir …` (the built dist/cli/bin.js) with its peak RSS.
-// Then `cozy-assess --help` start time. It prints a table and writes bench-results/<timestamp>.json.
+//   1. the floor: `curl` downloading every request the tool sends (discovery and each list page, URLs recorded
+//      from an untimed pass) with --concurrency connections, into /dev/null;
+//   2. the Node-script floor (scripts/bench-node-floor.mjs): the same requests, parsed, written one file per
+//      type while hashed, fsynced, re-read and re-hashed: the least a Node program does for the same backup;
+//   3. the script an operator would write: `kubectl get <type> -A -o yaml > file` for the backup types,
+//      `-o json` for the state types, then `sha256sum` (skipped when kubectl is absent or with --no-kubectl);
+//   4. `cozy-assess assess --target … --backup-dir …` (the built dist/cli/bin.js).
+// Each client's wall time, CPU time (user + sys) and peak RSS come from GNU `time -v`. Then `cozy-assess --help`
+// start time. It prints a table and writes bench-results/<timestamp>.json. The machine's load average is
+// recorded with every run: wall times on a shared machine are only as good as its idleness.
 // Bounded: a fixed number of runs, a time limit on every child, loopback only; servers and temporary
 // folders are removed at the end, also on failure or Ctrl-C.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -16,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +35,13 @@ import { type ResourceType, typeKey } from '../src/cluster/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+const NODE_FLOOR = join(ROOT, 'scripts', 'bench-node-floor.mjs');
 const MINUTE = 60_000;
 const TARGET = 'v0.37.2';
 const HELP_RUNS = 10;
+
+/** The targets of issue 15, at the largest size. */
+const TARGETS = { overFloor: 1.3, rssMb: 200, helpMs: 100 };
 
 interface Size {
   pods: number;
@@ -54,26 +62,41 @@ interface ServerInfo {
   token: string;
 }
 
+/** One measured run of one client. `cpuS` is user + sys; NaN where it could not be measured. */
+interface Measured {
+  ms: number;
+  cpuS: number;
+  rssMb: number;
+  /** The 1-minute load average when the run started. */
+  load: number;
+}
+
+type Client = 'curl' | 'node' | 'kubectl' | 'assess';
+const CLIENTS: readonly Client[] = ['curl', 'node', 'kubectl', 'assess'];
+const CLIENT_LABEL: Record<Client, string> = {
+  curl: 'curl floor (1)',
+  node: 'Node script (2)',
+  kubectl: 'kubectl script (3)',
+  assess: 'assess (4)',
+};
+
+interface Medians {
+  ms: number;
+  cpuS: number;
+  rssMb: number;
+}
+
 interface SizeResult {
   size: Size;
   objects: number;
   snapshotBytes: number;
-  listRequests: number;
-  floorMs: number[];
-  kubectlMs: number[] | null;
-  assessMs: number[];
-  assessRssMb: number[];
+  /** Requests per pass (discovery and list pages) and the bytes their answers hold. */
+  requests: number;
+  servedBytes: number;
+  runs: Partial<Record<Client, Measured[]>>;
   assessExit: number[];
   assessPhases: Phases[];
-  median: {
-    floorMs: number;
-    kubectlMs: number | null;
-    assessMs: number;
-    assessRssMb: number;
-    assessOverFloor: number;
-    assessOverKubectl: number | null;
-    assessPhases: Phases;
-  };
+  median: Partial<Record<Client, Medians>> & { assessPhases: Phases };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -282,12 +305,13 @@ async function startServer(snapshot: string): Promise<{ info: ServerInfo; stop: 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// (1) The floor: plain HTTPS GETs, pages into nothing
+// The requests: recorded once per size from an untimed pass (which also warms the server's cache)
 // ---------------------------------------------------------------------------------------------------------
 
 class PlainClient {
   readonly agent: Agent;
   requests = 0;
+  bytes = 0;
   constructor(
     private readonly server: ServerInfo,
     concurrency: number,
@@ -295,8 +319,7 @@ class PlainClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca: server.caPem });
   }
 
-  /** GETs a path, keeping only the first bytes (where a list's `metadata.continue` is). */
-  get(path: string): Promise<{ status: number; head: string; body?: string }> {
+  get(path: string): Promise<Buffer> {
     this.requests++;
     return new Promise((done, fail) => {
       const req = request(
@@ -306,11 +329,14 @@ class PlainClient {
           headers: { Authorization: `Bearer ${this.server.token}`, Accept: 'application/json' },
         },
         (res) => {
-          let head = '';
-          res.on('data', (chunk: Buffer) => {
-            if (head.length < 2048) head += chunk.toString('latin1', 0, Math.min(chunk.length, 2048));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            this.bytes += body.length;
+            if ((res.statusCode ?? 0) >= 400) fail(new Error(`GET ${path}: HTTP ${res.statusCode}`));
+            else done(body);
           });
-          res.on('end', () => done({ status: res.statusCode ?? 0, head }));
           res.on('error', fail);
         },
       );
@@ -320,32 +346,25 @@ class PlainClient {
     });
   }
 
-  /** A whole small JSON answer (discovery). */
-  getJson(path: string): Promise<unknown> {
-    this.requests++;
-    return new Promise((done, fail) => {
-      const req = request(
-        `${this.server.url}${path}`,
-        { agent: this.agent, headers: { Authorization: `Bearer ${this.server.token}` } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            if ((res.statusCode ?? 0) >= 400) fail(new Error(`GET ${path}: HTTP ${res.statusCode}`));
-            else done(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          });
-          res.on('error', fail);
-        },
-      );
-      req.setTimeout(MINUTE, () => req.destroy(new Error(`GET ${path}: timed out`)));
-      req.on('error', fail);
-      req.end();
-    });
+  async getJson(path: string): Promise<unknown> {
+    return JSON.parse((await this.get(path)).toString('utf8'));
   }
 }
 
+/** Every request `assess` sends, in the order it sends them: /version, discovery, then each list's pages. */
+interface RequestPlan {
+  types: ResourceType[];
+  discovery: string[];
+  lists: Array<{ path: string; limit: number }>;
+  /** Every request path, pages with their continue tokens (the fake server's tokens are stable). */
+  paths: string[];
+  bytes: number;
+}
+
 /** The types `assess` with a backup lists: the inventory's plus the backup's, from discovery. */
-async function typesAssessLists(client: PlainClient): Promise<ResourceType[]> {
+async function typesAssessLists(client: {
+  getJson(path: string): Promise<unknown>;
+}): Promise<ResourceType[]> {
   const adapter = { getJson: (path: string) => client.getJson(path) } as unknown as ApiClient;
   const discovered = await discoverServedTypes(adapter);
   return typesToList(discovered, (d) => selectTypes(d, (type) => backupWants(type, 'include')));
@@ -362,36 +381,157 @@ function listPath(type: ResourceType): string {
   return type.group === '' ? `/api/v1/${type.plural}` : `/apis/${type.group}/${type.version}/${type.plural}`;
 }
 
-async function floorPass(server: ServerInfo, concurrency: number): Promise<{ ms: number; requests: number }> {
-  const started = performance.now();
+async function recordRequests(server: ServerInfo, concurrency: number): Promise<RequestPlan> {
   const client = new PlainClient(server, concurrency);
   try {
+    const discovery = ['/version'];
     await client.getJson('/version');
-    const types = await typesAssessLists(client);
+    const types = await typesAssessLists({
+      getJson: (path) => {
+        discovery.push(path);
+        return client.getJson(path);
+      },
+    });
+    const lists = types.map((type) => ({ path: listPath(type), limit: pageSizeOf(type) }));
+    const pages: string[][] = lists.map(() => []);
     let next = 0;
     const worker = async () => {
-      while (next < types.length) {
-        const type = types[next++]!;
-        const path = listPath(type);
+      while (next < lists.length) {
+        const index = next++;
+        const { path, limit } = lists[index]!;
         let token: string | undefined;
-        for (let page = 0; page < 100_000; page++) {
-          const query = `?limit=${pageSizeOf(type)}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
-          const { status, head } = await client.get(`${path}${query}`);
-          if (status !== 200) throw new Error(`floor: GET ${path} gave HTTP ${status}`);
-          token = /"continue":"([^"]+)"/.exec(head)?.[1];
-          if (!token) break;
-        }
+        do {
+          const page = `${path}?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+          pages[index]!.push(page);
+          const list = (await client.getJson(page)) as { metadata?: { continue?: string } };
+          token = list.metadata?.continue || undefined;
+        } while (token);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { ms: performance.now() - started, requests: client.requests };
+    return { types, discovery, lists, paths: [...discovery, ...pages.flat()], bytes: client.bytes };
   } finally {
     client.agent.destroy();
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// (2) The operator's kubectl script
+// (1) The floor: curl downloads every recorded request into /dev/null, --concurrency at once
+// ---------------------------------------------------------------------------------------------------------
+
+function curlAvailable(): boolean {
+  return spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+async function curlPass(server: ServerInfo, plan: RequestPlan, concurrency: number): Promise<Measured> {
+  const dir = await tempDir('cozy-bench-curl-');
+  try {
+    const ca = join(dir, 'ca.pem');
+    const config = join(dir, 'requests.curl');
+    await writeFile(ca, server.caPem);
+    await writeFile(
+      config,
+      plan.paths.map((path) => `url = "${server.url}${path}"\noutput = "/dev/null"\n`).join(''),
+    );
+    const args = [
+      ...['--silent', '--show-error', '--fail', '--parallel', '--parallel-max', String(concurrency)],
+      ...['--cacert', ca, '--header', `Authorization: Bearer ${server.token}`],
+      ...['--header', 'Accept: application/json', '--config', config],
+    ];
+    const { measured, result } = await timed('curl', args, { timeoutMs: 30 * MINUTE });
+    if (result.code !== 0) throw new Error(`curl failed (${result.code}):\n${result.stderr.slice(-2000)}`);
+    return measured;
+  } finally {
+    await removeTemp(dir);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// (2) The Node-script floor: download, parse, write while hashing, fsync, re-read and re-hash
+// ---------------------------------------------------------------------------------------------------------
+
+async function nodeFloorPass(server: ServerInfo, plan: RequestPlan, concurrency: number): Promise<Measured> {
+  const dir = await tempDir('cozy-bench-node-');
+  try {
+    const planFile = join(dir, 'plan.json');
+    const { url, caPem, token } = server;
+    const out = join(dir, 'out');
+    await writeFile(
+      planFile,
+      JSON.stringify({ url, caPem, token, concurrency, discovery: plan.discovery, lists: plan.lists, out }),
+    );
+    const { measured, result } = await timed(process.execPath, [NODE_FLOOR, planFile], {
+      timeoutMs: 30 * MINUTE,
+    });
+    if (result.code !== 0)
+      throw new Error(`the Node-script floor failed (${result.code}):\n${result.stderr.slice(-2000)}`);
+    return measured;
+  } finally {
+    await removeTemp(dir);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Timing a child: wall clock here, CPU and peak RSS from GNU time -v
+// ---------------------------------------------------------------------------------------------------------
+
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime =
+  existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Runs a command under GNU time (CPU and peak RSS from its report). Without GNU time, a Node child reports its
+ * own `process.resourceUsage()` through a preloaded hook; other commands get wall time only.
+ */
+async function timed(
+  command: string,
+  args: string[],
+  opts: { timeoutMs: number; cwd?: string },
+): Promise<{ measured: Measured; result: RunResult }> {
+  const load = loadavg()[0]!;
+  if (hasGnuTime) {
+    const result = await run(GNU_TIME, ['-v', command, ...args], opts);
+    const field = (name: string) =>
+      Number(new RegExp(`${name}: ([\\d.]+)`).exec(result.stderr)?.[1] ?? Number.NaN);
+    return {
+      result,
+      measured: {
+        // GNU time's wall clock includes its own fork/exec: negligible next to seconds.
+        ms: result.ms,
+        cpuS: field('User time \\(seconds\\)') + field('System time \\(seconds\\)'),
+        rssMb: field('Maximum resident set size \\(kbytes\\)') / 1024,
+        load,
+      },
+    };
+  }
+  if (command !== process.execPath) {
+    const result = await run(command, args, opts);
+    return { result, measured: { ms: result.ms, cpuS: Number.NaN, rssMb: Number.NaN, load } };
+  }
+  const dir = await tempDir('cozy-bench-usage-');
+  try {
+    const usageFile = join(dir, 'usage.json');
+    const hook = `process.on('exit',()=>process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(usageFile)},JSON.stringify(process.resourceUsage())))`;
+    const result = await run(command, ['--import', `data:text/javascript,${hook}`, ...args], opts);
+    const usage = JSON.parse(
+      await readFile(usageFile, 'utf8').catch(() => '{}'),
+    ) as Partial<NodeJS.ResourceUsage>;
+    return {
+      result,
+      measured: {
+        ms: result.ms,
+        cpuS: ((usage.userCPUTime ?? Number.NaN) + (usage.systemCPUTime ?? Number.NaN)) / 1e6,
+        rssMb: (usage.maxRSS ?? Number.NaN) / 1024,
+        load,
+      },
+    };
+  } finally {
+    await removeTemp(dir);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// (3) The operator's kubectl script
 // ---------------------------------------------------------------------------------------------------------
 
 function kubectlAvailable(): boolean {
@@ -416,74 +556,43 @@ function kubectlScript(types: ResourceType[], kubeconfig: string, cacheDir: stri
   return `${lines.join('\n')}\n`;
 }
 
-async function kubectlPass(types: ResourceType[], server: ServerInfo): Promise<number> {
+async function kubectlPass(types: ResourceType[], server: ServerInfo): Promise<Measured> {
   const dir = await tempDir('cozy-bench-kubectl-');
   try {
     const out = join(dir, 'out');
     await mkdir(out);
     const script = join(dir, 'backup.sh');
     await writeFile(script, kubectlScript(types, server.kubeconfigPath, join(dir, 'cache')));
-    const result = await run('bash', [script], { timeoutMs: 30 * MINUTE, cwd: out });
+    const { measured, result } = await timed('bash', [script], { timeoutMs: 30 * MINUTE, cwd: out });
     if (result.code !== 0)
       throw new Error(`kubectl script failed (${result.code}):\n${result.stderr.slice(-2000)}`);
-    return result.ms;
+    return measured;
   } finally {
     await removeTemp(dir);
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// (3) cozy-assess assess, with its peak RSS
+// (4) cozy-assess assess
 // ---------------------------------------------------------------------------------------------------------
-
-const GNU_TIME = '/usr/bin/time';
-const hasGnuTime =
-  existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true'], { stdio: 'ignore' }).status === 0;
 
 async function assessPass(
   server: ServerInfo,
   concurrency: number,
-): Promise<{ ms: number; rssMb: number; exit: number; phases: Phases }> {
+): Promise<{ measured: Measured; exit: number; phases: Phases }> {
   const dir = await tempDir('cozy-bench-assess-');
   try {
-    const rssFile = join(dir, 'maxrss');
     const args = [
       BIN,
       'assess',
-      '--kubeconfig',
-      server.kubeconfigPath,
-      '--target',
-      TARGET,
-      '--concurrency',
-      String(concurrency),
-      '--backup-dir',
-      join(dir, 'backup'),
-      '--report',
-      join(dir, 'report.md'),
+      ...['--kubeconfig', server.kubeconfigPath, '--target', TARGET, '--concurrency', String(concurrency)],
+      ...['--backup-dir', join(dir, 'backup'), '--report', join(dir, 'report.md')],
     ];
-    // GNU time reports the peak RSS; without it, the process reports its own (process.resourceUsage).
-    const result = hasGnuTime
-      ? await run(GNU_TIME, ['-v', process.execPath, ...args], { timeoutMs: 30 * MINUTE })
-      : await run(
-          process.execPath,
-          [
-            '--import',
-            `data:text/javascript,process.on('exit',()=>require('node:fs').writeFileSync(${JSON.stringify(rssFile)},String(process.resourceUsage().maxRSS)))`.replace(
-              "require('node:fs')",
-              'process.getBuiltinModule("node:fs")',
-            ),
-            ...args,
-          ],
-          { timeoutMs: 30 * MINUTE },
-        );
+    const { measured, result } = await timed(process.execPath, args, { timeoutMs: 30 * MINUTE });
     if (![0, 3, 4].includes(result.code)) {
       throw new Error(`cozy-assess assess failed (exit ${result.code}):\n${result.stderr.slice(-3000)}`);
     }
-    const rssKb = hasGnuTime
-      ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1] ?? Number.NaN)
-      : Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
-    // GNU time's wall clock includes its own fork/exec: negligible next to seconds.
-    return { ms: result.ms, rssMb: rssKb / 1024, exit: result.code, phases: phasesOf(result) };
+    return { measured, exit: result.code, phases: phasesOf(result) };
   } finally {
     await removeTemp(dir);
   }
@@ -497,7 +606,7 @@ interface Phases {
   scanMs: number;
   /** Path, checks, decision. */
   checksMs: number;
-  /** Manifest, SHA256SUMS, fsync, re-reading every file to verify it, rename. */
+  /** Manifest, SHA256SUMS, fsync, verification, rename. */
   backupCommitMs: number;
   /** Report rendering and exit. */
   restMs: number;
@@ -538,6 +647,14 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+function medians(runs: readonly Measured[]): Medians {
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    cpuS: median(runs.map((r) => r.cpuS)),
+    rssMb: median(runs.map((r) => r.rssMb)),
+  };
+}
+
 function medianPhases(runs: readonly Phases[]): Phases {
   const of = (key: keyof Phases) => median(runs.map((p) => p[key]));
   return {
@@ -553,41 +670,55 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-const seconds = (ms: number | null) => (ms === null ? 'skipped' : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(2)}×`);
+const seconds = (ms: number | undefined) =>
+  ms === undefined || Number.isNaN(ms) ? 'skipped' : `${(ms / 1000).toFixed(2)} s`;
+const ratio = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? 'n/a' : `${r.toFixed(2)}×`);
+const mb = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(0)} MB`;
+const cpu = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)} s`;
 
-function table(results: SizeResult[], helpMs: number, kubectlNote: string): string {
+/** assess over another client's median wall time. */
+function over(r: SizeResult, client: Client): number | undefined {
+  const base = r.median[client]?.ms;
+  const assess = r.median.assess?.ms;
+  return base === undefined || assess === undefined ? undefined : assess / base;
+}
+
+function table(results: SizeResult[], helpMs: number, skipped: string[]): string {
   const header = [
     'pods',
-    'ConfigMaps',
-    'Secrets',
-    'CRDs',
     'objects',
-    'floor (1)',
-    'kubectl (2)',
-    'assess (3)',
-    '(3)/(1)',
-    '(3)/(2)',
-    'assess peak RSS',
+    'served',
+    'requests',
+    ...CLIENTS.map((c) => CLIENT_LABEL[c]),
+    '(4)/(1)',
+    '(4)/(2)',
+    '(4)/(3)',
   ];
   const rows = results.map((r) => [
     String(r.size.pods),
-    String(r.size.configmaps),
-    String(r.size.secrets),
-    String(r.size.crds),
     String(r.objects),
-    seconds(r.median.floorMs),
-    seconds(r.median.kubectlMs),
-    seconds(r.median.assessMs),
-    ratio(r.median.assessOverFloor),
-    ratio(r.median.assessOverKubectl),
-    `${r.median.assessRssMb.toFixed(0)} MB`,
+    `${(r.servedBytes / 1e6).toFixed(0)} MB`,
+    String(r.requests),
+    ...CLIENTS.map((c) => seconds(r.median[c]?.ms)),
+    ratio(over(r, 'curl')),
+    ratio(over(r, 'node')),
+    ratio(over(r, 'kubectl')),
   ]);
   const lines = [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    'CPU time (user + sys) and peak RSS, medians:',
   ];
+  for (const r of results) {
+    const parts = CLIENTS.filter((c) => r.median[c]).map(
+      (c) => `${c} ${cpu(r.median[c]!.cpuS)} / ${mb(r.median[c]!.rssMb)}`,
+    );
+    lines.push(`  ${r.size.pods} pods: ${parts.join(', ')}`);
+  }
   lines.push('', 'where assess spends its time (medians):');
   for (const r of results) {
     const p = r.median.assessPhases;
@@ -595,33 +726,51 @@ function table(results: SizeResult[], helpMs: number, kubectlNote: string): stri
       `  ${r.size.pods} pods: start-up and discovery ${seconds(p.startMs)}, scan (lists → facts + backup files) ${seconds(p.scanMs)}, path and checks ${seconds(p.checksMs)}, backup commit and verification ${seconds(p.backupCommitMs)}, report ${seconds(p.restMs)}`,
     );
   }
+  lines.push('', 'load average (1 min) at the start of each assess run:');
+  for (const r of results)
+    lines.push(`  ${r.size.pods} pods: ${(r.runs.assess ?? []).map((m) => m.load.toFixed(2)).join(', ')}`);
   lines.push('', `cozy-assess --help: ${helpMs.toFixed(0)} ms (median of ${HELP_RUNS})`);
-  if (kubectlNote) lines.push(kubectlNote);
+  for (const line of skipped) lines.push(line);
   return lines.join('\n');
+}
+
+function verdict(met: boolean | undefined): string {
+  return met === undefined ? 'not measured' : met ? 'met' : 'MISSED';
 }
 
 function verdicts(results: SizeResult[], helpMs: number): string[] {
   const smallest = results[0]!;
   const largest = results[results.length - 1]!;
+  const floorRatio = over(largest, 'curl');
+  const kubectlRatio = over(largest, 'kubectl');
+  const rss = largest.median.assess?.rssMb ?? Number.NaN;
   const out = [
     `targets at ${largest.size.pods} pods:`,
-    `  assess ≤ 1.3× floor: ${ratio(largest.median.assessOverFloor)} — ${largest.median.assessOverFloor <= 1.3 ? 'met' : 'MISSED'}`,
-    `  assess ≤ 0.5× kubectl script: ${ratio(largest.median.assessOverKubectl)} — ${
-      largest.median.assessOverKubectl === null
-        ? 'not measured'
-        : largest.median.assessOverKubectl <= 0.5
-          ? 'met'
-          : 'MISSED'
-    }`,
-    `  peak RSS ≤ 300 MB: ${largest.median.assessRssMb.toFixed(0)} MB — ${largest.median.assessRssMb <= 300 ? 'met' : 'MISSED'}`,
+    `  assess ≤ ${TARGETS.overFloor}× the curl floor: ${ratio(floorRatio)} — ${verdict(floorRatio === undefined ? undefined : floorRatio <= TARGETS.overFloor)}`,
+    `  peak RSS ≤ ${TARGETS.rssMb} MB: ${mb(rss)} — ${verdict(rss <= TARGETS.rssMb)}`,
   ];
   if (results.length > 1) {
-    const growth = largest.median.assessRssMb / smallest.median.assessRssMb - 1;
-    out.push(
-      `  RSS growth ${smallest.size.pods} → ${largest.size.pods} pods ≤ 20 %: ${(growth * 100).toFixed(0)} % — ${growth <= 0.2 ? 'met' : 'MISSED'}`,
-    );
+    const growth = (client: Client, key: keyof Medians) => {
+      const from = smallest.median[client]?.[key];
+      const to = largest.median[client]?.[key];
+      return from === undefined || to === undefined ? undefined : to / from;
+    };
+    const span = `${smallest.size.pods} → ${largest.size.pods} pods`;
+    for (const [what, key] of [
+      ['time', 'ms'],
+      ['peak RSS', 'rssMb'],
+    ] as const) {
+      const assess = growth('assess', key);
+      const floor = growth('curl', key);
+      out.push(
+        `  ${what} growth ${span} no faster than the floor's: assess ×${assess?.toFixed(2) ?? 'n/a'}, curl ×${floor?.toFixed(2) ?? 'n/a'} — ${verdict(assess === undefined || floor === undefined ? undefined : assess <= floor)}`,
+      );
+    }
   }
-  out.push(`  --help < 300 ms: ${helpMs.toFixed(0)} ms — ${helpMs < 300 ? 'met' : 'MISSED'}`);
+  out.push(
+    `  --help ≤ ${TARGETS.helpMs} ms: ${helpMs.toFixed(0)} ms — ${verdict(helpMs <= TARGETS.helpMs)}`,
+    `  (issue 8) assess ≤ 0.5× the kubectl script: ${ratio(kubectlRatio)} — ${verdict(kubectlRatio === undefined ? undefined : kubectlRatio <= 0.5)}`,
+  );
   return out;
 }
 
@@ -636,67 +785,63 @@ async function snapshotFacts(dir: string): Promise<{ objects: number; bytes: num
   return { objects, bytes: Number(du.stdout.split('\t')[0] ?? 0) };
 }
 
+interface Clients {
+  curl: boolean;
+  kubectl: boolean;
+}
+
 async function benchSize(
   size: Size,
   seed: string,
   runs: number,
   concurrency: number,
-  withKubectl: boolean,
+  clients: Clients,
 ): Promise<SizeResult> {
   const dir = await ensureCluster(size, seed);
   const facts = await snapshotFacts(dir);
   log(`cluster ${size.pods} pods: starting the fake API server`);
   const server = await startServer(dir);
   try {
-    const probe = new PlainClient(server.info, concurrency);
-    const types = await typesAssessLists(probe);
-    probe.agent.destroy();
-    // Untimed warm-up: the server caches each object's JSON on first use; every measured client sees the warm server.
-    const warm = await floorPass(server.info, concurrency);
-    log(`  ${types.length} types, ${warm.requests} requests per pass; warm-up ${seconds(warm.ms)}`);
-    const floorMs: number[] = [];
-    const kubectlMs: number[] = [];
-    const assessMs: number[] = [];
-    const assessRssMb: number[] = [];
+    // Untimed: records every request and warms the server (it caches each object's JSON on first use).
+    const plan = await recordRequests(server.info, concurrency);
+    log(
+      `  ${plan.types.length} types, ${plan.paths.length} requests per pass, ${(plan.bytes / 1e6).toFixed(0)} MB served`,
+    );
+    const measured: Partial<Record<Client, Measured[]>> = {};
+    const add = (client: Client, m: Measured) => {
+      measured[client] = [...(measured[client] ?? []), m];
+      return m;
+    };
     const assessExit: number[] = [];
     const assessPhases: Phases[] = [];
     for (let i = 1; i <= runs; i++) {
-      // Interleaved, so drift in machine load touches all three alike.
-      const floor = await floorPass(server.info, concurrency);
-      floorMs.push(floor.ms);
-      if (withKubectl) kubectlMs.push(await kubectlPass(types, server.info));
+      // Interleaved, so drift in machine load touches all clients alike.
+      const parts: string[] = [];
+      const note = (client: Client, m: Measured) =>
+        parts.push(
+          `${client} ${seconds(m.ms)} (CPU ${cpu(m.cpuS)}, ${mb(m.rssMb)}, load ${m.load.toFixed(1)})`,
+        );
+      if (clients.curl) note('curl', add('curl', await curlPass(server.info, plan, concurrency)));
+      note('node', add('node', await nodeFloorPass(server.info, plan, concurrency)));
+      if (clients.kubectl) note('kubectl', add('kubectl', await kubectlPass(plan.types, server.info)));
       const assess = await assessPass(server.info, concurrency);
-      assessMs.push(assess.ms);
-      assessRssMb.push(assess.rssMb);
+      note('assess', add('assess', assess.measured));
       assessExit.push(assess.exit);
       assessPhases.push(assess.phases);
-      log(
-        `  run ${i}/${runs}: floor ${seconds(floor.ms)}, kubectl ${withKubectl ? seconds(kubectlMs[i - 1]!) : 'skipped'}, assess ${seconds(assess.ms)} (exit ${assess.exit}, peak RSS ${assess.rssMb.toFixed(0)} MB)`,
-      );
+      log(`  run ${i}/${runs}: ${parts.join(', ')}, assess exit ${assess.exit}`);
     }
-    const m = {
-      floorMs: median(floorMs),
-      kubectlMs: withKubectl ? median(kubectlMs) : null,
-      assessMs: median(assessMs),
-      assessRssMb: median(assessRssMb),
-    };
+    const median: SizeResult['median'] = { assessPhases: medianPhases(assessPhases) };
+    for (const client of CLIENTS) if (measured[client]) median[client] = medians(measured[client]!);
     return {
       size,
       objects: facts.objects,
       snapshotBytes: facts.bytes,
-      listRequests: warm.requests,
-      floorMs,
-      kubectlMs: withKubectl ? kubectlMs : null,
-      assessMs,
-      assessRssMb,
+      requests: plan.paths.length,
+      servedBytes: plan.bytes,
+      runs: measured,
       assessExit,
       assessPhases,
-      median: {
-        ...m,
-        assessPhases: medianPhases(assessPhases),
-        assessOverFloor: m.assessMs / m.floorMs,
-        assessOverKubectl: m.kubectlMs === null ? null : m.assessMs / m.kubectlMs,
-      },
+      median,
     };
   } finally {
     await server.stop();
@@ -730,47 +875,62 @@ async function main(): Promise<void> {
     return;
   }
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first (npm run bench does)`);
-  const withKubectl = !values['no-kubectl'] && kubectlAvailable();
-  const kubectlNote = withKubectl
-    ? ''
-    : values['no-kubectl']
-      ? 'kubectl script: skipped (--no-kubectl)'
-      : 'kubectl script: skipped (kubectl is not installed)';
-  if (kubectlNote) log(kubectlNote);
-  log(`peak RSS from ${hasGnuTime ? 'GNU time -v' : "the process's own process.resourceUsage().maxRSS"}`);
+  const clients: Clients = {
+    curl: curlAvailable(),
+    kubectl: !values['no-kubectl'] && kubectlAvailable(),
+  };
+  const skipped: string[] = [];
+  if (!clients.curl) skipped.push('curl floor: skipped (curl is not installed)');
+  if (!clients.kubectl)
+    skipped.push(
+      `kubectl script: skipped (${values['no-kubectl'] ? '--no-kubectl' : 'kubectl is not installed'})`,
+    );
+  for (const line of skipped) log(line);
+  log(
+    `CPU and peak RSS from ${hasGnuTime ? 'GNU time -v' : "each Node process's own process.resourceUsage()"}`,
+  );
 
   const started = new Date();
+  const loadBefore = loadavg();
   const results: SizeResult[] = [];
-  for (const size of sizes) results.push(await benchSize(size, values.seed!, runs, concurrency, withKubectl));
+  for (const size of sizes) results.push(await benchSize(size, values.seed!, runs, concurrency, clients));
   const helpRuns = await helpStart();
   const helpMs = median(helpRuns);
+  const loadAfter = loadavg();
 
   const kubectlVersion = kubectlAvailable()
     ? spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout
     : '';
+  const curlVersion = clients.curl
+    ? (/^curl (\S+)/.exec(spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? null)
+    : null;
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? '',
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
+    curl: curlVersion,
     kubectl: kubectlVersion
       ? ((JSON.parse(kubectlVersion) as { clientVersion?: { gitVersion?: string } }).clientVersion
           ?.gitVersion ?? null)
       : null,
-    rssFrom: hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS',
+    measuredWith: hasGnuTime ? 'GNU time -v' : 'process.resourceUsage()',
   };
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
   const text = [
-    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, kubectl ${machine.kubectl ?? 'absent'}; medians of ${runs} runs, concurrency ${concurrency}, peak RSS from ${machine.rssFrom}`,
+    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, curl ${machine.curl ?? 'absent'}, kubectl ${machine.kubectl ?? 'absent'}; medians of ${runs} runs, concurrency ${concurrency}, CPU and peak RSS from ${machine.measuredWith}`,
+    `load average (1, 5, 15 min): ${load(loadBefore)} before, ${load(loadAfter)} after`,
     '',
-    table(results, helpMs, kubectlNote),
+    table(results, helpMs, skipped),
   ].join('\n');
   const targetLines = verdicts(results, helpMs);
   process.stdout.write(`\n${text}\n\n${targetLines.join('\n')}\n`);
 
   const document = {
     startedAt: started.toISOString(),
-    command: `npm run bench -- --sizes ${sizes.map((s) => s.pods).join(',')} --runs ${runs} --seed ${values.seed} --concurrency ${concurrency}`,
+    command: `npm run bench -- --sizes ${sizes.map((s) => s.pods).join(',')} --runs ${runs} --seed ${values.seed} --concurrency ${concurrency}${values['no-kubectl'] ? ' --no-kubectl' : ''}`,
     machine,
+    loadAverage: { before: loadBefore, after: loadAfter },
     runs,
     concurrency,
     pageSize: DEFAULT_PAGE_SIZE,
