@@ -7,6 +7,7 @@ import {
   type KubeObject,
   type ListOutcome,
   type ListStatus,
+  type ObjectPage,
   type ResourceType,
   typeKey,
 } from '../cluster/types.js';
@@ -53,7 +54,7 @@ export class Capture implements PageSink {
 
   constructor(private readonly options: CaptureOptions) {}
 
-  page(type: ResourceType, objects: KubeObject[]): Promise<void> {
+  page(type: ResourceType, objects: ObjectPage): Promise<void> {
     return this.track(() => this.writePage(type, objects));
   }
 
@@ -82,7 +83,7 @@ export class Capture implements PageSink {
     }
   }
 
-  private async writePage(type: ResourceType, objects: KubeObject[]): Promise<void> {
+  private async writePage(type: ResourceType, objects: ObjectPage): Promise<void> {
     this.options.signal?.throwIfAborted();
     if (!this.options.wants(type)) return;
     const files = await this.filesOf(type);

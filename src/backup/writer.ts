@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { chmod, type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { withTypeMeta } from '../cluster/parse-files.js';
-import { apiVersionOf, type KubeObject, type ResourceType } from '../cluster/types.js';
+import { apiVersionOf, type ObjectPage, type ResourceType } from '../cluster/types.js';
 import { BadInputError, CozyError, ExitCode, IncompleteError } from '../errors.js';
 import type { StreamEncrypter } from './encrypt.js';
 import { INCOMPLETE_MARKER, SUMS_FILE } from './layout.js';
@@ -148,31 +148,30 @@ class EncryptedFile implements ByteSink {
 }
 
 /**
- * - `typed-list`: a typed List as the API returns it and `kubectl get -o json` indents it
- *   (`{"apiVersion":"apps/v1","kind":"DeploymentList","items":[…]}`); typed, so an empty list still says the type
- *   was read and had no objects. The raw files.
- * - `list`: a plain `v1` `List`, what `kubectl apply -f` takes. The clean view. (JSON, not YAML: the YAML library
- *   writes and reads about 30 times slower than JSON, which matters for tens of megabytes of CRDs.)
+ * - `typed-list`: a typed List as the API returns it (`{"apiVersion":"apps/v1","kind":"DeploymentList","items":[…]}`);
+ *   typed, so an empty list still says the type was read and had no objects. The raw files.
+ * - `list`: a plain `v1` `List`, what `kubectl apply -f` takes. The clean view.
+ * Both are compact JSON, as the API server sends it: the backup is for machines (kubectl, the snapshot
+ * reader), and indenting would double the bytes to write, hash and read back. (JSON, not YAML: the YAML
+ * library writes and reads about 30 times slower than JSON, which matters for tens of megabytes of CRDs.)
  */
 export type ListFormat = 'typed-list' | 'list';
 
 /** One resource type in one file, written incrementally, a page at a time. */
 export class ListFile {
   private count = 0;
-  private readonly encoder = new TextEncoder();
 
   private constructor(
     private readonly sink: ByteSink,
     private readonly type: ResourceType,
+    private readonly format: ListFormat,
   ) {}
 
   static async open(sink: ByteSink, format: ListFormat, type: ResourceType): Promise<ListFile> {
-    const file = new ListFile(sink, type);
+    const file = new ListFile(sink, type, format);
     const [apiVersion, kind] =
       format === 'typed-list' ? [apiVersionOf(type), `${type.kind}List`] : ['v1', 'List'];
-    await file.emit(
-      `{\n    "apiVersion": ${JSON.stringify(apiVersion)},\n    "kind": ${JSON.stringify(kind)},\n    "items": [`,
-    );
+    await file.emit(`{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"items":[`);
     return file;
   }
 
@@ -180,26 +179,32 @@ export class ListFile {
     return this.count;
   }
 
-  /** Appends one page; memory is bounded by the page (written a few objects at a time). */
-  async add(objects: readonly KubeObject[]): Promise<void> {
+  /**
+   * Appends one page. In a typed List, a page that carries the server's bytes of its items is written from
+   * those bytes, untouched; otherwise the objects are serialised a few at a time, so a page of large
+   * objects (CRDs) never becomes one string of tens of MB.
+   */
+  async add(objects: ObjectPage): Promise<void> {
     if (objects.length === 0) return;
-    // A few objects per write: a page of large objects (CRDs) never becomes one string of tens of MB, and
-    // JSON.stringify indents them at the List's depth itself (no second pass over the text to indent it).
+    const raw = this.format === 'typed-list' ? objects.raw : undefined;
+    if (raw) {
+      if (this.count > 0) await this.emit(',');
+      await this.sink.write(raw.bytes.subarray(raw.start, raw.end));
+      this.count += objects.length;
+      return;
+    }
     for (let start = 0; start < objects.length; start += WRITE_BATCH) {
       const batch = objects
         .slice(start, start + WRITE_BATCH)
         .map((object) => withTypeMeta(object, apiVersionOf(this.type), this.type.kind));
-      // `{\n    "items": [\n        {…},\n        {…}\n    ]\n}`: the items, already 8 spaces deep.
-      const json = JSON.stringify({ items: batch }, null, 4);
-      await this.emit(
-        `${this.count === 0 ? '\n' : ',\n'}${json.slice(ITEMS_HEAD.length, -ITEMS_TAIL.length)}`,
-      );
+      const json = JSON.stringify(batch);
+      await this.emit(`${this.count === 0 ? '' : ','}${json.slice(1, -1)}`);
       this.count += batch.length;
     }
   }
 
   async close(): Promise<FileRecord> {
-    await this.emit(`\n    ],\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n`);
+    await this.emit('],"metadata":{"resourceVersion":""}}\n');
     return this.sink.close();
   }
 
@@ -208,13 +213,11 @@ export class ListFile {
   }
 
   private emit(text: string): Promise<void> {
-    return this.sink.write(this.encoder.encode(text));
+    return this.sink.write(Buffer.from(text, 'utf8'));
   }
 }
 
 const WRITE_BATCH = 32;
-const ITEMS_HEAD = '{\n    "items": [\n';
-const ITEMS_TAIL = '\n    ]\n}';
 
 /**
  * A folder written under a temporary name beside its target, holding an `INCOMPLETE` marker until it is

@@ -60,6 +60,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000, jitter: true };
 const MAX_RETRY_AFTER_MS = 60_000;
 
+/** A parsed answer and the bytes it was parsed from. */
+export interface JsonAnswer {
+  value: unknown;
+  bytes: Buffer;
+}
+
 export interface RetryEvent {
   path: string;
   attempt: number;
@@ -135,6 +141,15 @@ export class ApiClient {
     query: Record<string, string | number | undefined> = {},
     signal?: AbortSignal,
   ): Promise<unknown> {
+    return (await this.getAnswer(path, query, signal)).value;
+  }
+
+  /** Like getJson, with the bytes the server sent (a backup writes them as they are). */
+  async getAnswer(
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+    signal?: AbortSignal,
+  ): Promise<JsonAnswer> {
     const url = new URL(this.options.server + path);
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
@@ -159,13 +174,14 @@ export class ApiClient {
     return Math.round(Math.max(jittered, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
   }
 
-  private async attempt(url: URL, signal: AbortSignal | undefined): Promise<unknown> {
+  private async attempt(url: URL, signal: AbortSignal | undefined): Promise<JsonAnswer> {
     const release = await this.slots.acquire();
     try {
       const { status, headers, body } = await this.send(url, signal);
-      if (status < 200 || status > 299) throw statusError(status, headers['retry-after'], body);
+      if (status < 200 || status > 299)
+        throw statusError(status, headers['retry-after'], body.toString('utf8'));
       try {
-        return JSON.parse(body);
+        return { value: JSON.parse(body.toString('utf8')), bytes: body };
       } catch {
         throw new TransportError(
           'invalid-json',
@@ -223,7 +239,7 @@ export class ApiClient {
   private async send(
     url: URL,
     signal: AbortSignal | undefined,
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
     const opts = await this.credentials(url);
     // --request-timeout 0 means no timeout, as in kubectl.
     const timeout =
@@ -259,7 +275,7 @@ export class ApiClient {
               resolve({
                 status: res.statusCode ?? 0,
                 headers: res.headers,
-                body: Buffer.concat(chunks).toString('utf8'),
+                body: Buffer.concat(chunks),
               });
             else
               fail(

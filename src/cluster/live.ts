@@ -5,14 +5,23 @@
 // so they equal what the snapshot source yields for a `kubectl get -o json` of the same cluster.
 import { BadInputError, IncompleteError } from '../errors.js';
 import { describeType, discoverServedTypes, isKubernetesGroup } from './discovery.js';
-import { ApiClient, ApiStatusError, type RetryEvent, type RetryPolicy, TransportError } from './http.js';
+import {
+  ApiClient,
+  ApiStatusError,
+  type JsonAnswer,
+  type RetryEvent,
+  type RetryPolicy,
+  TransportError,
+} from './http.js';
 import { boundExecPlugins, type LoadedKubeConfig, loadKubeConfig } from './kubeconfig.js';
+import { itemsSpan } from './list-bytes.js';
 import { withTypeMeta } from './parse-files.js';
 import {
   apiVersionOf,
   type ClusterSource,
   type KubeObject,
   type ListOptions,
+  type ObjectPage,
   type ResourceType,
   SourceListError,
   type SourceInfo,
@@ -151,7 +160,7 @@ class LiveSource implements ClusterSource {
     return types;
   }
 
-  async *listPages(requested: ResourceType, options: ListOptions = {}): AsyncIterable<KubeObject[]> {
+  async *listPages(requested: ResourceType, options: ListOptions = {}): AsyncIterable<ObjectPage> {
     // After discovery, list the version the server serves (a v2beta2-only Flux still has HelmReleases).
     const type = this.discovered?.get(typeKey(requested)) ?? requested;
     const signal = anySignal(this.options.signal, options.signal);
@@ -169,18 +178,18 @@ class LiveSource implements ClusterSource {
     let restarts = 0;
     let token: string | undefined;
     type Page = { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
-    const fetchPage = (from: string | undefined): Promise<Page> => {
+    const fetchPage = (from: string | undefined): Promise<JsonAnswer> => {
       const query = { limit, continue: from, labelSelector: options.labelSelector };
-      const request = this.client.getJson(path, query, signal) as Promise<Page>;
+      const request = this.client.getAnswer(path, query, signal);
       // Awaited below; if the reader stops early the answer is dropped, never an unhandled rejection.
       request.catch(() => undefined);
       return request;
     };
     let next = fetchPage(undefined);
     for (;;) {
-      let page: Page;
+      let answer: JsonAnswer;
       try {
-        page = await next;
+        answer = await next;
       } catch (error) {
         if (signal?.aborted) throw error;
         if (
@@ -196,9 +205,11 @@ class LiveSource implements ClusterSource {
         }
         throw listError(error, type, restarts, options.namespace);
       }
+      const page = answer.value as Page;
       const apiVersion = page.apiVersion ?? apiVersionOf(type);
+      const items = page.items ?? [];
       const objects: KubeObject[] = [];
-      for (const item of page.items ?? []) {
+      for (const item of items) {
         const object = withTypeMeta(item as Record<string, unknown>, apiVersion, type.kind) as KubeObject;
         const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
         if (seen.has(key)) continue;
@@ -209,7 +220,7 @@ class LiveSource implements ClusterSource {
       // The next page is asked for before this one is handed over, so the server sends it while the
       // reader parses, reduces and writes this one (one page ahead per list, within the concurrency cap).
       if (token) next = fetchPage(token);
-      if (objects.length > 0) yield objects;
+      if (objects.length > 0) yield withBytes(objects, items.length, answer);
       if (!token) return;
     }
   }
@@ -255,6 +266,12 @@ function getError(
     );
   }
   return listError(error, type, 0);
+}
+
+/** The page with the answer's bytes of its items, when it holds every item of the answer. */
+function withBytes(objects: KubeObject[], items: number, answer: JsonAnswer): ObjectPage {
+  const raw = objects.length === items ? itemsSpan(answer.bytes, answer.value) : undefined;
+  return raw ? Object.assign(objects, { raw }) : objects;
 }
 
 /** A per-type failure as an outcome: forbidden, not installed, or failed with a reason a person can act on. */

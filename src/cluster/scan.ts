@@ -1,10 +1,21 @@
 // One pass over the cluster: each type is listed once and every page is handed to every sink
 // (the inventory reducer, the backup writer), then dropped. Memory is bounded by in-flight pages.
-import { type ClusterSource, type KubeObject, type ListOutcome, type ResourceType, SourceListError, typeKey } from './types.js';
+import {
+  type ClusterSource,
+  type KubeObject,
+  type ListOutcome,
+  type ObjectPage,
+  type ResourceType,
+  SourceListError,
+  typeKey,
+} from './types.js';
 
 export interface PageSink {
-  /** Called for every page, in order per type. May be async (a writer applying back-pressure). */
-  page(type: ResourceType, objects: KubeObject[]): void | Promise<void>;
+  /**
+   * Called for every page, in order per type. May be async (a writer applying back-pressure). The page
+   * may carry the server's bytes of its items (`objects.raw`), which a writer can use as they are.
+   */
+  page(type: ResourceType, objects: ObjectPage): void | Promise<void>;
   /** Called once per type when its list has ended, whatever the outcome. */
   done?(type: ResourceType, outcome: ListOutcome): void | Promise<void>;
 }
@@ -57,7 +68,8 @@ async function listOne(
     return { type: key, status: 'ok', count };
   } catch (error) {
     if (signal?.aborted) throw error;
-    if (error instanceof SourceListError) return { type: key, status: error.status, count, reason: error.message };
+    if (error instanceof SourceListError)
+      return { type: key, status: error.status, count, reason: error.message };
     // Anything else from a source is a bug in the source, not a cluster state: let it surface as exit 1.
     throw error;
   }

@@ -40,7 +40,13 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion?: string; kind: string; name: string; uid?: string; controller?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion?: string;
+    kind: string;
+    name: string;
+    uid?: string;
+    controller?: boolean;
+  }>;
   [key: string]: unknown;
 }
 
@@ -50,6 +56,23 @@ export interface KubeObject {
   metadata: ObjectMeta;
   [key: string]: unknown;
 }
+
+/**
+ * The server's own bytes of a page's items: `bytes.subarray(start, end)` is the text between the `[` and `]`
+ * of the answer's `items` array, each item exactly as sent (a raw API list leaves out the items' apiVersion
+ * and kind). A backup writes these bytes instead of serialising the objects again.
+ */
+export interface PageBytes {
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
+/**
+ * One page of objects. `raw` is set only when the source has the answer's bytes and the page holds exactly
+ * the answer's items, in order (a list restarted after a 410 skips objects already read, so it has none).
+ */
+export type ObjectPage = KubeObject[] & { readonly raw?: PageBytes };
 
 export type ListStatus = 'ok' | 'forbidden' | 'not-installed' | 'failed';
 
@@ -102,7 +125,7 @@ export interface ClusterSource {
   /** Every resource type the cluster serves that the source can list (built-in and custom). */
   discoverTypes(): Promise<ResourceType[]>;
   /** Objects of one type, page by page. Throws SourceListError when the type cannot be read. */
-  listPages(type: ResourceType, options?: ListOptions): AsyncIterable<KubeObject[]>;
+  listPages(type: ResourceType, options?: ListOptions): AsyncIterable<ObjectPage>;
   /**
    * One object by name (a GET, for what only one object of a type is needed for): undefined when it does
    * not exist. Throws SourceListError when it cannot be read (forbidden, not captured, failed).
