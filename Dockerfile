@@ -15,6 +15,7 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
+COPY scripts/build.mjs ./scripts/
 RUN npm run build
 
 # Production dependencies only, from the lock file.

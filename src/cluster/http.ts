@@ -7,7 +7,7 @@ import type { Agent, AgentOptions } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './client-node.js';
 import { execPluginCommand } from './kubeconfig.js';
 
 /** The server answered with an error status. `status` is the HTTP code, `reason` the Status reason. */

@@ -7,11 +7,11 @@ import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './client-node.js';
 import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
 
-type ClientNode = typeof import('@kubernetes/client-node');
+type ClientNode = typeof import('./client-node.js');
 
 export interface LoadedKubeConfig {
   kc: KubeConfig;

@@ -53,7 +53,7 @@ export const CRD_PAGE_SIZE = 50;
 const MAX_LIST_RESTARTS = 3;
 
 export async function openLiveSource(options: LiveSourceOptions): Promise<ClusterSource> {
-  const k8s = await import('@kubernetes/client-node');
+  const k8s = await import('./client-node.js');
   const config = loadKubeConfig(k8s, {
     kubeconfig: options.kubeconfig,
     context: options.context,

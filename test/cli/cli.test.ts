@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { exitCodeForError } from '../../src/cli/main.js';
 import { BadInputError } from '../../src/errors.js';
 import { CLI_BIN, REPO_ROOT as ROOT, runBinary, runCli } from '../support/cli.js';
+import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { tempDirs } from '../support/temp.js';
 
 const cli = (...args: string[]) => runCli(args);
@@ -36,7 +37,7 @@ export async function resolve(specifier, context, next) {
 
 const tempDir = tempDirs('cozy-cli-');
 before(async () => {
-  assert.ok(existsSync(CLI_BIN), 'build first: npx tsc -p tsconfig.json');
+  assert.ok(existsSync(CLI_BIN), 'build first: npm run build');
   dir = await tempDir();
 });
 
@@ -65,6 +66,30 @@ describe('help and version', () => {
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--fail-on <level>/);
     assert.match(sub.stdout, /--plugin <file>/);
+  });
+
+  it('a run on a snapshot loads nothing of the Kubernetes client', async () => {
+    const noKube = await blockingImports('nokube', ['@kubernetes/client-node'], 'client-node was loaded');
+    const report = join(dir, 'snapshot-report.md');
+    const args = ['assess', '--snapshot', 'fixtures/healthy', '--target', 'v0.37.2', '--no-backup'];
+    const result = await runBinary([...args, '--report', report], { nodeArgs: ['--import', noKube] });
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  it("a live run loads only the kubeconfig part of the client (the build's bundle), not its main module", async () => {
+    const noMain = await blockingImports('nomain', ['@kubernetes/client-node'], 'client-node was loaded');
+    const server = await startFakeApiServer({ snapshotDir: 'fixtures/healthy', token: 't' });
+    try {
+      const args = ['--kubeconfig', server.kubeconfigPath, '--now', '2025-10-24T12:00:00Z', 'check'];
+      const result = await runBinary(args, { nodeArgs: ['--import', noMain] });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(
+        server.requestLog.some((r) => r.path === '/api/v1/pods'),
+        'it read the cluster',
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it('prints the package version', async () => {
