@@ -1,11 +1,12 @@
 // The build after `tsc`: what is prepared once at build time instead of at every start.
+// (Two steps: the client-node bundle and the parsed release catalog.)
 //
 // dist/cluster/client-node.js: src/cluster/client-node.ts bundled with esbuild. @kubernetes/client-node's
 // config module imports the package's whole generated API client (gen/index.js) for makeApiClient, which
 // we never call; the bundle gets a gen/index.js that exports only the two names config.js imports, from
 // their own modules. Everything else is the package's code as published (and its dependencies, bundled so
 // that the file does not depend on how npm laid out node_modules).
-
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -47,3 +48,12 @@ await build({
   logLevel: 'warning',
   legalComments: 'eof',
 });
+
+// dist/catalog/releases.json: the shipped release catalog, parsed from src/catalog/releases.yaml and
+// validated once here (YAML parsing and validation cost about 0.5 s at every start). src/cli/catalog.ts
+// reads it when present and falls back to the YAML source (as under tsx).
+const { parseCatalogText } = await import(join(ROOT, 'dist', 'catalog', 'parse.js'));
+const catalogYaml = join(ROOT, 'src', 'catalog', 'releases.yaml');
+const catalog = parseCatalogText(await readFile(catalogYaml, 'utf8'), catalogYaml);
+await mkdir(join(ROOT, 'dist', 'catalog'), { recursive: true });
+await writeFile(join(ROOT, 'dist', 'catalog', 'releases.json'), `${JSON.stringify(catalog)}\n`);

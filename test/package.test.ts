@@ -59,6 +59,8 @@ describe('the npm package', () => {
       'package.json',
       'dist/cli/bin.js',
       'dist/catalog/releases.yaml',
+      'dist/catalog/releases.json',
+      'dist/cluster/client-node.js',
       'schema/assessment.schema.json',
     ]) {
       assert.ok(files.includes(needed), `${needed} is not in the tarball`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -188,6 +188,19 @@ describe('shipped catalog text', () => {
     assert.deepEqual(cut, []);
     const note = loadCatalog().releases.find((r) => r.version === '0.37.2')?.notes?.[0];
     assert.match(note?.source ?? '', /#1521/);
+  });
+});
+
+describe('built catalog', () => {
+  it('dist/catalog/releases.json (written by npm run build) is what releases.yaml parses to', (t) => {
+    const built = fileURLToPath(new URL('../../dist/catalog/releases.json', import.meta.url));
+    if (!existsSync(built)) return t.skip('not built: npm run build writes it');
+    const source = readFileSync(fileURLToPath(SHIPPED_CATALOG_URL), 'utf8');
+    assert.deepEqual(
+      JSON.parse(readFileSync(built, 'utf8')),
+      parseCatalogText(source, 'releases.yaml'),
+      'stale: run npm run build',
+    );
   });
 });
 
