@@ -5,7 +5,7 @@
 // No checks, no facts, no clean view, no report. Plain JavaScript, so that no TypeScript loader is timed.
 //
 //   node scripts/bench-node-floor.mjs PLAN.json
-//   PLAN: {"url","caPem","token","concurrency","discovery":[path…],"lists":[{"path","limit"}…],"out"}
+//   PLAN: {"url","caPem","token","concurrency","discovery":[{"path","accept"}…],"lists":[{"path","limit"}…],"out"}
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
@@ -15,9 +15,9 @@ import { join } from 'node:path';
 const plan = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency, ca: plan.caPem });
 
-function get(path) {
+function get(path, accept = 'application/json') {
   return new Promise((done, fail) => {
-    const headers = { Authorization: `Bearer ${plan.token}`, Accept: 'application/json' };
+    const headers = { Authorization: `Bearer ${plan.token}`, Accept: accept };
     const req = request(`${plan.url}${path}`, { agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
@@ -32,7 +32,9 @@ function get(path) {
   });
 }
 
-await Promise.all(plan.discovery.map(async (path) => JSON.parse((await get(path)).toString())));
+await Promise.all(
+  plan.discovery.map(async ({ path, accept }) => JSON.parse((await get(path, accept)).toString())),
+);
 
 await mkdir(plan.out, { recursive: true });
 const written = [];

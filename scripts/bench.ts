@@ -28,8 +28,7 @@ import { parseArgs } from 'node:util';
 import { categoryOf } from '../src/backup/layout.js';
 import { backupWants, selectTypes } from '../src/backup/select.js';
 import { typesToList } from '../src/cli/pipeline.js';
-import { discoverServedTypes } from '../src/cluster/discovery.js';
-import type { ApiClient } from '../src/cluster/http.js';
+import { type DiscoveryClient, discoverServedTypes } from '../src/cluster/discovery.js';
 import { CRD_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../src/cluster/live.js';
 import { type ResourceType, typeKey } from '../src/cluster/types.js';
 
@@ -319,14 +318,14 @@ class PlainClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca: server.caPem });
   }
 
-  get(path: string): Promise<Buffer> {
+  get(path: string, accept = 'application/json'): Promise<Buffer> {
     this.requests++;
     return new Promise((done, fail) => {
       const req = request(
         `${this.server.url}${path}`,
         {
           agent: this.agent,
-          headers: { Authorization: `Bearer ${this.server.token}`, Accept: 'application/json' },
+          headers: { Authorization: `Bearer ${this.server.token}`, Accept: accept },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -346,26 +345,34 @@ class PlainClient {
     });
   }
 
-  async getJson(path: string): Promise<unknown> {
-    return JSON.parse((await this.get(path)).toString('utf8'));
+  async getJson(path: string, accept?: string): Promise<unknown> {
+    return JSON.parse((await this.get(path, accept)).toString('utf8'));
   }
+}
+
+/** One request as the tool sends it. */
+interface Request {
+  path: string;
+  accept?: string;
 }
 
 /** Every request `assess` sends, in the order it sends them: /version, discovery, then each list's pages. */
 interface RequestPlan {
   types: ResourceType[];
-  discovery: string[];
+  discovery: Request[];
   lists: Array<{ path: string; limit: number }>;
-  /** Every request path, pages with their continue tokens (the fake server's tokens are stable). */
-  paths: string[];
+  /** Every request, pages with their continue tokens (the fake server's tokens are stable). */
+  requests: Request[];
   bytes: number;
 }
 
 /** The types `assess` with a backup lists: the inventory's plus the backup's, from discovery. */
 async function typesAssessLists(client: {
-  getJson(path: string): Promise<unknown>;
+  getJson(path: string, accept?: string): Promise<unknown>;
 }): Promise<ResourceType[]> {
-  const adapter = { getJson: (path: string) => client.getJson(path) } as unknown as ApiClient;
+  const adapter: DiscoveryClient = {
+    getJson: (path, _query, _signal, options) => client.getJson(path, options?.accept),
+  };
   const discovered = await discoverServedTypes(adapter);
   return typesToList(discovered, (d) => selectTypes(d, (type) => backupWants(type, 'include')));
 }
@@ -384,12 +391,12 @@ function listPath(type: ResourceType): string {
 async function recordRequests(server: ServerInfo, concurrency: number): Promise<RequestPlan> {
   const client = new PlainClient(server, concurrency);
   try {
-    const discovery = ['/version'];
+    const discovery: Request[] = [{ path: '/version' }];
     await client.getJson('/version');
     const types = await typesAssessLists({
-      getJson: (path) => {
-        discovery.push(path);
-        return client.getJson(path);
+      getJson: (path, accept) => {
+        discovery.push({ path, accept });
+        return client.getJson(path, accept);
       },
     });
     const lists = types.map((type) => ({ path: listPath(type), limit: pageSizeOf(type) }));
@@ -409,7 +416,8 @@ async function recordRequests(server: ServerInfo, concurrency: number): Promise<
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { types, discovery, lists, paths: [...discovery, ...pages.flat()], bytes: client.bytes };
+    const listRequests = pages.flat().map((path) => ({ path }));
+    return { types, discovery, lists, requests: [...discovery, ...listRequests], bytes: client.bytes };
   } finally {
     client.agent.destroy();
   }
@@ -429,15 +437,19 @@ async function curlPass(server: ServerInfo, plan: RequestPlan, concurrency: numb
     const ca = join(dir, 'ca.pem');
     const config = join(dir, 'requests.curl');
     await writeFile(ca, server.caPem);
-    await writeFile(
-      config,
-      plan.paths.map((path) => `url = "${server.url}${path}"\noutput = "/dev/null"\n`).join(''),
-    );
-    const args = [
-      ...['--silent', '--show-error', '--fail', '--parallel', '--parallel-max', String(concurrency)],
-      ...['--cacert', ca, '--header', `Authorization: Bearer ${server.token}`],
-      ...['--header', 'Accept: application/json', '--config', config],
-    ];
+    // One operation per request (`next`), each with its own headers, as the tool sends them.
+    const operation = ({ path, accept }: Request) =>
+      [
+        `url = "${server.url}${path}"`,
+        'output = "/dev/null"',
+        'fail',
+        `cacert = "${ca}"`,
+        `header = "Authorization: Bearer ${server.token}"`,
+        `header = "Accept: ${accept ?? 'application/json'}"`,
+      ].join('\n');
+    await writeFile(config, `${plan.requests.map(operation).join('\nnext\n')}\n`);
+    const args = ['--silent', '--show-error', '--parallel', '--parallel-max', String(concurrency)];
+    args.push('--config', config);
     const { measured, result } = await timed('curl', args, { timeoutMs: 30 * MINUTE });
     if (result.code !== 0) throw new Error(`curl failed (${result.code}):\n${result.stderr.slice(-2000)}`);
     return measured;
@@ -805,7 +817,7 @@ async function benchSize(
     // Untimed: records every request and warms the server (it caches each object's JSON on first use).
     const plan = await recordRequests(server.info, concurrency);
     log(
-      `  ${plan.types.length} types, ${plan.paths.length} requests per pass, ${(plan.bytes / 1e6).toFixed(0)} MB served`,
+      `  ${plan.types.length} types, ${plan.requests.length} requests per pass, ${(plan.bytes / 1e6).toFixed(0)} MB served`,
     );
     const measured: Partial<Record<Client, Measured[]>> = {};
     const add = (client: Client, m: Measured) => {
@@ -836,7 +848,7 @@ async function benchSize(
       size,
       objects: facts.objects,
       snapshotBytes: facts.bytes,
-      requests: plan.paths.length,
+      requests: plan.requests.length,
       servedBytes: plan.bytes,
       runs: measured,
       assessExit,

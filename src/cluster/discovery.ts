@@ -30,8 +30,93 @@ interface ApiGroup {
   versions: Array<{ version: string }>;
 }
 
-export async function discoverServedTypes(client: ApiClient, signal?: AbortSignal): Promise<ResourceType[]> {
-  const groups = ((await client.getJson('/apis', {}, signal)) as { groups?: ApiGroup[] }).groups ?? [];
+/** The resources one group version serves. */
+interface GroupVersionResources {
+  group: string;
+  version: string;
+  resources: ApiResource[];
+}
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io, Kubernetes 1.26+; v2 from 1.30): every group, version and
+ * resource in two answers (`/api` and `/apis`) instead of one request per group version (hundreds on a
+ * cluster with many CRDs). A server that does not know it answers the classic lists, which are read as before.
+ */
+const AGGREGATED_DISCOVERY = [
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+  'application/json',
+].join(',');
+
+interface AggregatedList {
+  kind: 'APIGroupDiscoveryList';
+  items?: Array<{
+    metadata?: { name?: string };
+    /** In order of preference: the first is the preferred version. */
+    versions?: Array<{
+      version: string;
+      /** `Stale`: an aggregated API that did not answer; its resources may be gone. */
+      freshness?: string;
+      resources?: Array<{
+        resource: string;
+        responseKind?: { kind?: string };
+        scope?: string;
+        verbs?: string[];
+      }>;
+    }>;
+  }>;
+}
+
+/** What discovery needs of the API client: GETs of JSON, with an Accept header. */
+export type DiscoveryClient = Pick<ApiClient, 'getJson'>;
+
+export async function discoverServedTypes(
+  client: DiscoveryClient,
+  signal?: AbortSignal,
+): Promise<ResourceType[]> {
+  const accept = { accept: AGGREGATED_DISCOVERY };
+  const apis = await client.getJson('/apis', {}, signal, accept);
+  if (isAggregated(apis)) {
+    const core = await client.getJson('/api', {}, signal, accept);
+    if (isAggregated(core)) return chooseTypes(...fromAggregated([core, apis]));
+  }
+  return discoverGroupByGroup(client, (apis as { groups?: ApiGroup[] }).groups ?? [], signal);
+}
+
+function isAggregated(answer: unknown): answer is AggregatedList {
+  return (answer as { kind?: unknown } | null)?.kind === 'APIGroupDiscoveryList';
+}
+
+function fromAggregated(answers: AggregatedList[]): [GroupVersionResources[], ApiGroup[]] {
+  const lists: GroupVersionResources[] = [];
+  const groups: ApiGroup[] = [];
+  for (const item of answers.flatMap((answer) => answer.items ?? [])) {
+    const name = item.metadata?.name ?? '';
+    // As the classic discovery skips a group version that does not answer, a stale one is skipped.
+    const versions = (item.versions ?? []).filter((v) => v.freshness !== 'Stale');
+    if (name !== '' && versions[0]) groups.push({ name, preferredVersion: versions[0], versions });
+    for (const { version, resources } of versions) {
+      lists.push({
+        group: name,
+        version,
+        resources: (resources ?? []).map((r) => ({
+          name: r.resource,
+          kind: r.responseKind?.kind ?? '',
+          namespaced: r.scope === 'Namespaced',
+          verbs: r.verbs,
+        })),
+      });
+    }
+  }
+  return [lists, groups];
+}
+
+/** Classic discovery: `/api/v1` and one request per version of every group of `/apis`. */
+async function discoverGroupByGroup(
+  client: DiscoveryClient,
+  groups: ApiGroup[],
+  signal?: AbortSignal,
+): Promise<ResourceType[]> {
   const groupVersions: Array<{ group: string; version: string }> = [{ group: '', version: 'v1' }];
   for (const group of groups) {
     const versions = new Set([group.preferredVersion?.version, ...group.versions.map((v) => v.version)]);
@@ -51,10 +136,7 @@ export async function discoverServedTypes(client: ApiClient, signal?: AbortSigna
   return chooseTypes(lists, groups);
 }
 
-function chooseTypes(
-  lists: Array<{ group: string; version: string; resources: ApiResource[] }>,
-  groups: ApiGroup[],
-): ResourceType[] {
+function chooseTypes(lists: GroupVersionResources[], groups: ApiGroup[]): ResourceType[] {
   const served = new Map<string, ResourceType[]>(); // typeKey → the versions serving it, discovery order
   for (const { group, version, resources } of lists) {
     for (const resource of resources) {

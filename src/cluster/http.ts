@@ -60,6 +60,11 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000, jitter: true };
 const MAX_RETRY_AFTER_MS = 60_000;
 
+export interface RequestOptions {
+  /** The Accept header (default `application/json`). */
+  accept?: string;
+}
+
 /** A parsed answer and the bytes it was parsed from. */
 export interface JsonAnswer {
   value: unknown;
@@ -140,8 +145,9 @@ export class ApiClient {
     path: string,
     query: Record<string, string | number | undefined> = {},
     signal?: AbortSignal,
+    options: RequestOptions = {},
   ): Promise<unknown> {
-    return (await this.getAnswer(path, query, signal)).value;
+    return (await this.getAnswer(path, query, signal, options)).value;
   }
 
   /** Like getJson, with the bytes the server sent (a backup writes them as they are). */
@@ -149,13 +155,14 @@ export class ApiClient {
     path: string,
     query: Record<string, string | number | undefined> = {},
     signal?: AbortSignal,
+    options: RequestOptions = {},
   ): Promise<JsonAnswer> {
     const url = new URL(this.options.server + path);
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(url, signal);
+        return await this.attempt(url, signal, options.accept ?? 'application/json');
       } catch (error) {
         if (error instanceof ApiStatusError || error instanceof TransportError) error.attempts = attempt;
         if (signal?.aborted || attempt >= this.retry.attempts || !isRetryable(error)) throw error;
@@ -174,10 +181,10 @@ export class ApiClient {
     return Math.round(Math.max(jittered, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
   }
 
-  private async attempt(url: URL, signal: AbortSignal | undefined): Promise<JsonAnswer> {
+  private async attempt(url: URL, signal: AbortSignal | undefined, accept: string): Promise<JsonAnswer> {
     const release = await this.slots.acquire();
     try {
-      const { status, headers, body } = await this.send(url, signal);
+      const { status, headers, body } = await this.send(url, signal, accept);
       if (status < 200 || status > 299)
         throw statusError(status, headers['retry-after'], body.toString('utf8'));
       try {
@@ -239,6 +246,7 @@ export class ApiClient {
   private async send(
     url: URL,
     signal: AbortSignal | undefined,
+    accept: string,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
     const opts = await this.credentials(url);
     // --request-timeout 0 means no timeout, as in kubectl.
@@ -258,7 +266,7 @@ export class ApiClient {
         {
           method: 'GET',
           agent: this.agent,
-          headers: { ...opts.headers, Accept: 'application/json' },
+          headers: { ...opts.headers, Accept: accept },
           signal: combined,
         },
         (res) => {

@@ -145,6 +145,22 @@ describe('live source: reading', () => {
     assert.equal(keys.indexOf('nodes'), 0, 'built-in types come first, in BUILTIN_TYPES order');
   });
 
+  test('aggregated discovery: /api and /apis in two requests, the same types as one request per group version', async () => {
+    const start = server.requestLog.length;
+    const aggregated = await (await open()).discoverTypes();
+    const discovery = logSince(start).filter((r) => !r.path.startsWith('/version'));
+    assert.deepEqual(discovery.map((r) => r.path).sort(), ['/api', '/apis']);
+    const classicServer = await startFakeApiServer({ snapshotDir, aggregatedDiscovery: false });
+    try {
+      const classic = await (await open({}, classicServer)).discoverTypes();
+      assert.deepEqual(aggregated, classic);
+      const requests = classicServer.requestLog.filter((r) => r.path.startsWith('/api'));
+      assert.ok(requests.length > 2 && requests.some((r) => r.path === '/apis/apps/v1'));
+    } finally {
+      await classicServer.close();
+    }
+  });
+
   test('works over plain HTTP with insecure-skip-tls-verify', async () => {
     const plain = await startFakeApiServer({ snapshotDir, tls: false });
     try {

@@ -30,6 +30,8 @@ import { FakeStore, itemJson, listPage, parseSelector, type ServedType } from '.
 import { type RbacPolicy, type RequestAttributes, rbacAllows } from './rbac.js';
 import { testTls } from './tls.js';
 
+const AGGREGATED_DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
 /** One injected fault. `target` is a type key (`pods`, `helmreleases.helm.toolkit.fluxcd.io`) or '*' (every request). */
 export type Fault = { target?: string; times?: number; skip?: number } & (
   | { kind: 'latency'; ms: number }
@@ -63,6 +65,11 @@ export interface FakeApiServerOptions {
   rbac?: RbacPolicy;
   /** More Kubernetes types to serve (empty), for clients that map other kinds (kubectl apply of deploy/). */
   extraTypes?: ResourceType[];
+  /**
+   * Answer `/api` and `/apis` with aggregated discovery (apidiscovery.k8s.io/v2) to clients that ask for it,
+   * as Kubernetes 1.30+ does (default true); false serves only the classic lists, as older servers do.
+   */
+  aggregatedDiscovery?: boolean;
   /** gitVersion of /version (default: the snapshot's version.json, else v1.31.4). */
   version?: string;
 }
@@ -279,7 +286,7 @@ class ServerState {
       );
     }
 
-    const answer = this.answer(url, resource, served);
+    const answer = this.answer(url, resource, served, req.headers.accept ?? '');
     entry.status = answer.status;
     if (fault?.kind === 'reset' || fault?.kind === 'truncate') {
       res.writeHead(answer.status, { 'Content-Type': 'application/json' });
@@ -289,7 +296,7 @@ class ServerState {
       else res.end();
       return;
     }
-    send(answer.status, answer.body);
+    send(answer.status, answer.body, answer.contentType ? { 'Content-Type': answer.contentType } : {});
   }
 
   /**
@@ -442,7 +449,16 @@ class ServerState {
     url: URL,
     resource: ResourcePath | undefined,
     served: ServedType | undefined,
-  ): { status: number; body: string } {
+    accept: string,
+  ): { status: number; body: string; contentType?: string } {
+    if (
+      (url.pathname === '/api' || url.pathname === '/apis') &&
+      this.options.aggregatedDiscovery !== false &&
+      accept.includes(AGGREGATED_DISCOVERY_V2)
+    ) {
+      const body = JSON.stringify(this.aggregatedDiscovery(url.pathname === '/api'));
+      return { status: 200, body, contentType: AGGREGATED_DISCOVERY_V2 };
+    }
     const discovery = this.discovery(url.pathname);
     if (discovery) return { status: 200, body: JSON.stringify(discovery) };
     if (!resource || !served)
@@ -568,6 +584,28 @@ class ServerState {
         ...(s.shortNames.length > 0 ? { shortNames: s.shortNames } : {}),
       })),
     };
+  }
+
+  /** `/api` (the core group) or `/apis` (every other group) as one apidiscovery.k8s.io/v2 list, as Kubernetes 1.30+ serves it. */
+  private aggregatedDiscovery(core: boolean): unknown {
+    const items = [...this.store.groups()]
+      .filter(([name]) => (name === '') === core)
+      .map(([name, versions]) => ({
+        metadata: { name, creationTimestamp: null },
+        versions: versions.map((version) => ({
+          version,
+          resources: this.store.typesIn(name, version).map((s) => ({
+            resource: s.type.plural,
+            responseKind: { group: name, version, kind: s.type.kind },
+            scope: s.type.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: s.type.kind.toLowerCase(),
+            verbs: ['get', 'list', 'watch'],
+            ...(s.shortNames.length > 0 ? { shortNames: s.shortNames } : {}),
+          })),
+          freshness: 'Current',
+        })),
+      }));
+    return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
   }
 
   private groupList(): unknown {
