@@ -11,7 +11,8 @@ import {
   typeKey,
 } from '../cluster/types.js';
 import { emptyFacts } from './empty.js';
-import { isHealthy, reducePod, type TimeSeen } from './pods.js';
+import { Interner } from './intern.js';
+import { isHealthy, ownerRef, reducePod, type TimeSeen } from './pods.js';
 import {
   configMapData,
   endpointSliceReady,
@@ -84,6 +85,7 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
   };
   const inv: Omit<Inventory, 'now' | 'outcomes'> = { source: opts.source, ...emptyFacts() };
   const eventKeys = new Set<string>();
+  const intern = new Interner();
   /** `namespace/replicaset` → owning Deployment name. */
   const replicaSetOwners = new Map<string, string>();
   const endpointsReady = new Map<string, number>();
@@ -98,13 +100,13 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     if (eventKeys.has(key) || eventKeys.has(nameKey)) return;
     eventKeys.add(key);
     eventKeys.add(nameKey);
-    inv.events.push(reduceEvent(obj, seen));
+    inv.events.push(reduceEvent(obj, seen, intern));
   };
 
   const reducers: Record<string, (obj: KubeObject) => void> = {
     nodes: (o) => inv.nodes.push(reduceNode(o, seen)),
     namespaces: (o) => inv.namespaces.push(reduceNamespace(o, seen)),
-    pods: (o) => inv.pods.push(reducePod(o, seen)),
+    pods: (o) => inv.pods.push(reducePod(o, seen, intern)),
     events: addEvent,
     'events.events.k8s.io': addEvent,
     configmaps: (o) => {
@@ -176,7 +178,7 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     for (const [key, pods] of sliceNotReady) inv.serviceNotReadyPods[key] = pods;
     for (const key of endpointsReady.keys()) delete inv.serviceNotReadyPods[key];
     for (const [key, pods] of endpointsNotReady) inv.serviceNotReadyPods[key] = pods;
-    resolveOwners(inv.pods, replicaSetOwners);
+    resolveOwners(inv.pods, replicaSetOwners, intern);
     resolveEventNodes(inv.events, inv.pods);
     refineFailingSince(inv.pods, inv.events);
     const outcomeMap: Record<string, ListOutcome> = {};
@@ -201,13 +203,17 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
   return { sink, recordSecret, finish };
 }
 
-function resolveOwners(pods: PodFacts[], replicaSetOwners: ReadonlyMap<string, string>): void {
+function resolveOwners(
+  pods: PodFacts[],
+  replicaSetOwners: ReadonlyMap<string, string>,
+  intern: Interner,
+): void {
   for (const pod of pods) {
     if (pod.owner?.kind !== 'ReplicaSet') continue;
     const deployment = replicaSetOwners.get(`${pod.namespace}/${pod.owner.name}`);
     if (!deployment) continue;
     pod.replicaSet = pod.owner.name;
-    pod.owner = { kind: 'Deployment', name: deployment };
+    pod.owner = ownerRef('Deployment', deployment, intern);
   }
 }
 

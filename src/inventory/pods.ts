@@ -2,6 +2,7 @@
 import type { KubeObject } from '../cluster/types.js';
 import type { ContainerFacts, PodFacts } from './types.js';
 import { clip, condition, list, maybeRec, num, pick, type Raw, rec, str } from './raw.js';
+import { Interner } from './intern.js';
 import { cpuMillis, memoryBytes } from './quantity.js';
 
 export const POD_LABEL_KEYS = [
@@ -14,22 +15,27 @@ export const POD_LABEL_KEYS = [
 /** Records every timestamp it is shown, so the builder can find the newest one (the snapshot clock). */
 export type TimeSeen = (time: string | undefined) => void;
 
-function containerFacts(status: Raw, image: string | undefined, seen: TimeSeen): ContainerFacts {
+function containerFacts(
+  status: Raw,
+  image: string | undefined,
+  seen: TimeSeen,
+  intern: Interner,
+): ContainerFacts {
   const state = rec(status.state);
   const waiting = maybeRec(state.waiting);
   const running = maybeRec(state.running);
   const terminated = maybeRec(state.terminated);
   const last = maybeRec(rec(status.lastState).terminated);
   const facts: ContainerFacts = {
-    name: str(status.name) ?? '',
-    image: str(status.image) ?? image ?? '',
+    name: intern.string(str(status.name) ?? ''),
+    image: intern.string(str(status.image) ?? image ?? ''),
     ready: status.ready === true,
     restarts: num(status.restartCount) ?? 0,
     state: waiting ? 'waiting' : running ? 'running' : terminated ? 'terminated' : 'unknown',
   };
   const source = waiting ?? terminated;
   if (source) {
-    const reason = str(source.reason);
+    const reason = intern.string(str(source.reason));
     const message = clip(str(source.message));
     if (reason) facts.reason = reason;
     if (message) facts.message = message;
@@ -40,19 +46,19 @@ function containerFacts(status: Raw, image: string | undefined, seen: TimeSeen):
     const signal = num(terminated.signal);
     if (!facts.reason && signal) facts.reason = `Signal:${signal}`;
     else if (!facts.reason && exitCode !== undefined) facts.reason = `ExitCode:${exitCode}`;
-    facts.finishedAt = str(terminated.finishedAt);
+    facts.finishedAt = intern.string(str(terminated.finishedAt));
     seen(facts.finishedAt);
   }
-  const startedAt = str(running?.startedAt) ?? str(terminated?.startedAt);
+  const startedAt = intern.string(str(running?.startedAt) ?? str(terminated?.startedAt));
   if (startedAt) {
     facts.startedAt = startedAt;
     seen(startedAt);
   }
   if (last) {
-    const finishedAt = str(last.finishedAt);
+    const finishedAt = intern.string(str(last.finishedAt));
     seen(finishedAt);
     facts.lastTermination = {
-      reason: str(last.reason),
+      reason: intern.string(str(last.reason)),
       exitCode: num(last.exitCode),
       finishedAt,
       message: clip(str(last.message)),
@@ -136,7 +142,7 @@ export function displayStatusOf(pod: KubeObject): { display: string; initProgres
   return initProgress ? { display: reason, initProgress } : { display: reason };
 }
 
-function sumRequests(spec: Raw): PodFacts['requests'] {
+function sumRequests(spec: Raw, intern: Interner): PodFacts['requests'] {
   let cpu = 0;
   let memory = 0;
   for (const c of list(spec.containers)) {
@@ -150,13 +156,42 @@ function sumRequests(spec: Raw): PodFacts['requests'] {
     cpu = Math.max(cpu, cpuMillis(requests.cpu));
     memory = Math.max(memory, memoryBytes(requests.memory));
   }
-  return { cpuMillis: cpu, memoryBytes: memory };
+  return intern.record(`${cpu} ${memory}`, () => ({ cpuMillis: cpu, memoryBytes: memory }));
 }
 
-function controllerOwner(pod: KubeObject): PodFacts['owner'] {
+function controllerOwner(pod: KubeObject, intern: Interner): PodFacts['owner'] {
   const refs = pod.metadata.ownerReferences ?? [];
   const ref = refs.find((r) => r.controller) ?? refs[0];
-  return ref ? { kind: ref.kind, name: ref.name } : undefined;
+  return ref ? ownerRef(ref.kind, ref.name, intern) : undefined;
+}
+
+/** One shared `{kind, name}` per owner: every pod of a ReplicaSet names the same one. */
+export function ownerRef(kind: string, name: string, intern: Interner): NonNullable<PodFacts['owner']> {
+  return intern.record(`${kind}/${name}`, () => ({ kind: intern.string(kind), name: intern.string(name) }));
+}
+
+/** The pod condition entry, shared by every pod with the same one (pods started together share times). */
+function podCondition(c: Raw, intern: Interner): PodFacts['conditions'][number] {
+  const type = str(c.type) ?? '';
+  const status = str(c.status) ?? 'Unknown';
+  const reason = str(c.reason) || undefined;
+  const lastTransitionTime = str(c.lastTransitionTime);
+  return intern.record(`${type}\0${status}\0${reason ?? ''}\0${lastTransitionTime ?? ''}`, () => ({
+    type: intern.string(type),
+    status: intern.string(status),
+    ...(reason ? { reason: intern.string(reason) } : {}),
+    ...(lastTransitionTime ? { lastTransitionTime: intern.string(lastTransitionTime) } : {}),
+  }));
+}
+
+/** The kept labels, shared by every pod with the same ones. */
+function podLabels(labels: Record<string, string>, intern: Interner): Record<string, string> {
+  const kept = pick(labels, POD_LABEL_KEYS);
+  const key = POD_LABEL_KEYS.map((k) => kept[k] ?? '\0').join('\0');
+  return intern.record(key, () => {
+    for (const k of Object.keys(kept)) kept[k] = intern.string(kept[k]!);
+    return kept;
+  });
 }
 
 function latest(times: Array<string | undefined>): string | undefined {
@@ -172,31 +207,30 @@ function latest(times: Array<string | undefined>): string | undefined {
   return best;
 }
 
-/** Reduces one pod. `failingSince` is a first estimate; the builder refines it with the pod's events. */
-export function reducePod(pod: KubeObject, seen: TimeSeen): PodFacts {
+/**
+ * Reduces one pod. `failingSince` is a first estimate; the builder refines it with the pod's events. Facts that
+ * repeat across pods (strings, owners, labels, requests, condition entries) come from `intern`, shared and
+ * frozen; the builder passes one for the whole pass.
+ */
+export function reducePod(pod: KubeObject, seen: TimeSeen, intern = new Interner()): PodFacts {
   const spec = rec(pod.spec);
   const status = rec(pod.status);
   const images = new Map(
     [...list(spec.containers), ...list(spec.initContainers)].map((c) => [str(c.name), str(c.image)]),
   );
   const containers = list(status.containerStatuses).map((c) =>
-    containerFacts(c, images.get(str(c.name)), seen),
+    containerFacts(c, images.get(str(c.name)), seen, intern),
   );
   const initContainers = list(status.initContainerStatuses).map((c) =>
-    containerFacts(c, images.get(str(c.name)), seen),
+    containerFacts(c, images.get(str(c.name)), seen, intern),
   );
   const conditions = list(status.conditions).map((c) => {
-    const lastTransitionTime = str(c.lastTransitionTime);
-    seen(lastTransitionTime);
-    return {
-      type: str(c.type) ?? '',
-      status: str(c.status) ?? 'Unknown',
-      ...(str(c.reason) ? { reason: str(c.reason) } : {}),
-      ...(lastTransitionTime ? { lastTransitionTime } : {}),
-    };
+    const entry = podCondition(c, intern);
+    seen(entry.lastTransitionTime);
+    return entry;
   });
-  const createdAt = pod.metadata.creationTimestamp;
-  const deletedAt = pod.metadata.deletionTimestamp;
+  const createdAt = intern.string(pod.metadata.creationTimestamp);
+  const deletedAt = intern.string(pod.metadata.deletionTimestamp);
   seen(createdAt);
   seen(deletedAt);
   seen(str(status.startTime));
@@ -207,26 +241,26 @@ export function reducePod(pod: KubeObject, seen: TimeSeen): PodFacts {
   const all = [...initContainers, ...containers];
   const lastTerminatedAt = latest(all.flatMap((c) => [c.lastTermination?.finishedAt, c.finishedAt]));
   const facts: PodFacts = {
-    namespace: pod.metadata.namespace ?? '',
+    namespace: intern.string(pod.metadata.namespace ?? ''),
     name: pod.metadata.name,
-    phase,
-    displayStatus: display,
+    phase: intern.string(phase),
+    displayStatus: intern.string(display),
     ready,
     restarts: all.reduce((sum, c) => sum + c.restarts, 0),
     containers,
     initContainers,
     conditions,
-    requests: sumRequests(spec),
-    labels: pick(pod.metadata.labels ?? {}, POD_LABEL_KEYS),
+    requests: sumRequests(spec, intern),
+    labels: podLabels(pod.metadata.labels ?? {}, intern),
   };
-  const node = str(spec.nodeName);
+  const node = intern.string(str(spec.nodeName));
   if (node) facts.node = node;
-  const owner = controllerOwner(pod);
+  const owner = controllerOwner(pod, intern);
   if (owner) facts.owner = owner;
-  if (str(status.reason)) facts.reason = str(status.reason);
+  if (str(status.reason)) facts.reason = intern.string(str(status.reason));
   const message = clip(str(status.message));
   if (message) facts.message = message;
-  if (initProgress) facts.initProgress = initProgress;
+  if (initProgress) facts.initProgress = intern.string(initProgress);
   if (createdAt) facts.createdAt = createdAt;
   if (deletedAt) facts.deletedAt = deletedAt;
   if (lastTerminatedAt) facts.lastTerminatedAt = lastTerminatedAt;

@@ -17,6 +17,7 @@ import type {
   WorkloadContainer,
   WorkloadFacts,
 } from './types.js';
+import { Interner } from './intern.js';
 import type { TimeSeen } from './pods.js';
 import { clip, condition, list, maybeRec, num, rec, str, stringMap, strings } from './raw.js';
 import { cpuMillis, memoryBytes } from './quantity.js';
@@ -99,8 +100,11 @@ export function reduceNamespace(ns: KubeObject, seen: TimeSeen): NamespaceFacts 
   return facts;
 }
 
-/** core/v1 Event and events.k8s.io/v1 Event (which renames most fields) to one shape. */
-export function reduceEvent(event: KubeObject, seen: TimeSeen): EventFacts {
+/**
+ * core/v1 Event and events.k8s.io/v1 Event (which renames most fields) to one shape. Strings that repeat
+ * across events (namespaces, types, reasons, kinds, nodes, times) come from `intern`.
+ */
+export function reduceEvent(event: KubeObject, seen: TimeSeen, intern = new Interner()): EventFacts {
   const isV1Core = event.apiVersion === 'v1' || 'involvedObject' in event;
   const involved = rec(isV1Core ? event.involvedObject : event.regarding);
   const series = rec(event.series);
@@ -119,17 +123,20 @@ export function reduceEvent(event: KubeObject, seen: TimeSeen): EventFacts {
   seen(lastTime);
   const node = str(rec(event.source).host) ?? str(rec(event.deprecatedSource).host) ?? reportingNode(event);
   const facts: EventFacts = {
-    namespace: event.metadata.namespace ?? str(involved.namespace) ?? '',
-    type: str(event.type) ?? 'Normal',
-    reason: str(event.reason) ?? '',
+    namespace: intern.string(event.metadata.namespace ?? str(involved.namespace) ?? ''),
+    type: intern.string(str(event.type) ?? 'Normal'),
+    reason: intern.string(str(event.reason) ?? ''),
     message: clip(str(isV1Core ? event.message : event.note) ?? str(event.message)) ?? '',
-    involved: { kind: str(involved.kind) ?? '', name: str(involved.name) ?? '' },
+    involved: {
+      kind: intern.string(str(involved.kind) ?? ''),
+      name: intern.string(str(involved.name) ?? ''),
+    },
     count: Math.max(1, num(series.count) ?? num(event.count) ?? num(event.deprecatedCount) ?? 1),
   };
-  if (str(involved.namespace)) facts.involved.namespace = str(involved.namespace);
-  if (node) facts.node = node;
-  if (firstTime) facts.firstTime = firstTime;
-  if (lastTime) facts.lastTime = lastTime;
+  if (str(involved.namespace)) facts.involved.namespace = intern.string(str(involved.namespace));
+  if (node) facts.node = intern.string(node);
+  if (firstTime) facts.firstTime = intern.string(firstTime);
+  if (lastTime) facts.lastTime = intern.string(lastTime);
   return facts;
 }
 
