@@ -13,7 +13,7 @@ import {
 } from '../cluster/types.js';
 import { cleanObject, keepInCleanView } from './clean.js';
 import type { StreamEncrypter } from './encrypt.js';
-import { type FileRecord, ListFile, type StagingFolder } from './writer.js';
+import { encodeItems, type FileRecord, ListFile, type StagingFolder } from './writer.js';
 
 export interface CaptureOptions {
   staging: StagingFolder;
@@ -86,14 +86,15 @@ export class Capture implements PageSink {
   private async writePage(type: ResourceType, objects: ObjectPage): Promise<void> {
     this.options.signal?.throwIfAborted();
     if (!this.options.wants(type)) return;
-    const files = await this.filesOf(type);
-    await files.raw.add(objects);
-    if (files.clean) {
-      // Items of a raw API list may lack apiVersion/kind; the clean view needs them to be applied.
-      const typed = objects.map((o) => withTypeMeta(o, apiVersionOf(type), type.kind) as KubeObject);
-      await files.clean.add(typed.filter(keepInCleanView).map(cleanObject));
-    }
+    // Everything the files need is taken before the first await: the scan drops the objects then.
+    const raw = encodeItems(objects, type, 'typed-list');
+    const clean = this.options.cleanPath?.(type)
+      ? encodeItems(cleanItems(type, objects), type, 'list')
+      : undefined;
     if (this.options.observe) for (const object of objects) this.options.observe(type, object);
+    const files = await this.filesOf(type);
+    await files.raw.add(raw);
+    if (files.clean && clean) await files.clean.add(clean);
   }
 
   private async finishType(type: ResourceType, outcome: ListOutcome): Promise<void> {
@@ -170,4 +171,11 @@ export class Capture implements PageSink {
       : undefined;
     return { raw, clean };
   }
+}
+
+/** The objects of a page as the clean view holds them (apiVersion and kind first, as kubectl apply reads them). */
+function cleanItems(type: ResourceType, objects: readonly KubeObject[]): KubeObject[] {
+  // Items of a raw API list may lack apiVersion/kind; the clean view needs them to be applied.
+  const typed = objects.map((o) => withTypeMeta(o, apiVersionOf(type), type.kind) as KubeObject);
+  return typed.filter(keepInCleanView).map(cleanObject);
 }

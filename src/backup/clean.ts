@@ -56,7 +56,9 @@ const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kub
 
 /** A copy without status and server-owned metadata. The input is not changed. */
 export function cleanObject(object: KubeObject): KubeObject {
-  const { status: _status, ...rest } = object;
+  // apiVersion and kind first, wherever the source put them.
+  const { status: _status, apiVersion, kind, ...fields } = object;
+  const rest = { apiVersion, kind, ...fields };
   const metadata: Record<string, unknown> = { ...object.metadata };
   for (const field of SERVER_METADATA) delete metadata[field];
   const annotations = object.metadata.annotations;

@@ -157,18 +157,40 @@ class EncryptedFile implements ByteSink {
  */
 export type ListFormat = 'typed-list' | 'list';
 
+/** Items of one page, encoded: runs of items (without the enclosing brackets), ready to append to a List. */
+export interface EncodedItems {
+  count: number;
+  runs: Uint8Array[];
+}
+
+/**
+ * Encodes a page's items for a List file. In a typed List, a page that carries the server's bytes of its
+ * items is those bytes, untouched; otherwise the objects are serialised a few at a time, so a page of large
+ * objects (CRDs) never becomes one string of tens of MB. Synchronous: the objects are not needed after.
+ */
+export function encodeItems(objects: ObjectPage, type: ResourceType, format: ListFormat): EncodedItems {
+  const raw = format === 'typed-list' ? objects.raw : undefined;
+  if (raw) return { count: objects.length, runs: [raw.bytes.subarray(raw.start, raw.end)] };
+  const runs: Uint8Array[] = [];
+  for (let start = 0; start < objects.length; start += WRITE_BATCH) {
+    const batch = objects
+      .slice(start, start + WRITE_BATCH)
+      .map((object) => withTypeMeta(object, apiVersionOf(type), type.kind));
+    runs.push(Buffer.from(JSON.stringify(batch).slice(1, -1), 'utf8'));
+  }
+  return { count: objects.length, runs };
+}
+
 /** One resource type in one file, written incrementally, a page at a time. */
 export class ListFile {
   private count = 0;
+  /** Whether an item has been written (the next one needs a separator). */
+  private written = false;
 
-  private constructor(
-    private readonly sink: ByteSink,
-    private readonly type: ResourceType,
-    private readonly format: ListFormat,
-  ) {}
+  private constructor(private readonly sink: ByteSink) {}
 
   static async open(sink: ByteSink, format: ListFormat, type: ResourceType): Promise<ListFile> {
-    const file = new ListFile(sink, type, format);
+    const file = new ListFile(sink);
     const [apiVersion, kind] =
       format === 'typed-list' ? [apiVersionOf(type), `${type.kind}List`] : ['v1', 'List'];
     await file.emit(`{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"items":[`);
@@ -179,28 +201,15 @@ export class ListFile {
     return this.count;
   }
 
-  /**
-   * Appends one page. In a typed List, a page that carries the server's bytes of its items is written from
-   * those bytes, untouched; otherwise the objects are serialised a few at a time, so a page of large
-   * objects (CRDs) never becomes one string of tens of MB.
-   */
-  async add(objects: ObjectPage): Promise<void> {
-    if (objects.length === 0) return;
-    const raw = this.format === 'typed-list' ? objects.raw : undefined;
-    if (raw) {
-      if (this.count > 0) await this.emit(',');
-      await this.sink.write(raw.bytes.subarray(raw.start, raw.end));
-      this.count += objects.length;
-      return;
+  /** Appends one page's items (see encodeItems). */
+  async add(items: EncodedItems): Promise<void> {
+    for (const run of items.runs) {
+      if (run.byteLength === 0) continue;
+      if (this.written) await this.emit(',');
+      await this.sink.write(run);
+      this.written = true;
     }
-    for (let start = 0; start < objects.length; start += WRITE_BATCH) {
-      const batch = objects
-        .slice(start, start + WRITE_BATCH)
-        .map((object) => withTypeMeta(object, apiVersionOf(this.type), this.type.kind));
-      const json = JSON.stringify(batch);
-      await this.emit(`${this.count === 0 ? '' : ','}${json.slice(1, -1)}`);
-      this.count += batch.length;
-    }
+    this.count += items.count;
   }
 
   async close(): Promise<FileRecord> {

@@ -151,18 +151,41 @@ export class ApiClient {
   }
 
   /** Like getJson, with the bytes the server sent (a backup writes them as they are). */
-  async getAnswer(
+  getAnswer(
     path: string,
     query: Record<string, string | number | undefined> = {},
     signal?: AbortSignal,
     options: RequestOptions = {},
   ): Promise<JsonAnswer> {
+    return this.request(path, query, signal, options, parseJson);
+  }
+
+  /**
+   * GET a path and keep the answer as bytes, unparsed (a page read ahead: its objects would only wait).
+   * Retried like getJson, except that a body that is not JSON is only found when it is parsed (parseAnswer).
+   */
+  getBytes(
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+    signal?: AbortSignal,
+    options: RequestOptions = {},
+  ): Promise<Buffer> {
+    return this.request(path, query, signal, options, (body) => body);
+  }
+
+  private async request<T>(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    signal: AbortSignal | undefined,
+    options: RequestOptions,
+    decode: (body: Buffer, path: string) => T,
+  ): Promise<T> {
     const url = new URL(this.options.server + path);
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(url, signal, options.accept ?? 'application/json');
+        return await this.attempt(url, signal, options.accept ?? 'application/json', decode);
       } catch (error) {
         if (error instanceof ApiStatusError || error instanceof TransportError) error.attempts = attempt;
         if (signal?.aborted || attempt >= this.retry.attempts || !isRetryable(error)) throw error;
@@ -181,20 +204,18 @@ export class ApiClient {
     return Math.round(Math.max(jittered, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
   }
 
-  private async attempt(url: URL, signal: AbortSignal | undefined, accept: string): Promise<JsonAnswer> {
+  private async attempt<T>(
+    url: URL,
+    signal: AbortSignal | undefined,
+    accept: string,
+    decode: (body: Buffer, path: string) => T,
+  ): Promise<T> {
     const release = await this.slots.acquire();
     try {
       const { status, headers, body } = await this.send(url, signal, accept);
       if (status < 200 || status > 299)
         throw statusError(status, headers['retry-after'], body.toString('utf8'));
-      try {
-        return { value: JSON.parse(body.toString('utf8')), bytes: body };
-      } catch {
-        throw new TransportError(
-          'invalid-json',
-          `the answer to GET ${url.pathname} was not complete JSON (${body.length} bytes)`,
-        );
-      }
+      return decode(body, url.pathname);
     } finally {
       release();
     }
@@ -310,6 +331,18 @@ function keepAliveAgent(agent: Agent | undefined, sockets: number): Agent | unde
   const options = (agent as Agent & { options?: AgentOptions }).options ?? {};
   const Kind = agent.constructor as typeof HttpsAgent;
   return new Kind({ ...options, keepAlive: true, maxSockets: Math.max(1, sockets) });
+}
+
+/** The answer parsed; a body that is not complete JSON (cut short) is a TransportError worth retrying. */
+export function parseJson(body: Buffer, path: string): JsonAnswer {
+  try {
+    return { value: JSON.parse(body.toString('utf8')), bytes: body };
+  } catch {
+    throw new TransportError(
+      'invalid-json',
+      `the answer to GET ${path} was not complete JSON (${body.length} bytes)`,
+    );
+  }
 }
 
 function statusError(

@@ -9,6 +9,7 @@ import {
   ApiClient,
   ApiStatusError,
   type JsonAnswer,
+  parseJson,
   type RetryEvent,
   type RetryPolicy,
   TransportError,
@@ -177,19 +178,35 @@ class LiveSource implements ClusterSource {
     const seen = new Set<string>();
     let restarts = 0;
     let token: string | undefined;
-    type Page = { apiVersion?: string; metadata?: { continue?: string }; items?: unknown[] };
-    const fetchPage = (from: string | undefined): Promise<JsonAnswer> => {
+    /**
+     * A page, asked for now and parsed when it is read: a page read ahead stays bytes until then (its objects
+     * would only wait, long enough to be promoted to the old generation and collected there).
+     */
+    const fetchPage = (from: string | undefined): (() => Promise<JsonAnswer>) => {
       const query = { limit, continue: from, labelSelector: options.labelSelector };
-      const request = this.client.getAnswer(path, query, signal);
+      const bytes = this.client.getBytes(path, query, signal);
       // Awaited below; if the reader stops early the answer is dropped, never an unhandled rejection.
-      request.catch(() => undefined);
-      return request;
+      bytes.catch(() => undefined);
+      return async () => {
+        const body = await bytes;
+        try {
+          return parseJson(body, path);
+        } catch (error) {
+          if (!(error instanceof TransportError)) throw error;
+          // Cut short but ended cleanly: asked again, with the retries getAnswer gives such an answer.
+          this.options.onRetry?.({ path, attempt: 1, delayMs: 0, error });
+          return this.client.getAnswer(path, query, signal).catch((again: unknown) => {
+            if (again instanceof TransportError || again instanceof ApiStatusError) again.attempts++;
+            throw again;
+          });
+        }
+      };
     };
     let next = fetchPage(undefined);
     for (;;) {
-      let answer: JsonAnswer;
+      let answer: JsonAnswer | undefined;
       try {
-        answer = await next;
+        answer = await next();
       } catch (error) {
         if (signal?.aborted) throw error;
         if (
@@ -205,22 +222,15 @@ class LiveSource implements ClusterSource {
         }
         throw listError(error, type, restarts, options.namespace);
       }
-      const page = answer.value as Page;
-      const apiVersion = page.apiVersion ?? apiVersionOf(type);
-      const items = page.items ?? [];
-      const objects: KubeObject[] = [];
-      for (const item of items) {
-        const object = withTypeMeta(item as Record<string, unknown>, apiVersion, type.kind) as KubeObject;
-        const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        objects.push(object);
-      }
-      token = page.metadata?.continue || undefined;
+      const objects = pageOf(answer, type, seen);
+      token = (answer.value as { metadata?: { continue?: string } }).metadata?.continue || undefined;
+      // The page (which the scan empties once its sinks have taken what they need) is the only way left to
+      // its objects: the parsed answer holds them too, and a suspended generator keeps its locals.
+      answer = undefined;
       // The next page is asked for before this one is handed over, so the server sends it while the
       // reader parses, reduces and writes this one (one page ahead per list, within the concurrency cap).
       if (token) next = fetchPage(token);
-      if (objects.length > 0) yield withBytes(objects, items.length, answer);
+      if (objects.length > 0) yield objects;
       if (!token) return;
     }
   }
@@ -268,9 +278,25 @@ function getError(
   return listError(error, type, 0);
 }
 
-/** The page with the answer's bytes of its items, when it holds every item of the answer. */
-function withBytes(objects: KubeObject[], items: number, answer: JsonAnswer): ObjectPage {
-  const raw = objects.length === items ? itemsSpan(answer.bytes, answer.value) : undefined;
+/**
+ * The objects of a list answer not yielded before (`seen`, after a 410 restart), with apiVersion and kind
+ * filled in as kubectl prints list items, and the answer's bytes of its items when it holds all of them.
+ */
+function pageOf(answer: JsonAnswer, type: ResourceType, seen: Set<string>): ObjectPage {
+  const list = answer.value as { apiVersion?: string; items?: unknown[] };
+  const apiVersion = list.apiVersion ?? apiVersionOf(type);
+  const items = (list.items ?? []) as KubeObject[];
+  const objects: KubeObject[] = [];
+  for (const item of items) {
+    // In place: a copy per object would double the objects alive while the page is read.
+    if (typeof item.apiVersion !== 'string') item.apiVersion = apiVersion;
+    if (typeof item.kind !== 'string') item.kind = type.kind;
+    const key = `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    objects.push(item);
+  }
+  const raw = objects.length === items.length ? itemsSpan(answer.bytes, answer.value) : undefined;
   return raw ? Object.assign(objects, { raw }) : objects;
 }
 

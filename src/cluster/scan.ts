@@ -12,7 +12,9 @@ import {
 
 export interface PageSink {
   /**
-   * Called for every page, in order per type. May be async (a writer applying back-pressure). The page
+   * Called for every page, in order per type. May be async (a writer applying back-pressure), but takes what
+   * it needs of the objects before it returns: the scan empties the page then, so that its objects die young
+   * instead of living through the backup's writes (objects a sink keeps stay; the array is emptied). The page
    * may carry the server's bytes of its items (`objects.raw`), which a writer can use as they are.
    */
   page(type: ResourceType, objects: ObjectPage): void | Promise<void>;
@@ -63,7 +65,9 @@ async function listOne(
   try {
     for await (const page of source.listPages(type, { signal })) {
       count += page.length;
-      for (const sink of sinks) await sink.page(type, page);
+      const pending = sinks.map((sink) => sink.page(type, page));
+      page.length = 0;
+      for (const written of pending) await written;
     }
     return { type: key, status: 'ok', count };
   } catch (error) {

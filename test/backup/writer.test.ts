@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ListFile, StagingFolder } from '../../src/backup/writer.js';
+import { encodeItems, ListFile, StagingFolder } from '../../src/backup/writer.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import type { KubeObject, ObjectPage } from '../../src/cluster/types.js';
 import { tempDirs } from '../support/temp.js';
@@ -41,10 +41,11 @@ describe('ListFile', () => {
     );
     const first = pageWithBytes([pod('a'), pod('b')]);
     const last = pageWithBytes([pod('e')]);
-    await file.add(first.page);
-    await file.add([pod('c'), pod('d')]);
-    await file.add([]);
-    await file.add(last.page);
+    const pods = BUILTIN_TYPES.pods;
+    await file.add(encodeItems(first.page, pods, 'typed-list'));
+    await file.add(encodeItems([pod('c'), pod('d')], pods, 'typed-list'));
+    await file.add(encodeItems([], pods, 'typed-list'));
+    await file.add(encodeItems(last.page, pods, 'typed-list'));
     const record = await file.close();
 
     const text = await readFile(join(staging.path, 'pods.json'), 'utf8');
@@ -67,7 +68,7 @@ describe('ListFile', () => {
     const file = await ListFile.open(await staging.openFile('clean.json', 0o644), 'list', BUILTIN_TYPES.pods);
     const { page } = pageWithBytes([pod('a')]);
     const cleaned = Object.assign([{ ...pod('a'), spec: {} }], { raw: page.raw });
-    await file.add(cleaned);
+    await file.add(encodeItems(cleaned, BUILTIN_TYPES.pods, 'list'));
     await file.close();
     const list = JSON.parse(await readFile(join(staging.path, 'clean.json'), 'utf8'));
     assert.equal(list.kind, 'List');
