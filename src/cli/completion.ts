@@ -3,9 +3,8 @@
 // formats), so it cannot drift from the commands. Contexts are completed at completion time by the hidden
 // `__contexts` command, which lists the kubeconfig's contexts as kubectl finds them.
 import { Argument, type Command, type Option } from 'commander';
-import { kubeconfigContextNames } from '../cluster/kubeconfig.js';
 import { resolveGlobals } from './globals.js';
-import { formatsFor } from './formats.js';
+import { formatsFor } from './format-names.js';
 import { PRINTS_OF } from './program.js';
 import type { Io } from './terminal.js';
 
@@ -331,8 +330,10 @@ Exit codes: 0 printed, 2 a shell it does not know.`,
   program
     .command('__contexts', { hidden: true })
     .description('list the kubeconfig contexts, one a line (for the completion scripts)')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
       const { kubeconfig } = resolveGlobals(command.optsWithGlobals(), io.env);
+      // Loaded here, not with the program: --help reads no kubeconfig and loads no YAML parser.
+      const { kubeconfigContextNames } = await import('../cluster/kubeconfig.js');
       const names = kubeconfigContextNames({ kubeconfig, env: io.env, home: io.env.HOME });
       io.stdout.write(names.map((name) => `${name}\n`).join(''));
     });

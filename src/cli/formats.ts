@@ -12,6 +12,7 @@ import { formatSize, renderSummaryTable } from '../backup/summary.js';
 import { describeVerification, type VerifyResult } from '../backup/verify.js';
 import type { UpgradePlan } from '../catalog/types.js';
 import { BadInputError } from '../errors.js';
+import { FORMATS_OF, formatsFor, type OutputFormat, type PrintedKind } from './format-names.js';
 import type { Assessment } from '../model/assessment.js';
 import type { AssessmentDiff } from '../model/diff.js';
 import type { Coverage } from '../model/assessment.js';
@@ -26,7 +27,7 @@ import { renderAssessmentTable, renderCheckResults, renderCheckVerdict } from '.
 import type { ServeSummary } from './serve-state.js';
 
 /** What each kind of result holds: its JSON document and whatever its other renderers need. */
-export interface Printed {
+export interface Printed extends Record<PrintedKind, unknown> {
   /** `assess` and `report`: the assessment document itself. */
   assessment: Assessment;
   /** `check`. */
@@ -55,8 +56,6 @@ export interface Printed {
   serve: ServeSummary;
 }
 
-export type PrintedKind = keyof Printed;
-
 export interface RenderStyle {
   /** Colour for terminal text (level 0 when stdout is not a TTY or colour is off). */
   color: ChalkInstance;
@@ -64,6 +63,10 @@ export interface RenderStyle {
 
 type Renderer<K extends PrintedKind> = (value: Printed[K], style: RenderStyle) => string;
 type FormatRow = { readonly [K in PrintedKind]?: Renderer<K> };
+/** A format's row: a renderer for exactly the kinds FORMATS_OF lists for it. */
+type RowOf<F extends OutputFormat> = {
+  readonly [K in PrintedKind as F extends (typeof FORMATS_OF)[K][number] ? K : never]: Renderer<K>;
+};
 
 /** The JSON document of each kind: what -o json prints, and -o yaml prints as YAML. */
 const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
@@ -79,13 +82,13 @@ const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
 };
 
 /** A row that renders every kind from its JSON document. */
-function everyDocument(render: (document: unknown) => string): FormatRow {
+function everyDocument(render: (document: unknown) => string): Required<FormatRow> {
   const row: { [K in PrintedKind]?: Renderer<K> } = {};
   for (const kind of Object.keys(documentOf) as PrintedKind[]) {
     (row as Record<PrintedKind, Renderer<PrintedKind>>)[kind] = (value) =>
       render((documentOf[kind] as (v: Printed[PrintedKind]) => unknown)(value));
   }
-  return row;
+  return row as Required<FormatRow>;
 }
 
 export const OUTPUT_FORMATS = {
@@ -122,31 +125,15 @@ export const OUTPUT_FORMATS = {
     assessment: (a) => renderHtml(a),
   },
   yaml: everyDocument((document) => stringify(document)),
-} as const satisfies Record<string, FormatRow>;
+} as const satisfies { [F in OutputFormat]: RowOf<F> };
 
-export type OutputFormat = keyof typeof OUTPUT_FORMATS;
-export const FORMAT_NAMES = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
-/** Other names people type for a format. */
-const ALIASES: Record<string, OutputFormat> = { md: 'markdown', text: 'table' };
-
-/** -o/--output as given → a format name; exit 2 for one no command prints. */
-export function parseOutputFormat(text: string): OutputFormat {
-  const format = ALIASES[text] ?? text;
-  if (!(FORMAT_NAMES as string[]).includes(format)) {
-    throw new BadInputError(
-      `-o/--output: unknown format '${text}'`,
-      undefined,
-      'output',
-      `use one of: ${FORMAT_NAMES.join(', ')}`,
-    );
-  }
-  return format as OutputFormat;
-}
-
-/** The formats a kind of result can be printed in, in table order. */
-export function formatsFor(kind: PrintedKind): OutputFormat[] {
-  return FORMAT_NAMES.filter((format) => (OUTPUT_FORMATS[format] as FormatRow)[kind] !== undefined);
-}
+export {
+  FORMAT_NAMES,
+  formatsFor,
+  type OutputFormat,
+  type PrintedKind,
+  parseOutputFormat,
+} from './format-names.js';
 
 /** "a", "a or b", "a, b or c". */
 function either(words: readonly string[]): string {

@@ -1,6 +1,6 @@
 // Global options shared by every command, parsed and validated once.
 import { BadInputError } from '../errors.js';
-import { type OutputFormat, parseOutputFormat } from './formats.js';
+import { type OutputFormat, parseOutputFormat } from './format-names.js';
 
 export interface GlobalOptions {
   kubeconfig?: string;

@@ -4,7 +4,6 @@
 import { type Command, CommanderError } from 'commander';
 import { badInputFromZod, CozyError, ExitCode } from '../errors.js';
 import type { CommandContext, CommandDefinition, LiveTuning } from './command.js';
-import { type OutputFormat, render, requireFormat } from './formats.js';
 import { addCompletionCommands } from './completion.js';
 import { resolveGlobals } from './globals.js';
 import { buildProgram, type LoadCommand } from './program.js';
@@ -99,6 +98,8 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
       run.setCommand(commandPath(command));
       const globals = resolveGlobals(command.optsWithGlobals(), runtime.env);
       const definition: CommandDefinition = (await load()).default;
+      // Loaded with the command, not before: --help and a usage error load no renderer.
+      const { render, requireFormat } = await import('./formats.js');
       requireFormat(globals.output, definition.prints, commandPath(command), definition.formatHint);
       const parsed = definition.options.safeParse(rawValues(command));
       if (!parsed.success) throw badInputFromZod(parsed.error, 'command line', 'options');
@@ -112,7 +113,7 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
         live: runtime.live ?? {},
         print: (value) =>
           terminal.write(
-            render(globals.output as OutputFormat, definition.prints, value, { color: terminal.color }),
+            render(globals.output, definition.prints, value, { color: terminal.color }),
           ),
       };
       exitCode = await definition.run(parsed.data, context);

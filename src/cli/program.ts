@@ -2,7 +2,7 @@
 // their command runs, so that `--help` does not pay for the Kubernetes client (about 0.5 s).
 import { Command, Option } from 'commander';
 import type { CommandDefinition } from './command.js';
-import { FORMAT_NAMES, formatsFor, type PrintedKind } from './formats.js';
+import { FORMAT_NAMES, formatsFor, type PrintedKind } from './format-names.js';
 import { toolVersion } from './version.js';
 
 /** Loads a command module; its default export is its definition (see command.ts). */

@@ -42,8 +42,12 @@ before(async () => {
 });
 
 describe('help and version', () => {
-  it('prints help with examples and exit codes on stdout, exit 0, without loading the Kubernetes client', async () => {
-    const noKube = await blockingImports('nokube', ['@kubernetes/client-node'], 'client-node was loaded');
+  it('prints help with examples and exit codes on stdout, exit 0, without loading the Kubernetes client, a renderer, YAML or zod', async () => {
+    const noKube = await blockingImports(
+      'nokube-help',
+      ['@kubernetes/client-node', '/report/', 'yaml', 'zod'],
+      'a module --help does not need was loaded',
+    );
     // the hook is effective: importing the client under it fails
     const control = await new Promise<number>((done) =>
       execFile(
