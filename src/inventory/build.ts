@@ -241,11 +241,18 @@ function judgeEmptyList(outcome: ListOutcome): ListOutcome {
 
 /** Events about a pod that do not say their node (cluster-level reporters) take the pod's node. */
 function resolveEventNodes(events: EventFacts[], pods: readonly PodFacts[]): void {
-  const podNodes = new Map(pods.filter((p) => p.node).map((p) => [`${p.namespace}/${p.name}`, p.node!]));
+  // Indexed by pod name from the events that need a node, so the pass over every pod builds no key.
+  const waiting = new Map<string, EventFacts[]>();
   for (const event of events) {
     if (event.node || event.involved.kind !== 'Pod') continue;
-    const node = podNodes.get(`${event.involved.namespace ?? event.namespace}/${event.involved.name}`);
-    if (node) event.node = node;
+    waiting.set(event.involved.name, [...(waiting.get(event.involved.name) ?? []), event]);
+  }
+  if (waiting.size === 0) return;
+  for (const pod of pods) {
+    const about = pod.node ? waiting.get(pod.name) : undefined;
+    if (!about) continue;
+    for (const event of about)
+      if ((event.involved.namespace ?? event.namespace) === pod.namespace) event.node = pod.node;
   }
 }
 
