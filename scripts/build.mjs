@@ -50,7 +50,7 @@ await build({
 });
 
 // dist/catalog/releases.json: the shipped release catalog, parsed from src/catalog/releases.yaml and
-// validated once here (YAML parsing and validation cost about 0.5 s at every start). src/cli/catalog.ts
+// validated once here (YAML parsing and validation cost about 0.5 s at every start). src/cli/catalog-file.ts
 // reads it when present and falls back to the YAML source (as under tsx).
 const { parseCatalogText } = await import(join(ROOT, 'dist', 'catalog', 'parse.js'));
 const catalogYaml = join(ROOT, 'src', 'catalog', 'releases.yaml');

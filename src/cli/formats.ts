@@ -12,7 +12,7 @@ import { formatSize, renderSummaryTable } from '../backup/summary.js';
 import { describeVerification, type VerifyResult } from '../backup/verify.js';
 import type { UpgradePlan } from '../catalog/types.js';
 import { BadInputError } from '../errors.js';
-import { FORMATS_OF, formatsFor, type OutputFormat, type PrintedKind } from './format-names.js';
+import { type FORMATS_OF, formatsFor, type OutputFormat, type PrintedKind } from './format-names.js';
 import type { Assessment } from '../model/assessment.js';
 import type { AssessmentDiff } from '../model/diff.js';
 import type { Coverage } from '../model/assessment.js';
