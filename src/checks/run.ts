@@ -32,7 +32,18 @@ export interface RunChecksOptions {
   plan?: CheckPlan;
   /** A clock in milliseconds (performance.now at the edge): each check's time goes to coverage.checkSeconds. */
   clock?: () => number;
+  /**
+   * What checks called elsewhere returned (plugins run in their own thread, where a deadline can stop them),
+   * by check id: the runner validates, tunes and suppresses it like what a check it calls itself returned.
+   */
+  calledElsewhere?: ReadonlyMap<string, CallOutcome>;
 }
+
+/**
+ * What calling a check's `run` gave: its raw output (validated by the runner), or why it gave none; `seconds` is
+ * how long the call took where it was made elsewhere (the runner times the calls it makes itself).
+ */
+export type CallOutcome = ({ produced: unknown } | { failed: string }) & { seconds?: number };
 
 export interface CheckRunResult {
   findings: Finding[];
@@ -49,7 +60,8 @@ export function runChecks(inventory: Inventory, options: RunChecksOptions): Chec
     const started = options.clock?.();
     const outcome = runOne(check, settings, inventory, options);
     if (started !== undefined && options.clock) {
-      checkSeconds[check.id] = Math.max(0, (options.clock() - started) / 1000);
+      const elsewhere = options.calledElsewhere?.get(check.id)?.seconds;
+      checkSeconds[check.id] = elsewhere ?? Math.max(0, (options.clock() - started) / 1000);
     }
     if (outcome.ran) checksRun++;
     findings.push(...outcome.findings);
@@ -67,6 +79,16 @@ export function runChecks(inventory: Inventory, options: RunChecksOptions): Chec
       ...(options.clock ? { checkSeconds } : {}),
     },
   };
+}
+
+/** The checks `runChecks` will call, with their settings: enabled, and every type they need was read. */
+export function checksToCall<C extends Check>(
+  inventory: Inventory,
+  options: { checks: readonly C[]; config?: ChecksConfig },
+): Array<{ check: C; settings: CheckSettings }> {
+  return options.checks
+    .map((check) => ({ check, settings: settingsFor(check, options.config) }))
+    .filter(({ check, settings }) => settings.enabled && missingNeeds(check, inventory).length === 0);
 }
 
 /** Effective settings of one check: config over the check's defaults. Params are still raw here. */
@@ -99,24 +121,9 @@ function runOne(
   const missing = missingNeeds(check, inventory);
   if (missing.length > 0) return cannotRun(`could not read ${missing.join('; ')}`);
 
-  const params = parseCheckParams(check, settings.params);
-  if (!params.ok) return cannotRun(params.reason);
-
-  const context = {
-    settings: { ...settings, params: params.value },
-    ...(options.execProbe ? { execProbe: options.execProbe } : {}),
-    ...(options.plan !== undefined ? { plan: options.plan } : {}),
-  } as CheckContext;
-
-  let produced: unknown;
-  try {
-    produced = check.run(inventory, context);
-  } catch (error) {
-    return cannotRun(`the check failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof (produced as { then?: unknown } | null)?.then === 'function') {
-    return cannotRun('run() returned a Promise; a check is synchronous and returns its findings');
-  }
+  const called = options.calledElsewhere?.get(check.id) ?? callCheck(check, settings, inventory, options);
+  if ('failed' in called) return cannotRun(called.failed);
+  const produced = called.produced;
   const valid = z.array(FindingSchema).safeParse(produced);
   if (!valid.success) {
     const issue = valid.error.issues[0];
@@ -124,6 +131,35 @@ function runOne(
     return cannotRun(`the check returned an invalid finding (${where})`);
   }
   return { ran: true, findings: uniqueIds(valid.data.map((finding) => tune(check, settings, finding))) };
+}
+
+/**
+ * Calls a check's `run` with its context (params parsed by its schema): what it returned, or why it returned
+ * nothing usable. Plugin threads call their checks through this too, so a plugin is judged by the same rules.
+ */
+export function callCheck(
+  check: Check,
+  settings: CheckSettings,
+  inventory: Inventory,
+  options: Pick<RunChecksOptions, 'execProbe' | 'plan'>,
+): CallOutcome {
+  const params = parseCheckParams(check, settings.params);
+  if (!params.ok) return { failed: params.reason };
+  const context = {
+    settings: { ...settings, params: params.value },
+    ...(options.execProbe ? { execProbe: options.execProbe } : {}),
+    ...(options.plan !== undefined ? { plan: options.plan } : {}),
+  } as CheckContext;
+  let produced: unknown;
+  try {
+    produced = check.run(inventory, context);
+  } catch (error) {
+    return { failed: `the check failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (typeof (produced as { then?: unknown } | null)?.then === 'function') {
+    return { failed: 'run() returned a Promise; a check is synchronous and returns its findings' };
+  }
+  return { produced };
 }
 
 /** The `needs` types that were not read, with why, e.g. `pods (forbidden: ...)`. */

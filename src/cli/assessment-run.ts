@@ -11,21 +11,19 @@ import {
 } from '../backup/backup.js';
 import { breakingChangesOf, planUpgrade, resolveTarget, toVersionSection } from '../catalog/path.js';
 import type { Catalog, UpgradePlan } from '../catalog/types.js';
-import { BUILTIN_CHECKS } from '../checks/registry.js';
-import type { Check } from '../checks/types.js';
 import { buildAssessment, clusterSection } from '../decide/build-assessment.js';
 import { type DecisionConfig, DecisionConfigSchema, type DecisionModel } from '../decide/decision-model.js';
 import type { Assessment, PathStrategy } from '../model/assessment.js';
 import type { FailOn } from '../model/policy.js';
 import { loadCatalog } from './catalog-file.js';
 import type { CommandContext } from './command.js';
-import { type CozyConfig, readConfigFile } from './config-file.js';
+import type { CozyConfig } from './config-file.js';
 import { decisionModel } from './decision-model.js';
 import { execProbesWanted, runKubeOvnProbes } from './exec-probes.js';
-import { failOnFlag, flag, negatableFlag, repeatable, strategyFlag } from './flag-schemas.js';
+import { failOnFlag, flag, negatableFlag, pluginTimeoutFlag, repeatable, strategyFlag } from './flag-schemas.js';
 import type { GlobalOptions } from './globals.js';
 import { type GatherOptions, type Gathered, gatherInventory, runAllChecks } from './pipeline.js';
-import { loadPlugins } from './plugins.js';
+import { loadChecksConfig, type PluginCheck, pluginBounds } from './plugins.js';
 import { secretFlags, secretFlagsShape } from './secret-flags.js';
 import { toolVersion } from './version.js';
 
@@ -37,6 +35,7 @@ export const assessmentFlagsShape = {
   backupDir: z.string().default('cozy-backup'),
   failOn: failOnFlag,
   plugin: repeatable,
+  pluginTimeout: pluginTimeoutFlag,
   execProbes: flag,
   ...secretFlagsShape,
 };
@@ -47,7 +46,7 @@ export type BackupSettings = Omit<BackupOptions, 'signal' | 'now'>;
 
 /** Everything read from flags and files before the cluster is: every bad input is found here (exit 2). */
 export interface AssessmentInputs {
-  plugins: Check[];
+  plugins: PluginCheck[];
   config: CozyConfig<DecisionConfig>;
   model: DecisionModel;
   catalog: Catalog;
@@ -62,15 +61,13 @@ export interface AssessmentInputs {
 
 export async function readAssessmentInputs(
   options: AssessmentFlags,
-  { globals, terminal }: Pick<CommandContext, 'globals' | 'terminal'>,
+  context: Pick<CommandContext, 'globals' | 'terminal' | 'run'>,
 ): Promise<AssessmentInputs> {
-  const plugins = await loadPlugins(
+  const { globals, terminal } = context;
+  const { plugins, config } = await loadChecksConfig<DecisionConfig>(
     options.plugin,
-    BUILTIN_CHECKS.map((c) => c.id),
-  );
-  const config = await readConfigFile<DecisionConfig>(
     globals.config,
-    [...BUILTIN_CHECKS, ...plugins],
+    pluginBounds(options.pluginTimeout, context),
     DecisionConfigSchema as z.ZodType<DecisionConfig>,
   );
   const model = decisionModel(config.decision, globals.config);
@@ -155,7 +152,7 @@ async function assess(
   const probes = inputs.probeSockets ? await runKubeOvnProbes(inventory, context, inputs.config) : undefined;
 
   const checksPhase = await terminal.phase('Running checks');
-  const checks = runAllChecks(inventory, {
+  const checks = await runAllChecks(inventory, {
     config: inputs.config,
     plugins: inputs.plugins,
     plan,

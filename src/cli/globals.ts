@@ -58,6 +58,14 @@ export function parseDuration(text: string, flag: string): number {
   return Math.round(total);
 }
 
+/** A duration as kubectl writes one: `500ms`, `30s`, `2m`, `1h`. */
+export function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 /** Accepts RFC 3339 timestamps only (`2026-11-20T12:00:00Z`), returns the canonical ISO form. */
 export function parseRfc3339(text: string, flag: string): string {
   const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

@@ -4,7 +4,7 @@
 import { INSTALLER_RELEASE, wantsInstallerRecords } from '../catalog/detect.js';import { BUILTIN_CHECKS } from '../checks/registry.js';
 import { findRootCauses } from '../checks/root-cause.js';
 import type { ChecksConfig } from '../checks/config.js';
-import { type CheckPlan, type CheckRunResult, runChecks } from '../checks/run.js';
+import { type CheckPlan, type CheckRunResult, checksToCall, runChecks } from '../checks/run.js';
 import type { Finding, RootCause } from '../model/finding.js';
 import type { Check } from '../checks/types.js';
 import { type PageSink, readOne, scanCluster } from '../cluster/scan.js';
@@ -15,6 +15,7 @@ import { secretKeysFact, secretRef, WATCHED_SECRETS } from '../inventory/secrets
 import type { Inventory } from '../inventory/types.js';
 import type { CommandContext } from './command.js';
 import { readHelmRecords } from './helm-records.js';
+import { type PluginCheck, runPluginChecks } from './plugins.js';
 import { openSource, type SourceContext } from './source.js';
 
 export interface GatherOptions {
@@ -114,7 +115,7 @@ function describe(info: SourceInfo): string {
 
 export interface RunAllOptions {
   config?: ChecksConfig;
-  plugins?: readonly Check[];
+  plugins?: readonly PluginCheck[];
   execProbe?: Record<string, boolean>;
   plan?: CheckPlan;
   /** Built-in check ids left out of this run altogether (not counted in coverage), e.g. the path check without a target. */
@@ -129,15 +130,31 @@ export interface AllChecksResult {
   checks: Check[];
 }
 
-/** Built-in and plugin checks through the runner, then root causes over the findings. */
-export function runAllChecks(inventory: Inventory, options: RunAllOptions = {}): AllChecksResult {
+/**
+ * Built-in and plugin checks through the runner, then root causes over the findings. Plugin checks are called
+ * first, each in its module's thread under the plugin deadline; the runner judges what they returned.
+ */
+export async function runAllChecks(
+  inventory: Inventory,
+  options: RunAllOptions = {},
+): Promise<AllChecksResult> {
   const left = new Set(options.without ?? []);
-  const checks = [...BUILTIN_CHECKS.filter((c) => !left.has(c.id)), ...(options.plugins ?? [])];
+  const plugins = options.plugins ?? [];
+  const checks: Check[] = [...BUILTIN_CHECKS.filter((c) => !left.has(c.id)), ...plugins];
+  const shared = { execProbe: options.execProbe, plan: options.plan };
+  const calledElsewhere =
+    plugins.length === 0
+      ? undefined
+      : await runPluginChecks(
+          inventory,
+          checksToCall(inventory, { checks: plugins, config: options.config }),
+          shared,
+        );
   const { findings, coverage } = runChecks(inventory, {
     checks,
     config: options.config,
-    execProbe: options.execProbe,
-    plan: options.plan,
+    ...shared,
+    calledElsewhere,
     clock: () => performance.now(),
   });
   return { findings, rootCauses: findRootCauses(inventory, findings, checks), coverage, checks };

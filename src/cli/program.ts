@@ -28,6 +28,11 @@ const plugin = () =>
   new Option('--plugin <file>', 'load an external check module (repeatable)').argParser(
     (value: string, previous: string[] = []) => [...previous, value],
   );
+const pluginTimeout = () =>
+  new Option(
+    '--plugin-timeout <duration>',
+    "how long a plugin may take to load, and each plugin check's run(); past it the check is unknown (never beyond --timeout)",
+  ).default('30s');
 const execProbes = () =>
   new Option(
     '--exec-probes',
@@ -193,6 +198,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     )
     .addOption(failOn())
     .addOption(plugin())
+    .addOption(pluginTimeout())
     .addOption(execProbes())
     .addHelpText(
       'after',
@@ -227,6 +233,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     )
     .option('--passphrase-file <file>', 'file holding the passphrase for --include-secrets')
     .addOption(plugin())
+    .addOption(pluginTimeout())
     .addHelpText(
       'after',
       usage(
@@ -250,6 +257,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .addOption(strategy())
     .addOption(failOn())
     .addOption(plugin())
+    .addOption(pluginTimeout())
     .addOption(execProbes())
     .addHelpText(
       'after',
@@ -355,6 +363,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .addOption(strategy())
     .addOption(failOn())
     .addOption(plugin())
+    .addOption(pluginTimeout())
     .addOption(execProbes())
     .addHelpText(
       'after',

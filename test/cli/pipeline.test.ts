@@ -9,7 +9,7 @@ import { typeKey } from '../../src/cluster/types.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { gatherInventory, runAllChecks } from '../../src/cli/pipeline.js';
 import type { RunControl } from '../../src/cli/run-context.js';
-import type { Check } from '../../src/checks/types.js';
+import { loadPlugins } from '../../src/cli/plugins.js';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { testContext, testRun } from '../support/command-context.js';
 import { tempDirs } from '../support/temp.js';
@@ -105,30 +105,20 @@ describe('gatherInventory', () => {
 describe('runAllChecks', () => {
   it('runs the built-ins and the plugins, and returns root causes and coverage', async () => {
     const { inventory } = await gatherInventory(context());
-    const plugin: Check = {
-      id: 'count-nodes',
-      title: 'Count nodes',
-      description: '',
-      defaultSeverity: 'info',
-      blocking: false,
-      needs: ['nodes'],
-      run: (inv) => [
-        {
-          check: 'count-nodes',
-          id: 'count-nodes',
-          title: 'Count nodes',
-          status: 'pass',
-          severity: 'info',
-          blocking: false,
-          scope: 'cluster',
-          summary: `${inv.nodes.length} nodes`,
-          nodes: [],
-          objects: [],
-          evidence: [],
-        },
-      ],
-    };
-    const result = runAllChecks(inventory, { plugins: [plugin] });
+    // A plugin as a user writes one: a module file, loaded and run in its own thread.
+    const file = join(dir, '..', 'count-nodes.mjs');
+    await writeFile(
+      file,
+      `export default {
+        id: 'count-nodes', title: 'Count nodes', description: '', defaultSeverity: 'info', blocking: false,
+        needs: ['nodes'],
+        run: (inv) => [{ check: 'count-nodes', id: 'count-nodes', title: 'Count nodes', status: 'pass',
+          severity: 'info', blocking: false, scope: 'cluster', summary: inv.nodes.length + ' nodes',
+          nodes: [], objects: [], evidence: [] }],
+      };\n`,
+    );
+    const plugins = await loadPlugins([file], []);
+    const result = await runAllChecks(inventory, { plugins });
     assert.equal(result.coverage.checksTotal, BUILTIN_CHECKS.length + 1);
     assert.equal(result.findings.find((f) => f.check === 'count-nodes')?.summary, '2 nodes');
     assert.deepEqual(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { loadPlugins } from '../../src/cli/plugins.js';
+import { loadPlugins, runPluginChecks } from '../../src/cli/plugins.js';
 import { BadInputError } from '../../src/errors.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { tempDirs } from '../support/temp.js';
@@ -54,8 +54,13 @@ describe('loadPlugins', () => {
       `export default { ...${check('self')}, limit: 7, run() { return [{ limit: this.limit }]; } };\n`,
     );
     const [loaded] = await loadPlugins([path], []);
-    const out = loaded!.run({} as Inventory, { settings: { enabled: true, params: {} } });
-    assert.deepEqual(out, [{ limit: 7 }]);
+    const outcomes = await runPluginChecks(
+      {} as Inventory,
+      [{ check: loaded!, settings: { enabled: true, params: {} } }],
+      {},
+    );
+    const outcome = outcomes.get('self');
+    assert.deepEqual(outcome && 'produced' in outcome ? outcome.produced : outcome, [{ limit: 7 }]);
   });
 
   it('keeps the role a plugin declares for the decision, and names an unknown one', async () => {

@@ -186,7 +186,7 @@ async function readSnapshot(file: string): Promise<unknown> {
   return caught(async () => {
     const { inventory } = await gatherInventory(testContext({ snapshot: file, requestTimeoutMs: 1000 }));
     const plan = planUpgrade(inventory, shipped, 'latest');
-    runAllChecks(inventory, { plan });
+    await runAllChecks(inventory, { plan });
   });
 }
 

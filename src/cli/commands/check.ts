@@ -3,18 +3,16 @@
 // could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
 import { z } from 'zod';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
-import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { versionGapCheck } from '../../checks/version-gap.js';
 import { findingsExitCode } from '../../model/policy.js';
 import { renderCheckSummaryMarkdown } from '../../report/check-summary.js';
 import { loadCatalog } from '../catalog-file.js';
 import { defineCommand } from '../command.js';
 import { appendStepSummary, writeGithubAnnotations } from '../github.js';
-import { readConfigFile } from '../config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
-import { failOnFlag, flag, repeatable, strategyFlag } from '../flag-schemas.js';
+import { failOnFlag, flag, pluginTimeoutFlag, repeatable, strategyFlag } from '../flag-schemas.js';
 import { gatherInventory, runAllChecks } from '../pipeline.js';
-import { loadPlugins } from '../plugins.js';
+import { loadChecksConfig, pluginBounds } from '../plugins.js';
 import { toolVersion } from '../version.js';
 import type { SourceInfo } from '../../cluster/types.js';
 
@@ -24,6 +22,7 @@ export default defineCommand({
     strategy: strategyFlag,
     failOn: failOnFlag,
     plugin: repeatable,
+    pluginTimeout: pluginTimeoutFlag,
     execProbes: flag,
   }),
   prints: 'checks',
@@ -31,11 +30,11 @@ export default defineCommand({
   async run(options, context) {
     const { globals, terminal } = context;
     // Bad input is found before the cluster is read: plugins first, since config may tune plugin checks.
-    const plugins = await loadPlugins(
+    const { plugins, config } = await loadChecksConfig(
       options.plugin,
-      BUILTIN_CHECKS.map((c) => c.id),
+      globals.config,
+      pluginBounds(options.pluginTimeout, context),
     );
-    const config = await readConfigFile(globals.config, [...BUILTIN_CHECKS, ...plugins]);
     const probeSockets = execProbesWanted(options.execProbes, globals, terminal);
 
     // The upgrade-path check runs only with --target: `check` is about health, and a path to a release the
@@ -48,7 +47,7 @@ export default defineCommand({
     const probes = probeSockets ? await runKubeOvnProbes(inventory, context, config) : undefined;
     const plan =
       catalog && target ? planUpgrade(inventory, catalog, target, { strategy: options.strategy }) : undefined;
-    const result = runAllChecks(inventory, {
+    const result = await runAllChecks(inventory, {
       config,
       plugins,
       plan,

@@ -4,18 +4,16 @@
 // Exit: 0 written; 4 written, but a type the plan reads could not be (its notes say which); 2 bad input.
 import { z } from 'zod';
 import { planUpgrade, resolveTarget } from '../../catalog/path.js';
-import { BUILTIN_CHECKS } from '../../checks/registry.js';
 import { type DecisionConfig, DecisionConfigSchema } from '../../decide/decision-model.js';
 import { BadInputError, ExitCode } from '../../errors.js';
 import { buildMigrationPlan } from '../../migration/build.js';
 import { createMigrationCollector, migrationTypes, unreadPlanTypes } from '../../migration/collect.js';
 import { loadCatalog } from '../catalog-file.js';
 import { defineCommand } from '../command.js';
-import { readConfigFile } from '../config-file.js';
 import { decisionModel } from '../decision-model.js';
-import { flag, repeatable } from '../flag-schemas.js';
+import { flag, pluginTimeoutFlag, repeatable } from '../flag-schemas.js';
 import { gatherInventory } from '../pipeline.js';
-import { loadPlugins } from '../plugins.js';
+import { closePlugins, loadChecksConfig, pluginBounds } from '../plugins.js';
 import { planEncryption, refuseExistingFolder, writePlanFolder } from '../plan-writer.js';
 import { toolVersion } from '../version.js';
 
@@ -27,6 +25,7 @@ export default defineCommand({
     recipient: repeatable,
     passphraseFile: z.string().optional(),
     plugin: repeatable,
+    pluginTimeout: pluginTimeoutFlag,
   }),
   prints: 'migration',
   async run(options, context) {
@@ -42,15 +41,13 @@ export default defineCommand({
     }
     // The config's `decision:` rows price the plan, exactly as they price the assessment's Option C.
     // Plugins are loaded only so that a config tuning their checks reads as it does for assess.
-    const plugins = await loadPlugins(
+    const { plugins, config } = await loadChecksConfig<DecisionConfig>(
       options.plugin,
-      BUILTIN_CHECKS.map((c) => c.id),
-    );
-    const config = await readConfigFile<DecisionConfig>(
       globals.config,
-      [...BUILTIN_CHECKS, ...plugins],
+      pluginBounds(options.pluginTimeout, context),
       DecisionConfigSchema as z.ZodType<DecisionConfig>,
     );
+    closePlugins(plugins);
     const model = decisionModel(config.decision, globals.config);
     const catalog = loadCatalog(globals.catalog);
     resolveTarget(catalog, options.target);
