@@ -37,7 +37,7 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType, K extends Pr
    * True when `--timeout` bounds each of the command's inner runs (every assessment of `serve`, every cluster of a
    * fleet run) instead of the whole command: the command then starts them with `startInnerRun`.
    */
-  readonly timeoutPerRun?: (options: z.output<S>, globals: GlobalOptions) => boolean;
+  readonly timeoutPerRun?: (options: z.output<S>, globals: GlobalOptions, env: NodeJS.ProcessEnv) => boolean;
   run(options: z.output<S>, context: CommandContext<K>): Promise<number>;
 }
 

@@ -25,6 +25,8 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderPlanMarkdown, renderPlanTable } from '../report/plan.js';
 import { renderAssessmentTable, renderCheckResults, renderCheckVerdict } from '../report/terminal.js';
 import type { ServeSummary } from './serve-state.js';
+import type { FleetAssessment } from '../model/fleet.js';
+import { renderFleetMarkdown, renderFleetTable } from '../report/fleet.js';
 
 /** What each kind of result holds: its JSON document and whatever its other renderers need. */
 export interface Printed extends Record<PrintedKind, unknown> {
@@ -54,6 +56,8 @@ export interface Printed extends Record<PrintedKind, unknown> {
   migration: { plan: MigrationPlan; folder: string };
   /** `serve`, when it stops: how many runs, and the latest verdict. */
   serve: ServeSummary;
+  /** `assess` or `check` on several clusters (`--context a,b,c`, `--all-contexts`). */
+  fleet: FleetAssessment;
 }
 
 export interface RenderStyle {
@@ -79,6 +83,7 @@ const documentOf: { [K in PrintedKind]: (value: Printed[K]) => unknown } = {
   diff: (d) => d,
   migration: (m) => m.plan,
   serve: (s) => s,
+  fleet: (f) => f,
 };
 
 /** A row that renders every kind from its JSON document. */
@@ -109,6 +114,7 @@ export const OUTPUT_FORMATS = {
           ? `the latest assessment: ${s.latest.verdict} at ${s.latest.finishedAt}`
           : 'no assessment was made'
       }`,
+    fleet: (f, { color }) => renderFleetTable(f, color),
   },
   json: everyDocument((document) => JSON.stringify(document, null, 2)),
   junit: {
@@ -117,6 +123,7 @@ export const OUTPUT_FORMATS = {
   },
   markdown: {
     assessment: (a) => renderMarkdown(a),
+    fleet: (f) => renderFleetMarkdown(f),
     plan: (p) => renderPlanMarkdown(p.plan),
     diff: (d) => renderDiffMarkdown(d),
     migration: (m) => renderMigrationMarkdown(m.plan),

@@ -103,7 +103,7 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
       requireFormat(globals.output, definition.prints, commandPath(command), definition.formatHint);
       const parsed = definition.options.safeParse(rawValues(command));
       if (!parsed.success) throw badInputFromZod(parsed.error, 'command line', 'options');
-      if (!definition.timeoutPerRun?.(parsed.data, globals)) run.limit(globals.timeoutMs);
+      if (!definition.timeoutPerRun?.(parsed.data, globals, runtime.env)) run.limit(globals.timeoutMs);
       const terminal = createTerminal(globals, runtime, run.context);
       const context: CommandContext = {
         globals,

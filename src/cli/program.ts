@@ -123,7 +123,10 @@ export function buildProgram(dispatch: Dispatch): Command {
       '--kubeconfig <file>',
       'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)',
     )
-    .option('--context <name>', 'kubeconfig context to use')
+    .option(
+      '--context <name>',
+      'kubeconfig context to use (assess and check: a comma-separated list runs each, see --all-contexts)',
+    )
     .option(
       '--snapshot <dir>',
       'read a saved snapshot folder (kubectl -o json/yaml files) instead of a cluster',
@@ -177,7 +180,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .option('--backup-dir <dir>', 'where the timestamped backup folder is created', 'cozy-backup')
     .option(
       '--report <file>',
-      'Markdown report file (default: cozy-assess-report-<date>.md, or -2, -3, … when taken: never replaced)',
+      'Markdown report file (default: cozy-assess-report-<date>.md, or -2, -3, … when taken: never replaced); with several clusters: the fleet summary, only when given',
     )
     .option('--json <file>', 'also write the assessment JSON to this file')
     .option('--junit <file>', 'also write JUnit XML to this file')
@@ -187,6 +190,9 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
       'an earlier assessment JSON of this cluster: the reports add "Since the last assessment"',
     )
     .option('--force', 'with --previous: compare even if the two runs read different clusters')
+    .option('--all-contexts', 'run on every context of the kubeconfig (a fleet run: a table of clusters)')
+    .option('--parallel <n>', 'with a list of contexts: clusters assessed at once (default 4)')
+    .option('--report-dir <dir>', 'with a list of contexts: write DIR/<context>/ files for each cluster')
     .addOption(strategy())
     .option(
       '--migration-plan <dir>',
@@ -254,6 +260,9 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
       '--target <version>',
       'also check the upgrade path to this CozyStack version (vX.Y.Z or "latest")',
     )
+    .option('--all-contexts', 'run on every context of the kubeconfig (a fleet run: a table of clusters)')
+    .option('--parallel <n>', 'with a list of contexts: clusters assessed at once (default 4)')
+    .option('--report-dir <dir>', 'with a list of contexts: write DIR/<context>/ files for each cluster')
     .addOption(strategy())
     .addOption(failOn())
     .addOption(plugin())

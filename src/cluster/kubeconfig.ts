@@ -187,6 +187,43 @@ export function kubeconfigContextNames(request: Omit<KubeConfigRequest, 'context
   return [...names];
 }
 
+/**
+ * The contexts of the kubeconfig kubectl would read (the merge of $KUBECONFIG's files: the first to name a context
+ * wins), in the order they appear: what `--all-contexts` runs. No kubeconfig, or one that cannot be read, is bad
+ * input naming the file.
+ */
+export function listKubeconfigContexts(request: Omit<KubeConfigRequest, 'context'>): string[] {
+  const env = request.env ?? process.env;
+  const files = kubeconfigFiles(request.kubeconfig, env, request.home ?? env.HOME ?? homedir());
+  if (files.length === 0) {
+    throw new BadInputError(
+      'no kubeconfig found: --kubeconfig not given, KUBECONFIG not set and ~/.kube/config does not exist',
+      undefined,
+      'kubeconfig',
+      'a fleet run reads the contexts of a kubeconfig: pass --kubeconfig FILE',
+    );
+  }
+  const names = new Set<string>();
+  for (const file of files) {
+    let config: { contexts?: unknown } | null;
+    try {
+      config = parse(readFileSync(file, 'utf8')) as { contexts?: unknown } | null;
+    } catch (error) {
+      throw new BadInputError(
+        `kubeconfig ${file} cannot be read: ${(error as Error).message}`,
+        file,
+        undefined,
+        'fix the file (it must be a kubeconfig as kubectl writes it), or pass another one with --kubeconfig',
+      );
+    }
+    const contexts = Array.isArray(config?.contexts) ? (config.contexts as Array<{ name?: unknown }>) : [];
+    for (const context of contexts) {
+      if (typeof context?.name === 'string' && context.name !== '') names.add(context.name);
+    }
+  }
+  return [...names];
+}
+
 /** The kubeconfig files to read, in kubectl's order of precedence. */
 function kubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv, home: string): string[] {
   if (explicit) {

@@ -9,7 +9,10 @@ import type { Finding, RootCause } from './finding.js';
 export type FailOn = 'fail' | 'warn';
 
 /** The exit code of each verdict. */
-export const VERDICT_EXIT_CODE = { GO: 0, 'NO-GO': 3, INCOMPLETE: 4 } as const satisfies Record<Verdict, number>;
+export const VERDICT_EXIT_CODE = { GO: 0, 'NO-GO': 3, INCOMPLETE: 4 } as const satisfies Record<
+  Verdict,
+  number
+>;
 
 export function exitCodeOf(verdict: Verdict): 0 | 3 | 4 {
   return VERDICT_EXIT_CODE[verdict];
@@ -112,4 +115,12 @@ export function explainedFindingIds(rootCauses: readonly RootCause[]): Set<strin
     for (const effect of rc.effects) for (const id of effect.findings) ids.add(id);
   }
   return ids;
+}
+
+/** How bad each verdict is for a set of clusters: NO-GO over INCOMPLETE over GO. */
+const VERDICT_RANK: Record<Verdict, number> = { GO: 0, INCOMPLETE: 1, 'NO-GO': 2 };
+
+/** The verdict of several clusters (a fleet run): the worst of theirs; GO for none. */
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((worst, v) => (VERDICT_RANK[v] > VERDICT_RANK[worst] ? v : worst), 'GO');
 }

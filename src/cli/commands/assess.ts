@@ -2,6 +2,7 @@
 // path, decision, and the go/no-go report (Markdown file, optional JSON/JUnit files or `-o` on stdout). Each
 // step is a function of the one before: inputs → backup session → scan → path → probes → checks → commit →
 // assessment → outputs. Exit: 0 GO, 3 NO-GO, 4 INCOMPLETE, 2 bad input, 130/143 interrupted (no backup kept).
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { EncryptionSettings } from '../../backup/encrypt.js';
 import { BadInputError } from '../../errors.js';
@@ -11,6 +12,7 @@ import { type Assessment, AssessmentSchema } from '../../model/assessment.js';
 import { exitCodeOf } from '../../model/policy.js';
 import { diffAssessments } from '../../report/diff.js';
 import { renderHtml } from '../../report/html.js';
+import { fleetRowOfAssessment } from '../../report/fleet.js';
 import { renderJson } from '../../report/json.js';
 import { renderAssessmentJunit } from '../../report/junit.js';
 import { renderJobSummary, renderMarkdown } from '../../report/markdown.js';
@@ -25,6 +27,14 @@ import {
 } from '../assessment-run.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { flag } from '../flag-schemas.js';
+import {
+  type ClusterWork,
+  fleetFlagsShape,
+  isFleetRequest,
+  resolveFleet,
+  runFleet,
+  writeClusterFile,
+} from '../fleet.js';
 import { appendStepSummary, writeGithubAnnotations } from '../github.js';
 import { requireDistinctOutputs, writeNewOutputFile, writeOutputFile } from '../output-files.js';
 import { refuseExistingFolder, writePlanFolder } from '../plan-writer.js';
@@ -34,6 +44,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const AssessOptionsSchema = z.object({
   ...assessmentFlagsShape,
+  ...fleetFlagsShape,
   report: z.string().optional(),
   json: z.string().optional(),
   junit: z.string().optional(),
@@ -56,8 +67,20 @@ interface AssessInputs extends AssessmentInputs {
 export default defineCommand({
   options: AssessOptionsSchema,
   prints: 'assessment',
+  timeoutPerRun: (options, globals, env) => isFleetRequest(options, globals, env),
   async run(options, context) {
+    const fleet = resolveFleet(options, context, {
+      command: 'assess',
+      perClusterFlags: {
+        '--json': options.json,
+        '--junit': options.junit,
+        '--html': options.html,
+        '--previous': options.previous,
+        '--migration-plan': options.migrationPlan,
+      },
+    });
     const inputs = await readInputs(options, context);
+    if (fleet) return runFleet(fleet, context, assessCluster(inputs), { report: options.report });
     // The migration plan's sink reads the same pages: the types only it needs are listed once more, never twice.
     const includeSecrets = inputs.migration?.encryption !== undefined;
     const collector = inputs.migration ? createMigrationCollector({ includeSecrets }) : undefined;
@@ -82,6 +105,21 @@ export default defineCommand({
     return exitCodeOf(assessment.verdict);
   },
 });
+
+/** One cluster of a fleet run: its own backup folder, and with --report-dir its report and assessment JSON. */
+function assessCluster(inputs: AssessInputs): ClusterWork {
+  return async (cluster, name, { folder, reportFolder }) => {
+    const backup = inputs.backup && { ...inputs.backup, outDir: join(inputs.backup.outDir, folder) };
+    const { assessment } = await assessOnce({ ...inputs, backup }, cluster);
+    const files = reportFolder
+      ? {
+          report: await writeClusterFile(reportFolder, 'report.md', renderMarkdown(assessment)),
+          json: await writeClusterFile(reportFolder, 'assessment.json', renderJson(assessment)),
+        }
+      : { report: null, json: null };
+    return fleetRowOfAssessment(name, assessment, files);
+  };
+}
 
 async function readInputs(options: AssessOptions, context: CommandContext): Promise<AssessInputs> {
   requireDistinctOutputs([

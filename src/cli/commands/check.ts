@@ -1,99 +1,65 @@
-// `cozy-assess check`: run the health checks and print the findings as a table, JSON, YAML or JUnit XML.
+// `cozy-assess check`: run the health checks and print the findings as a table, JSON, YAML or JUnit XML; with
+// `--context a,b,c` or `--all-contexts`, on every cluster (src/cli/fleet.ts) and print the fleet's table.
 // Exit: 0 nothing blocking, 3 a blocking failure (or any warning with --fail-on warn), 4 a blocking check
-// could not be evaluated, 2 bad input (config, plugin, snapshot, flags).
+// could not be evaluated, 2 bad input (config, plugin, snapshot, flags); a fleet: the worst verdict's.
 import { z } from 'zod';
-import { planUpgrade, resolveTarget } from '../../catalog/path.js';
-import { versionGapCheck } from '../../checks/version-gap.js';
-import { findingsExitCode } from '../../model/policy.js';
-import { renderCheckSummaryMarkdown } from '../../report/check-summary.js';
-import { loadCatalog } from '../catalog-file.js';
-import { defineCommand } from '../command.js';
-import { appendStepSummary, writeGithubAnnotations } from '../github.js';
-import { execProbesWanted, runKubeOvnProbes } from '../exec-probes.js';
-import { failOnFlag, flag, pluginTimeoutFlag, repeatable, strategyFlag } from '../flag-schemas.js';
-import { gatherInventory, runAllChecks } from '../pipeline.js';
-import { loadChecksConfig, pluginBounds } from '../plugins.js';
-import { toolVersion } from '../version.js';
 import type { SourceInfo } from '../../cluster/types.js';
+import { renderCheckSummaryMarkdown } from '../../report/check-summary.js';
+import { fleetRowOfChecks } from '../../report/fleet.js';
+import { checkFlagsShape, checkOnce, readCheckInputs } from '../check-run.js';
+import { defineCommand } from '../command.js';
+import { fleetFlagsShape, isFleetRequest, resolveFleet, runFleet, writeClusterFile } from '../fleet.js';
+import { appendStepSummary, writeGithubAnnotations } from '../github.js';
 
 export default defineCommand({
-  options: z.object({
-    target: z.string().optional(),
-    strategy: strategyFlag,
-    failOn: failOnFlag,
-    plugin: repeatable,
-    pluginTimeout: pluginTimeoutFlag,
-    execProbes: flag,
-  }),
+  options: z.object({ ...checkFlagsShape, ...fleetFlagsShape }),
   prints: 'checks',
   formatHint: 'for the Markdown go/no-go report run: cozy-assess assess',
+  timeoutPerRun: (options, globals, env) => isFleetRequest(options, globals, env),
   async run(options, context) {
-    const { globals, terminal } = context;
-    // Bad input is found before the cluster is read: plugins first, since config may tune plugin checks.
-    const { plugins, config } = await loadChecksConfig(
-      options.plugin,
-      globals.config,
-      pluginBounds(options.pluginTimeout, context),
-    );
-    const probeSockets = execProbesWanted(options.execProbes, globals, terminal);
-
-    // The upgrade-path check runs only with --target: `check` is about health, and a path to a release the
-    // operator did not ask for would fail a healthy cluster. A bad target or catalog is found before reading.
-    const { target } = options;
-    const catalog = target === undefined ? undefined : loadCatalog(globals.catalog);
-    if (catalog && target) resolveTarget(catalog, target);
-
-    const { inventory } = await gatherInventory(context);
-    const probes = probeSockets ? await runKubeOvnProbes(inventory, context, config) : undefined;
-    const plan =
-      catalog && target ? planUpgrade(inventory, catalog, target, { strategy: options.strategy }) : undefined;
-    const result = await runAllChecks(inventory, {
-      config,
-      plugins,
-      plan,
-      without: plan ? [] : [versionGapCheck.id],
-      execProbe: probes?.execProbe,
-    });
-    const exitCode = findingsExitCode(result.findings, options.failOn);
-    writeGithubAnnotations(result.findings, options.failOn, context.io);
-    context.print({
-      document: {
-        tool: { name: 'cozy-assess', version: toolVersion() },
-        now: inventory.now,
-        source: inventory.source,
-        exitCode,
-        findings: result.findings,
-        rootCauses: result.rootCauses,
-        coverage: result.coverage,
-        ...(probes ? { execProbes: probes.results } : {}),
-      },
-      findings: result.findings,
-      rootCauses: result.rootCauses,
-      coverage: result.coverage,
-      junit: {
-        findings: result.findings,
-        checks: result.checks.filter((c) => config.checks[c.id]?.enabled !== false),
-        coverage: result.coverage,
-        name: 'cozy-assess check',
-        timestamp: inventory.now,
-        hostname: inventory.source.context ?? undefined,
-        failOn: options.failOn,
-      },
-      exitCode,
-      failOn: options.failOn,
-    });
+    const fleet = resolveFleet(options, context, { command: 'check', perClusterFlags: {} });
+    // Bad input is found before the cluster is read.
+    const inputs = await readCheckInputs(options, context);
+    if (fleet) {
+      return runFleet(fleet, context, async (cluster, name, { reportFolder }) => {
+        const checked = await checkOnce(inputs, cluster);
+        const json = reportFolder
+          ? await writeClusterFile(reportFolder, 'checks.json', checked.printed.document)
+          : null;
+        const plan = checked.plan;
+        return fleetRowOfChecks(
+          name,
+          {
+            findings: checked.printed.findings,
+            rootCauses: checked.printed.rootCauses,
+            failOn: inputs.failOn,
+            version: plan
+              ? {
+                  installed: plan.installed.raw ?? plan.installed.version ?? null,
+                  target: plan.target ?? null,
+                  minorGap: plan.minorGap ?? null,
+                }
+              : null,
+          },
+          { report: null, json },
+        );
+      });
+    }
+    const { printed, source, now } = await checkOnce(inputs, context);
+    writeGithubAnnotations(printed.findings, inputs.failOn, context.io);
+    context.print(printed);
     await appendStepSummary(
       renderCheckSummaryMarkdown({
-        findings: result.findings,
-        coverage: result.coverage,
-        exitCode,
-        failOn: options.failOn,
-        source: sourceName(inventory.source),
-        now: inventory.now,
+        findings: printed.findings,
+        coverage: printed.coverage,
+        exitCode: printed.exitCode,
+        failOn: inputs.failOn,
+        source: sourceName(source),
+        now,
       }),
       context.io,
     );
-    return exitCode;
+    return printed.exitCode;
   },
 });
 
