@@ -36,6 +36,7 @@ export const FORMATS_OF = {
   diff: ['table', 'json', 'markdown', 'yaml'],
   migration: ['table', 'json', 'markdown', 'yaml'],
   serve: ['table', 'json', 'yaml'],
+  fleet: ['table', 'json', 'markdown', 'yaml'],
 } as const satisfies Record<string, readonly OutputFormat[]>;
 
 /** The kinds of result commands print (formats.ts says what each holds). */

@@ -439,7 +439,8 @@ class ServerState {
         continue;
       }
       active.remaining--;
-      if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      // Unreferenced: a long delay still pending when the server closes must not keep the test process alive.
+      if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
       else chosen = fault;
     }
     return chosen;
