@@ -55,14 +55,29 @@ export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-/** One error message style for every zod-validated input: `FILE: FIELD: fault` (first issues only). */
-export function badInputFromZod(error: z.ZodError, file: string, what: string): BadInputError {
+/** The first issues of a zod error as users read them: `field.path: fault; other.path: fault (and 3 more)`. */
+export function describeZodIssues(error: z.ZodError): string {
   const issues = error.issues.slice(0, 5).map((issue) => `${formatFieldPath(issue.path)}: ${issue.message}`);
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '';
+  return `${issues.join('; ')}${more}`;
+}
+
+/**
+ * One error message style for every zod-validated input: `FILE: invalid WHAT: field.path: fault` (first issues
+ * only), or `FILE: WHERE: invalid WHAT: …` when the file holds many (`document 2, items[4]`).
+ */
+export function badInputFromZod(
+  error: z.ZodError,
+  file: string,
+  what: string,
+  where?: string,
+  hint?: string,
+): BadInputError {
   const first = error.issues[0];
   return new BadInputError(
-    `${file}: invalid ${what}: ${issues.join('; ')}${more}`,
+    `${file}: ${where ? `${where}: ` : ''}invalid ${what}: ${describeZodIssues(error)}`,
     file,
     first ? formatFieldPath(first.path) : undefined,
+    hint,
   );
 }

@@ -62,7 +62,11 @@ export async function gatherInventory(
     const discovered = await source.discoverTypes();
     const types = typesToList(discovered, opts.extraTypes);
     const now = globals.now ?? (source.info.kind === 'live' ? new Date().toISOString() : undefined);
-    const builder = createInventoryBuilder({ source: source.info, now });
+    const builder = createInventoryBuilder({
+      source: source.info,
+      now,
+      originOf: source.originOf?.bind(source),
+    });
     const phase = await terminal.phase(
       `Reading ${types.length} resource types from ${describe(source.info)}`,
     );

@@ -2,7 +2,7 @@
 // Errors name the file and the position (line:column) or the document and field, so an operator can fix it.
 import { parseAllDocuments } from 'yaml';
 import { BadInputError } from '../errors.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject, ObjectOrigin } from './types.js';
 
 const FIX_HINT =
   'fix or remove the file, or capture it again: kubectl get pods,nodes,events -A -o json > state.json';
@@ -147,15 +147,15 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Where an object came from, for error messages: `state.yaml: document 2, items[4]`. */
-interface Origin {
-  file: string;
-  document: number;
-  item?: number;
+type Origin = ObjectOrigin;
+
+/** The place of an object inside its file, as messages print it: `document 2, items[4]`. */
+export function describeOrigin(origin: Origin): string {
+  return `document ${origin.document}${origin.item === undefined ? '' : `, items[${origin.item}]`}`;
 }
 
 export interface DocumentVisitor {
-  object(object: KubeObject): void;
+  object(object: KubeObject, origin: Origin): void;
   /** A typed list (`PodList` with an apiVersion) says the type exists even when it has no items. */
   typedList?(apiVersion: string, kind: string): void;
 }
@@ -174,11 +174,11 @@ export function visitDocument(doc: unknown, origin: Origin, visit: DocumentVisit
       const where = { ...origin, item: index };
       if (!isRecord(item)) throw notAnObject(where, '(root)', 'is not a mapping');
       const filled = itemKind && apiVersion ? withTypeMeta(item, apiVersion, itemKind) : item;
-      visit.object(checkObject(filled, where));
+      visit.object(checkObject(filled, where), where);
     });
     return;
   }
-  visit.object(checkObject(doc, origin));
+  visit.object(checkObject(doc, origin), origin);
 }
 
 /** Puts apiVersion and kind first when missing, the way kubectl prints list items. */
@@ -231,9 +231,8 @@ function checkMetadata(metadata: Record<string, unknown>, origin: Origin): void 
 }
 
 function notAnObject(origin: Origin, field: string, fault: string): BadInputError {
-  const where = `document ${origin.document}${origin.item === undefined ? '' : `, items[${origin.item}]`}`;
   return new BadInputError(
-    `${origin.file}: ${where}: ${field} ${fault}: not a Kubernetes object`,
+    `${origin.file}: ${describeOrigin(origin)}: ${field} ${fault}: not a Kubernetes object`,
     origin.file,
     field,
     'every document must be a Kubernetes object (apiVersion, kind, metadata.name) or a List of them, as kubectl -o json|yaml prints',

@@ -20,6 +20,7 @@ import {
   type ClusterSource,
   type KubeObject,
   type ListOptions,
+  type ObjectOrigin,
   type ResourceType,
   SourceListError,
   typeKey,
@@ -40,6 +41,7 @@ interface Bucket {
 export async function openSnapshotSource(path: string): Promise<ClusterSource> {
   const files = await objectFiles(path);
   const buckets = new Map<string, Bucket>();
+  const origins = new WeakMap<KubeObject, ObjectOrigin>();
   let version: string | undefined;
   for (const file of files) {
     const docs = parseDocuments(decodeText(await readSnapshotFile(file)), formatOf(file), file);
@@ -54,8 +56,10 @@ export async function openSnapshotSource(path: string): Promise<ClusterSource> {
         doc,
         { file, document: index + 1 },
         {
-          object: (object) =>
-            bucketOf(buckets, object.apiVersion, object.kind).objects.set(objectKey(object), object),
+          object: (object, origin) => {
+            bucketOf(buckets, object.apiVersion, object.kind).objects.set(objectKey(object), object);
+            origins.set(object, origin);
+          },
           typedList: (apiVersion, kind) => bucketOf(buckets, apiVersion, kind),
         },
       );
@@ -69,7 +73,7 @@ export async function openSnapshotSource(path: string): Promise<ClusterSource> {
       CAPTURE_HINT,
     );
   }
-  return new SnapshotSource(path, version, resolveTypes(buckets));
+  return new SnapshotSource(path, version, resolveTypes(buckets), origins);
 }
 
 class SnapshotSource implements ClusterSource {
@@ -78,6 +82,7 @@ class SnapshotSource implements ClusterSource {
     path: string,
     private readonly version: string | undefined,
     private readonly byType: Map<string, { type: ResourceType; objects: KubeObject[] }>,
+    private readonly origins: WeakMap<KubeObject, ObjectOrigin>,
   ) {
     this.info = { kind: 'snapshot' as const, path };
   }
@@ -120,6 +125,10 @@ class SnapshotSource implements ClusterSource {
       );
     }
     return entry.objects.find((o) => o.metadata.name === name && o.metadata.namespace === namespace);
+  }
+
+  originOf(object: KubeObject): ObjectOrigin | undefined {
+    return this.origins.get(object);
   }
 
   async close(): Promise<void> {}

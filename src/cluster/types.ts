@@ -118,6 +118,13 @@ export interface ListOptions {
  * Where objects come from. Both implementations yield the same objects for the same cluster state,
  * page by page, so memory stays bounded by one page.
  */
+/** Where an object came from in a snapshot: `state.yaml`, document 2 (from 1), `items[4]`. */
+export interface ObjectOrigin {
+  file: string;
+  document: number;
+  item?: number;
+}
+
 export interface ClusterSource {
   readonly info: SourceInfo;
   /** Kubernetes server version (`v1.31.4`), or undefined when not known (e.g. a snapshot without it). */
@@ -136,5 +143,7 @@ export interface ClusterSource {
     name: string,
     options?: ListOptions,
   ): Promise<KubeObject | undefined>;
+  /** Where an object of a snapshot was read, for messages about it; a live source has no files to name. */
+  originOf?(object: KubeObject): ObjectOrigin | undefined;
   close(): Promise<void>;
 }

@@ -6,12 +6,14 @@ import type { PageSink } from '../cluster/scan.js';
 import {
   type KubeObject,
   type ListOutcome,
+  type ObjectOrigin,
   type ResourceType,
   type SourceInfo,
   typeKey,
 } from '../cluster/types.js';
 import { emptyFacts } from './empty.js';
 import { Interner } from './intern.js';
+import { createObjectGate } from './object-gate.js';
 import { isHealthy, ownerRef, reducePod, type TimeSeen } from './pods.js';
 import {
   configMapData,
@@ -72,7 +74,14 @@ export interface InventoryBuilder {
   finish(outcomes: readonly ListOutcome[], serverVersion?: string): Inventory;
 }
 
-export function createInventoryBuilder(opts: { source: SourceInfo; now?: string }): InventoryBuilder {
+export interface InventoryBuilderOptions {
+  source: SourceInfo;
+  now?: string;
+  /** Where a snapshot's object was read (the source's `originOf`), named when one has a field of the wrong type. */
+  originOf?: (object: KubeObject) => ObjectOrigin | undefined;
+}
+
+export function createInventoryBuilder(opts: InventoryBuilderOptions): InventoryBuilder {
   let newestMs = Number.NEGATIVE_INFINITY;
   let newest: string | undefined;
   const seen: TimeSeen = (time) => {
@@ -161,13 +170,16 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     }
   };
 
+  const gate = createObjectGate(opts.source, opts.originOf);
   const sink: PageSink = {
     page(type, objects) {
       const key = typeKey(type);
       inv.counts[key] = (inv.counts[key] ?? 0) + objects.length;
       const reduce = reducers[key];
+      const tallied = isTalliedCustomType(type);
+      if ((reduce || tallied) && !gate.admits(key, tallied, objects)) return;
       if (reduce) for (const o of objects) reduce(o);
-      if (isTalliedCustomType(type)) tally(type, key, objects);
+      if (tallied) tally(type, key, objects);
     },
   };
 
@@ -182,7 +194,7 @@ export function createInventoryBuilder(opts: { source: SourceInfo; now?: string 
     resolveEventNodes(inv.events, inv.pods);
     refineFailingSince(inv.pods, inv.events);
     const outcomeMap: Record<string, ListOutcome> = {};
-    for (const outcome of outcomes) outcomeMap[outcome.type] = judgeEmptyList(outcome);
+    for (const outcome of outcomes) outcomeMap[outcome.type] = gate.judge(judgeEmptyList(outcome));
     const inventory: Inventory = {
       now: opts.now ?? newest ?? new Date().toISOString(),
       outcomes: outcomeMap,

@@ -120,8 +120,13 @@ export function renderCoverage(coverage: Coverage, chalk: ChalkInstance): string
   const lines = [complete ? head : chalk.magenta(head)];
   for (const u of coverage.unknown) lines.push(`  ? ${u.check}: ${u.reason}`);
   // Grouped by how they failed: a snapshot without many types would otherwise print a screenful.
+  // A failed read is rare and its reason is the lead to follow (a timeout, an answer of the wrong shape): each
+  // gets its own line with it.
   const byStatus = new Map<string, string[]>();
-  for (const t of coverage.unreadable) byStatus.set(t.status, [...(byStatus.get(t.status) ?? []), t.type]);
+  for (const t of coverage.unreadable) {
+    if (t.status === 'failed' && t.reason) lines.push(`  not read (failed): ${t.type}: ${t.reason}`);
+    else byStatus.set(t.status, [...(byStatus.get(t.status) ?? []), t.type]);
+  }
   for (const [status, types] of byStatus) lines.push(`  not read (${status}): ${types.join(', ')}`);
   return lines.join('\n');
 }
