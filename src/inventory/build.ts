@@ -86,6 +86,9 @@ export function createInventoryBuilder(opts: InventoryBuilderOptions): Inventory
   let newest: string | undefined;
   const seen: TimeSeen = (time) => {
     if (!time) return;
+    // Most times are the API server's own UTC seconds (2024-05-01T10:00:00Z), which sort as text: one no later
+    // than the newest such text needs no parsing (Date.parse of every pod's and event's times was 2 % of a run).
+    if (newest !== undefined && time.length === 20 && time <= newest && isUtcSeconds(time)) return;
     const ms = Date.parse(time);
     if (!Number.isNaN(ms) && ms > newestMs) {
       newestMs = ms;
@@ -213,6 +216,11 @@ export function createInventoryBuilder(opts: InventoryBuilderOptions): Inventory
   };
 
   return { sink, recordSecret, finish };
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, the form in which such times compare as text. */
+function isUtcSeconds(time: string): boolean {
+  return time.charCodeAt(4) === 45 && time.charCodeAt(10) === 84 && time.charCodeAt(19) === 90;
 }
 
 function resolveOwners(

@@ -76,6 +76,25 @@ describe('createInventoryBuilder', () => {
     assert.equal(fixed.finish([]).now, '2026-01-01T00:00:00Z');
   });
 
+  it('orders second and sub-second times alike when it finds the newest (text order is skipped only where it holds)', () => {
+    const newestOf = (...times: string[]) => {
+      const builder = createInventoryBuilder({ source: { kind: 'snapshot' } });
+      builder.sink.page(
+        BUILTIN_TYPES.nodes,
+        times.map((heartbeat, i) => k(readyNode(`n${i}`, { heartbeat }))),
+      );
+      return builder.finish([]).now;
+    };
+    assert.equal(newestOf('2025-10-24T19:30:00.500Z', '2025-10-24T19:30:00Z'), '2025-10-24T19:30:00.500Z');
+    assert.equal(newestOf('2025-10-24T19:30:00.500Z', '2025-10-24T19:30:01Z'), '2025-10-24T19:30:01Z');
+    assert.equal(newestOf('2025-10-24T19:30:00Z', '2025-10-24T21:30:00+02:00'), '2025-10-24T19:30:00Z');
+    assert.equal(newestOf('2025-10-24T19:30:00Z', '2025-10-24T19:30:01+00:00'), '2025-10-24T19:30:01Z');
+    assert.equal(
+      newestOf('2025-10-24T19:30:05Z', '2025-10-24T19:30:04Z', 'not a time'),
+      '2025-10-24T19:30:05Z',
+    );
+  });
+
   it('keeps an event once when both core/v1 and events.k8s.io/v1 serve it, and reads the v1 field names', () => {
     const core = event({
       namespace: 'cozy-x',
