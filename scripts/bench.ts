@@ -639,14 +639,20 @@ function phasesOf(result: RunResult): Phases {
   };
 }
 
-async function helpStart(): Promise<number[]> {
-  const times: number[] = [];
+/**
+ * `cozy-assess --help` and, interleaved with it, `node -e 0`: Node's own start on this machine at this load,
+ * the part of the help's time no change to the tool can remove.
+ */
+async function helpStart(): Promise<{ help: number[]; bareNode: number[] }> {
+  const help: number[] = [];
+  const bareNode: number[] = [];
   for (let i = 0; i < HELP_RUNS; i++) {
     const result = await run(process.execPath, [BIN, '--help'], { timeoutMs: MINUTE });
     if (result.code !== 0) throw new Error(`cozy-assess --help failed (${result.code}): ${result.stderr}`);
-    times.push(result.ms);
+    help.push(result.ms);
+    bareNode.push((await run(process.execPath, ['-e', '0'], { timeoutMs: MINUTE })).ms);
   }
-  return times;
+  return { help, bareNode };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -697,7 +703,7 @@ function over(r: SizeResult, client: Client): number | undefined {
   return base === undefined || assess === undefined ? undefined : assess / base;
 }
 
-function table(results: SizeResult[], helpMs: number, skipped: string[]): string {
+function table(results: SizeResult[], helpMs: number, bareNodeMs: number, skipped: string[]): string {
   const header = [
     'pods',
     'objects',
@@ -741,7 +747,10 @@ function table(results: SizeResult[], helpMs: number, skipped: string[]): string
   lines.push('', 'load average (1 min) at the start of each assess run:');
   for (const r of results)
     lines.push(`  ${r.size.pods} pods: ${(r.runs.assess ?? []).map((m) => m.load.toFixed(2)).join(', ')}`);
-  lines.push('', `cozy-assess --help: ${helpMs.toFixed(0)} ms (median of ${HELP_RUNS})`);
+  lines.push(
+    '',
+    `cozy-assess --help: ${helpMs.toFixed(0)} ms (median of ${HELP_RUNS}); node -e 0: ${bareNodeMs.toFixed(0)} ms`,
+  );
   for (const line of skipped) lines.push(line);
   return lines.join('\n');
 }
@@ -907,7 +916,8 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const size of sizes) results.push(await benchSize(size, values.seed!, runs, concurrency, clients));
   const helpRuns = await helpStart();
-  const helpMs = median(helpRuns);
+  const helpMs = median(helpRuns.help);
+  const bareNodeMs = median(helpRuns.bareNode);
   const loadAfter = loadavg();
 
   const kubectlVersion = kubectlAvailable()
@@ -933,7 +943,7 @@ async function main(): Promise<void> {
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, curl ${machine.curl ?? 'absent'}, kubectl ${machine.kubectl ?? 'absent'}; medians of ${runs} runs, concurrency ${concurrency}, CPU and peak RSS from ${machine.measuredWith}`,
     `load average (1, 5, 15 min): ${load(loadBefore)} before, ${load(loadAfter)} after`,
     '',
-    table(results, helpMs, skipped),
+    table(results, helpMs, bareNodeMs, skipped),
   ].join('\n');
   const targetLines = verdicts(results, helpMs);
   process.stdout.write(`\n${text}\n\n${targetLines.join('\n')}\n`);
@@ -946,7 +956,8 @@ async function main(): Promise<void> {
     runs,
     concurrency,
     pageSize: DEFAULT_PAGE_SIZE,
-    helpMs: { median: helpMs, runs: helpRuns },
+    helpMs: { median: helpMs, runs: helpRuns.help },
+    bareNodeMs: { median: bareNodeMs, runs: helpRuns.bareNode },
     sizes: results,
     table: text,
     targets: targetLines,
