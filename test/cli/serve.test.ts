@@ -28,10 +28,16 @@ after(async () => {
 const STOP_BOUND_MS = 10_000;
 
 async function endsWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  const timer = sleep(ms).then(() => {
+  // The deadline is cancelled once the race is decided: a pending timer would keep the file alive for `ms`.
+  const deadline = new AbortController();
+  const timer = sleep(ms, undefined, { signal: deadline.signal }).then(() => {
     throw new Error(`${what} did not happen within ${ms} ms`);
   });
-  return Promise.race([promise, timer]);
+  try {
+    return await Promise.race([promise, timer]);
+  } finally {
+    deadline.abort();
+  }
 }
 
 async function serving(cli: RunningCli): Promise<string> {
