@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Decrypter } from 'age-encryption';
+import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { writePlanFolder } from '../../src/cli/plan-writer.js';
 import { BadInputError } from '../../src/errors.js';
 import { APP_KINDS } from '../../src/migration/app-kinds.js';
@@ -19,7 +19,10 @@ import { planFor } from './support.js';
 const run = promisify(execFile);
 const FIXTURE = 'fixtures/tenants';
 const PLANTED: string[] = JSON.parse(await readFile(`${FIXTURE}.expected.json`, 'utf8')).plantedSecrets;
-const PASSPHRASE = 'kit test passphrase';
+// A recipient key, not a passphrase: age's scrypt costs about a second per file, and the passphrase path is the
+// backup's, tested there. The plan encrypts with whichever key it is given.
+const IDENTITY = await generateIdentity();
+const RECIPIENT = await identityToRecipient(IDENTITY);
 const outDir = tempDirs('cozy-plan-kit-');
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -37,7 +40,7 @@ const forms = (value: string) => [value, Buffer.from(value).toString('base64')];
 
 async function decrypt(path: string): Promise<string> {
   const decrypter = new Decrypter();
-  decrypter.addPassphrase(PASSPHRASE);
+  decrypter.addIdentity(IDENTITY);
   return decrypter.decrypt(await readFile(path), 'text');
 }
 
@@ -73,8 +76,7 @@ describe('the plan folder', () => {
   it('with --include-secrets, carries Secrets and secret values only in age-encrypted files', async () => {
     const built = await planFor(FIXTURE, 'v0.37.2', { includeSecrets: true });
     const folder = await writePlanFolder(join(await outDir(), 'plan'), built, {
-      recipients: [],
-      passphrase: PASSPHRASE,
+      recipients: [RECIPIENT],
     });
     const files = await filesUnder(folder.path);
     const encrypted = files.filter((f) => f.endsWith('.age'));
@@ -125,8 +127,7 @@ describe('kubectl accepts the kit', () => {
     const built = await planFor(FIXTURE, 'v1.6.2', { includeSecrets: true });
     const dir = await outDir();
     const folder = await writePlanFolder(join(dir, 'plan'), built, {
-      recipients: [],
-      passphrase: PASSPHRASE,
+      recipients: [RECIPIENT],
     });
     // The encrypted files are decrypted the way the runbook says (age -d), into a folder of their own.
     const clear = join(dir, 'decrypted');
