@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { MigrationPlanSchema } from '../../src/migration/schema.js';
 import { startFakeApiServer } from '../support/fake-apiserver.js';
 import { fixture, runBinary, runCli } from '../support/cli.js';
@@ -135,9 +136,9 @@ describe('cozy-assess plan-migration', () => {
   });
 
   it('with --include-secrets and a key, encrypts the Secrets and keeps every clear file free of them', async () => {
-    const dir = await tempDir();
-    await writeFile(join(dir, 'pass'), 'a passphrase for the plan\n');
-    const out = join(dir, 'plan');
+    // A recipient key: a passphrase would cost age's scrypt, about a second per encrypted file.
+    const recipient = await identityToRecipient(await generateIdentity());
+    const out = join(await tempDir(), 'plan');
     const result = await runCli([
       '--snapshot',
       fixture('tenants'),
@@ -147,8 +148,8 @@ describe('cozy-assess plan-migration', () => {
       '--out',
       out,
       '--include-secrets',
-      '--passphrase-file',
-      join(dir, 'pass'),
+      '--recipient',
+      recipient,
     ]);
     assert.equal(result.code, 0, result.stderr);
     const written = await plan(out);
