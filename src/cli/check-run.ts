@@ -6,11 +6,12 @@ import type { Catalog, UpgradePlan } from '../catalog/types.js';
 import { versionGapCheck } from '../checks/version-gap.js';
 import type { SourceInfo } from '../cluster/types.js';
 import { type FailOn, findingsExitCode } from '../model/policy.js';
+import { type PathStrategy, PathStrategySchema } from '../model/assessment.js';
 import { loadCatalog } from './catalog-file.js';
 import type { CommandContext } from './command.js';
 import type { CozyConfig } from './config-file.js';
 import { execProbesWanted, runKubeOvnProbes } from './exec-probes.js';
-import { failOnFlag, flag, pluginTimeoutFlag, repeatable, strategyFlag } from './flag-schemas.js';
+import { failOnFlag, flag, pluginTimeoutFlag, repeatable } from './flag-schemas.js';
 import type { Printed } from './formats.js';
 import { gatherInventory, runAllChecks } from './pipeline.js';
 import { loadChecksConfig, type PluginCheck, pluginBounds } from './plugins.js';
@@ -18,7 +19,8 @@ import { toolVersion } from './version.js';
 
 export const checkFlagsShape = {
   target: z.string().optional(),
-  strategy: strategyFlag,
+  /** Optional here (its default applies with --target) so that one given alone is warned about. */
+  strategy: PathStrategySchema.optional(),
   failOn: failOnFlag,
   plugin: repeatable,
   pluginTimeout: pluginTimeoutFlag,
@@ -31,7 +33,7 @@ export interface CheckInputs {
   config: CozyConfig;
   probeSockets: boolean;
   /** With --target: the catalog and the target, resolved before reading. */
-  path?: { catalog: Catalog; target: string; strategy: CheckFlags['strategy'] };
+  path?: { catalog: Catalog; target: string; strategy: PathStrategy };
   failOn: FailOn;
 }
 
@@ -50,13 +52,16 @@ export async function readCheckInputs(
   // The upgrade-path check runs only with --target: `check` is about health, and a path to a release the
   // operator did not ask for would fail a healthy cluster. A bad target or catalog is found before reading.
   const { target } = options;
+  if (target === undefined && options.strategy !== undefined)
+    terminal.info('warning: --strategy has no effect without --target: check plans no upgrade path');
   const catalog = target === undefined ? undefined : loadCatalog(globals.catalog);
   if (catalog && target) resolveTarget(catalog, target);
   return {
     plugins,
     config,
     probeSockets,
-    path: catalog && target ? { catalog, target, strategy: options.strategy } : undefined,
+    path:
+      catalog && target ? { catalog, target, strategy: options.strategy ?? 'conservative' } : undefined,
     failOn: options.failOn,
   };
 }

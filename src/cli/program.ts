@@ -17,13 +17,14 @@ const failOn = () =>
   )
     .choices(['fail', 'warn'])
     .default('fail');
-const strategy = () =>
+const strategyOption = (extra = '') =>
   new Option(
     '--strategy <name>',
-    'how the upgrade path is chosen: "conservative" (the newest patch of every minor line) or "shortest" (only the stops upstream requires)',
-  )
-    .choices(['conservative', 'shortest'])
-    .default('conservative');
+    `how the upgrade path is chosen: "conservative" (the newest patch of every minor line) or "shortest" (only the stops upstream requires)${extra}`,
+  ).choices(['conservative', 'shortest']);
+const strategy = () => strategyOption().default('conservative');
+/** check's: no default value, so a --strategy given without --target can be told apart (and warned about). */
+const checkStrategy = () => strategyOption('; with --target (default: "conservative")');
 const plugin = () =>
   new Option('--plugin <file>', 'load an external check module (repeatable)').argParser(
     (value: string, previous: string[] = []) => [...previous, value],
@@ -263,7 +264,7 @@ Exit codes: 0 GO, 1 internal error, 2 bad input, 3 NO-GO, 4 INCOMPLETE.`,
     .option('--all-contexts', 'run on every context of the kubeconfig (a fleet run: a table of clusters)')
     .option('--parallel <n>', 'with a list of contexts: clusters assessed at once (default 4)')
     .option('--report-dir <dir>', 'with a list of contexts: write DIR/<context>/ files for each cluster')
-    .addOption(strategy())
+    .addOption(checkStrategy())
     .addOption(failOn())
     .addOption(plugin())
     .addOption(pluginTimeout())

@@ -367,3 +367,33 @@ describe('check: README', () => {
     assert.match(section, /examples\/cozy-assess\.yaml/);
   });
 });
+
+describe('check: --strategy', () => {
+  const healthy = join(ROOT, 'fixtures', 'healthy');
+  it('warns that --strategy without --target does nothing, and still runs the checks (exit 0)', async () => {
+    const alone = await runCli(['check', '--snapshot', healthy, '--strategy', 'shortest']);
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.match(alone.stderr, /warning: --strategy has no effect without --target/);
+  });
+
+  it('takes it silently with --target, and follows it in the path check', async () => {
+    const steps = async (strategy: string) => {
+      const result = await runCli([
+        'check',
+        '--snapshot',
+        join(ROOT, 'fixtures', 'seed-incident'),
+        '--target',
+        'v0.37.2',
+        '--strategy',
+        strategy,
+        '-o',
+        'json',
+      ]);
+      assert.doesNotMatch(result.stderr, /--strategy has no effect/);
+      const findings: Array<{ check: string; counts?: { steps?: number } }> = JSON.parse(result.stdout).findings;
+      return findings.find((f) => f.check === 'version-gap')?.counts?.steps;
+    };
+    const [conservative, shortest] = [await steps('conservative'), await steps('shortest')];
+    assert.ok(conservative && shortest && shortest < conservative, `${conservative} vs ${shortest} steps`);
+  });
+});
