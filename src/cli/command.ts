@@ -11,6 +11,8 @@ import type { Io, Terminal } from './terminal.js';
 /** How the live source reaches the API server beyond the flags: tests shorten the retry backoff. */
 export interface LiveTuning {
   retry?: Partial<RetryPolicy>;
+  /** The largest answer read (tests lower it instead of sending half a gigabyte). */
+  maxAnswerBytes?: number;
 }
 
 export interface CommandContext<K extends PrintedKind = PrintedKind> {

@@ -1,4 +1,5 @@
 // Global options shared by every command, parsed and validated once.
+import { DEFAULT_CHUNK_SIZE } from '../cluster/paging.js';
 import { BadInputError } from '../errors.js';
 import { type OutputFormat, parseOutputFormat } from './format-names.js';
 
@@ -8,6 +9,8 @@ export interface GlobalOptions {
   snapshot?: string;
   requestTimeoutMs: number;
   concurrency: number;
+  /** Objects per list request (kubectl's --chunk-size). */
+  chunkSize: number;
   output: OutputFormat;
   /** Colour at all: off with --no-color, FORCE_COLOR=0, NO_COLOR or CI (unless FORCE_COLOR says otherwise). */
   color: boolean;
@@ -116,6 +119,7 @@ export function resolveGlobals(raw: Record<string, unknown>, env: NodeJS.Process
     snapshot: str('snapshot'),
     requestTimeoutMs: parseDuration(str('requestTimeout') ?? '30s', '--request-timeout'),
     concurrency: parsePositiveInt(str('concurrency') ?? '4', '--concurrency'),
+    chunkSize: parsePositiveInt(str('chunkSize') ?? String(DEFAULT_CHUNK_SIZE), '--chunk-size'),
     output: parseOutputFormat(str('output') ?? 'table'),
     ...colorSettings(raw.color !== false, env.FORCE_COLOR, env),
     quiet: raw.quiet === true,

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import type { CommandDefinition } from './command.js';
 import { FORMAT_NAMES, formatsFor, type PrintedKind } from './format-names.js';
+import { DEFAULT_CHUNK_SIZE } from '../cluster/paging.js';
 import { toolVersion } from './version.js';
 
 /** Loads a command module; its default export is its definition (see command.ts). */
@@ -59,6 +60,7 @@ const CLUSTER_FLAGS = [
   '--request-timeout',
   '--timeout',
   '--concurrency',
+  '--chunk-size',
 ];
 const OUTPUT_FLAGS = ['--output', '--no-color', '--quiet', '--verbose'];
 export const GLOBAL_FLAGS_OF: Readonly<Record<string, readonly string[]>> = {
@@ -139,6 +141,11 @@ export function buildProgram(dispatch: Dispatch): Command {
     )
     .option('--timeout <duration>', 'bound on the whole run; past it the run ends INCOMPLETE (exit 4)')
     .option('--concurrency <n>', 'API requests in flight at once', '4')
+    .option(
+      '--chunk-size <n>',
+      'objects per list request, as kubectl (smaller pages for huge lists or a slow proxy)',
+      String(DEFAULT_CHUNK_SIZE),
+    )
     .option('-o, --output <format>', `${FORMAT_NAMES.join(' | ')} (per command)`, 'table')
     .option('--config <file>', 'YAML config: checks, thresholds, suppressions, decision model')
     .option('--catalog <file>', 'release catalog that overrides or extends the shipped one')

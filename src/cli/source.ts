@@ -16,8 +16,10 @@ export async function openSource({ globals, run, io, live }: SourceContext): Pro
     context: globals.context,
     requestTimeoutMs: globals.requestTimeoutMs,
     concurrency: globals.concurrency,
+    pageSize: globals.chunkSize,
     signal: run.signal,
     env: io.env,
     retry: live.retry,
+    maxAnswerBytes: live.maxAnswerBytes,
   });
 }

@@ -3,6 +3,7 @@
 // and jitter on 429 (honouring Retry-After), 5xx, connection resets and truncated bodies.
 // We send the request ourselves (node:http/https with the kubeconfig's agent and headers) so that the
 // objects we get are the exact JSON the server sent: the typed client turns timestamps into Dates.
+import { constants as bufferConstants } from 'node:buffer';
 import type { Agent, AgentOptions } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -32,6 +33,8 @@ export type TransportFault =
   | 'reset'
   | 'timeout'
   | 'invalid-json'
+  /** An answer too large to become one string (to parse): only smaller pages can help. */
+  | 'too-large'
   | 'other';
 
 /** No usable answer: the connection failed, was cut, timed out, or the body was not JSON. */
@@ -85,7 +88,15 @@ export interface ApiClientOptions {
   concurrency: number;
   retry?: Partial<RetryPolicy>;
   onRetry?: (event: RetryEvent) => void;
+  /** The largest answer read (default MAX_ANSWER_BYTES); reading stops there. */
+  maxAnswerBytes?: number;
 }
+
+/**
+ * The largest answer that can be parsed: JSON.parse takes a string, and V8 makes none longer than
+ * MAX_STRING_LENGTH (~512 MiB). A larger answer is not read to its end: it could never be parsed.
+ */
+export const MAX_ANSWER_BYTES = Math.min(bufferConstants.MAX_STRING_LENGTH, bufferConstants.MAX_LENGTH);
 
 /** A counting semaphore: at most `size` holders at once. */
 class Semaphore {
@@ -276,6 +287,7 @@ export class ApiClient {
     const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const maxBytes = this.options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     return new Promise((resolve, reject) => {
       const fail = (error: unknown) => {
         // The caller stopped the run: an abort, never a transport fault to retry or report.
@@ -292,7 +304,15 @@ export class ApiClient {
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received <= maxBytes) chunks.push(chunk);
+            else {
+              req.destroy();
+              reject(tooLarge(url.pathname, `grew past ${mebibytes(maxBytes)}`));
+            }
+          });
           res.on('error', fail);
           res.on('aborted', () =>
             fail(
@@ -333,10 +353,32 @@ function keepAliveAgent(agent: Agent | undefined, sockets: number): Agent | unde
   return new Kind({ ...options, keepAlive: true, maxSockets: Math.max(1, sockets) });
 }
 
+/** An answer larger than can be parsed: never retried (the same page would come again). */
+function tooLarge(path: string, size: string): TransportError {
+  return new TransportError(
+    'too-large',
+    `the answer to GET ${path} ${size}, more than one JSON text can be parsed from`,
+    'ERR_STRING_TOO_LONG',
+  );
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
+}
+
 /** The answer parsed; a body that is not complete JSON (cut short) is a TransportError worth retrying. */
 export function parseJson(body: Buffer, path: string): JsonAnswer {
+  let text: string;
   try {
-    return { value: JSON.parse(body.toString('utf8')), bytes: body };
+    text = body.toString('utf8');
+  } catch (error) {
+    // Bytes that fit a Buffer but decode to more characters than a string can hold.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG')
+      throw tooLarge(path, `(${mebibytes(body.length)}) decodes to too many characters`);
+    throw error;
+  }
+  try {
+    return { value: JSON.parse(text), bytes: body };
   } catch {
     throw new TransportError(
       'invalid-json',

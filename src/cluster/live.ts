@@ -16,6 +16,7 @@ import {
 } from './http.js';
 import { boundExecPlugins, type LoadedKubeConfig, loadKubeConfig } from './kubeconfig.js';
 import { itemsSpan } from './list-bytes.js';
+import { DEFAULT_CHUNK_SIZE } from './paging.js';
 import { withTypeMeta } from './parse-files.js';
 import {
   apiVersionOf,
@@ -35,8 +36,10 @@ export interface LiveSourceOptions {
   requestTimeoutMs: number;
   concurrency: number;
   signal?: AbortSignal;
-  /** Objects per list request (default 500). */
+  /** Objects per list request (`--chunk-size`, default 500). */
   pageSize?: number;
+  /** The largest answer read; a larger one fails its type (default: the longest string Node can make). */
+  maxAnswerBytes?: number;
   /** Retry tuning (tests shorten the delays). */
   retry?: Partial<RetryPolicy>;
   /** Called before each retry (for -v progress lines and tests). */
@@ -45,12 +48,12 @@ export interface LiveSourceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_PAGE_SIZE = 500;
 /**
  * CRDs carry their OpenAPI schemas (~80 KB each on a real management cluster, 24 MB for 300): 500 of them
  * would be one answer of tens of MB held three times over (bytes, text, objects). 50 keep a page near 4 MB.
  */
 export const CRD_PAGE_SIZE = 50;
+export const DEFAULT_PAGE_SIZE = DEFAULT_CHUNK_SIZE;
 const MAX_LIST_RESTARTS = 3;
 
 export async function openLiveSource(options: LiveSourceOptions): Promise<ClusterSource> {
@@ -68,6 +71,7 @@ export async function openLiveSource(options: LiveSourceOptions): Promise<Cluste
     concurrency: options.concurrency,
     retry: options.retry,
     onRetry: options.onRetry,
+    maxAnswerBytes: options.maxAnswerBytes,
   });
   // Ask once up front so that an unreachable server, a TLS or credential problem is one clear error,
   // not the same failure repeated for every resource type.
@@ -176,6 +180,9 @@ class LiveSource implements ClusterSource {
     );
     // Keys of objects already yielded, so a restarted list (410) does not yield them twice.
     const seen = new Set<string>();
+    // Continue tokens of this list: one given again would page in a circle until --timeout.
+    const tokens = new Set<string>();
+    let pages = 0;
     let restarts = 0;
     let token: string | undefined;
     /**
@@ -217,13 +224,23 @@ class LiveSource implements ClusterSource {
         ) {
           restarts++;
           token = undefined;
+          tokens.clear();
+          pages = 0;
           next = fetchPage(undefined);
           continue;
         }
-        throw listError(error, type, restarts, options.namespace);
+        throw listError(error, type, restarts, options.namespace, limit);
       }
       const objects = pageOf(answer, type, seen);
-      token = (answer.value as { metadata?: { continue?: string } }).metadata?.continue || undefined;
+      pages++;
+      token = continueToken(answer, type);
+      if (token !== undefined && tokens.has(token)) {
+        throw new SourceListError(
+          `failed: the API server gave page ${pages} of ${describeType(type)} the continue token of an earlier page: the list would go round in circles, so it was stopped`,
+          'failed',
+        );
+      }
+      if (token !== undefined) tokens.add(token);
       // The page (which the scan empties once its sinks have taken what they need) is the only way left to
       // its objects: the parsed answer holds them too, and a suspended generator keeps its locals.
       answer = undefined;
@@ -283,9 +300,9 @@ function getError(
  * filled in as kubectl prints list items, and the answer's bytes of its items when it holds all of them.
  */
 function pageOf(answer: JsonAnswer, type: ResourceType, seen: Set<string>): ObjectPage {
-  const list = answer.value as { apiVersion?: string; items?: unknown[] };
-  const apiVersion = list.apiVersion ?? apiVersionOf(type);
-  const items = (list.items ?? []) as KubeObject[];
+  const list = answer.value as { apiVersion?: unknown; items?: unknown };
+  const items = listItems(list, type);
+  const apiVersion = typeof list.apiVersion === 'string' ? list.apiVersion : apiVersionOf(type);
   const objects: KubeObject[] = [];
   for (const item of items) {
     // In place: a copy per object would double the objects alive while the page is read.
@@ -300,14 +317,60 @@ function pageOf(answer: JsonAnswer, type: ResourceType, seen: Set<string>): Obje
   return raw ? Object.assign(objects, { raw }) : objects;
 }
 
+/**
+ * The items of a list answer. An answer without them is no list (a proxy's own page, another API): reading it
+ * as an empty one would report a cluster without pods. `null` is Go's empty slice, which some servers send.
+ */
+function listItems(list: { items?: unknown }, type: ResourceType): KubeObject[] {
+  const answered = list !== null && typeof list === 'object' && !Array.isArray(list);
+  if (answered && list.items === null) return [];
+  if (answered && Array.isArray(list.items)) {
+    if (list.items.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item)))
+      return list.items as KubeObject[];
+    throw new SourceListError(
+      `failed: the API server's list of ${describeType(type)} holds items that are not objects`,
+      'failed',
+    );
+  }
+  const what = !answered ? 'is not a JSON object' : 'has no items';
+  throw new SourceListError(
+    `failed: the API server answered the list of ${describeType(type)} with 200 OK, but the answer ${what}: it is not a Kubernetes list (a proxy or gateway answering for the API server?)`,
+    'failed',
+  );
+}
+
+/** The continue token of a list answer, if it says there is more. */
+function continueToken(answer: JsonAnswer, type: ResourceType): string | undefined {
+  const metadata = (answer.value as { metadata?: unknown }).metadata;
+  const token =
+    metadata !== null && typeof metadata === 'object'
+      ? (metadata as { continue?: unknown }).continue
+      : undefined;
+  if (token === undefined || token === null || token === '') return undefined;
+  if (typeof token === 'string') return token;
+  throw new SourceListError(
+    `failed: the API server's list of ${describeType(type)} has a continue token that is not a string`,
+    'failed',
+  );
+}
+
 /** A per-type failure as an outcome: forbidden, not installed, or failed with a reason a person can act on. */
 function listError(
   error: unknown,
   type: ResourceType,
   restarts: number,
   namespace?: string,
+  pageSize?: number,
 ): SourceListError {
   const what = describeType(type);
+  if (error instanceof SourceListError) return error;
+  if (error instanceof TransportError && error.fault === 'too-large') {
+    const smaller = Math.max(1, Math.floor((pageSize ?? DEFAULT_PAGE_SIZE) / 10));
+    return new SourceListError(
+      `failed: a page of ${what} is too large to read: ${error.message}; list it in smaller pages: --chunk-size ${smaller}${pageSize ? ` (this run asked for ${pageSize} objects a page)` : ''}`,
+      'failed',
+    );
+  }
   if (error instanceof ApiStatusError) {
     if (error.status === 403) {
       return new SourceListError(

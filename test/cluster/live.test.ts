@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { type LiveSourceOptions, openLiveSource } from '../../src/cluster/live.js';
-import type { RetryEvent } from '../../src/cluster/http.js';
+import { MAX_ANSWER_BYTES, parseJson, type RetryEvent, TransportError } from '../../src/cluster/http.js';
 import { BUILTIN_TYPES } from '../../src/cluster/resource-types.js';
 import { scanCluster } from '../../src/cluster/scan.js';
 import { openSnapshotSource } from '../../src/cluster/snapshot.js';
@@ -506,4 +506,28 @@ test('the fake server answers anything but GET with 405 and logs it', async () =
   } finally {
     await plain.close();
   }
+});
+
+describe('an answer too large to parse', () => {
+  test('bytes that decode to more characters than a string holds are a too-large fault, not a broken answer to retry', () => {
+    const huge = {
+      length: 600 * 2 ** 20,
+      toString() {
+        throw Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), {
+          code: 'ERR_STRING_TOO_LONG',
+        });
+      },
+    } as unknown as Buffer;
+    assert.throws(
+      () => parseJson(huge, '/api/v1/pods'),
+      (error: unknown) =>
+        error instanceof TransportError &&
+        error.fault === 'too-large' &&
+        /GET \/api\/v1\/pods \(600 MiB\) decodes to too many characters/.test(error.message),
+    );
+  });
+
+  test('the default limit is the longest string V8 makes', () => {
+    assert.ok(MAX_ANSWER_BYTES >= 2 ** 28 && MAX_ANSWER_BYTES <= 2 ** 30, String(MAX_ANSWER_BYTES));
+  });
 });

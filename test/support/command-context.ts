@@ -24,6 +24,7 @@ export function testGlobals(over: Partial<GlobalOptions> = {}): GlobalOptions {
   return {
     requestTimeoutMs: 30_000,
     concurrency: 2,
+    chunkSize: 500,
     output: 'json',
     color: false,
     quiet: true,

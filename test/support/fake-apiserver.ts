@@ -42,6 +42,10 @@ export type Fault = { target?: string; times?: number; skip?: number } & (
   | { kind: 'truncate' }
   /** 410 Expired on a list request that carries a continue token. */
   | { kind: 'expire-continue' }
+  /** A 200 list answer without its `items` (what a proxy's own JSON page looks like to a client). */
+  | { kind: 'no-items' }
+  /** A list answer that gives back the continue token it was asked with: paging that never ends. */
+  | { kind: 'repeat-continue' }
 );
 
 export interface FakeApiServerOptions {
@@ -154,6 +158,14 @@ async function loadData(options: FakeApiServerOptions): Promise<{ objects: KubeO
     version ??= await source.serverVersion();
   }
   return { objects, version: version ?? 'v1.31.4' };
+}
+
+/** A list answer without its items, or with the continue token it was asked with given back. */
+function faultyList(body: string, kind: 'no-items' | 'repeat-continue', asked: string | null): string {
+  const list = JSON.parse(body) as { items?: unknown; metadata?: { continue?: string } };
+  if (kind === 'no-items') delete list.items;
+  else if (asked && list.metadata) list.metadata.continue = asked;
+  return JSON.stringify(list);
 }
 
 /** A kubeconfig like a cluster admin would get: CA data for HTTPS, insecure-skip-tls-verify for HTTP. */
@@ -287,6 +299,9 @@ class ServerState {
     }
 
     const answer = this.answer(url, resource, served, req.headers.accept ?? '');
+    if (answer.status === 200 && (fault?.kind === 'no-items' || fault?.kind === 'repeat-continue')) {
+      answer.body = faultyList(answer.body, fault.kind, url.searchParams.get('continue'));
+    }
     entry.status = answer.status;
     if (fault?.kind === 'reset' || fault?.kind === 'truncate') {
       res.writeHead(answer.status, { 'Content-Type': 'application/json' });
