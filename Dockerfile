@@ -27,7 +27,10 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 # Runtime: dist/, production node_modules, the schema; owned by root, run as the unprivileged `node` user, so
 # the image works with a read-only root filesystem (only /data, a volume, is written).
 FROM ${NODE_IMAGE}
-ENV NODE_ENV=production NO_UPDATE_NOTIFIER=1 NO_COLOR=1
+# A smaller young generation (4 MB semi-spaces; V8's default is 16 MB): pages die young, so a 50k-pod assess
+# with a backup peaks ~20 MB lower, its CPU within the noise of our runs. V8 reads the flag only when node
+# starts, so the binary cannot set it itself.
+ENV NODE_ENV=production NO_UPDATE_NOTIFIER=1 NO_COLOR=1 NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /opt/cozy-assess
 COPY --from=deps /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist

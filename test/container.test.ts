@@ -42,6 +42,11 @@ describe('Dockerfile', () => {
     assert.ok(!runtime.some((l) => /COPY --from=build \S*node_modules/.test(l)), 'dev dependencies copied');
   });
 
+  it('starts node with the smaller young generation the README measures', () => {
+    const runtime = stages.at(-1)!;
+    assert.ok(runtime.some((l) => /^ENV .*NODE_OPTIONS=--max-semi-space-size=4(\s|$)/.test(l)));
+  });
+
   it('runs as a non-root user, with cozy-assess as the entry point', () => {
     const runtime = stages.at(-1)!;
     const user = runtime.filter((l) => l.startsWith('USER ')).at(-1);
