@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { contextFolder } from '../../src/cli/fleet.js';
 import { AssessmentSchema } from '../../src/model/assessment.js';
 import { FleetAssessmentSchema } from '../../src/model/fleet.js';
-import { FAST_RETRY, fixture, runCli, startCli } from '../support/cli.js';
+import { FAST_RETRY, fixture, runBinary, runCli, startCli } from '../support/cli.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 import { closedPort } from '../support/net.js';
 import { tempDirs } from '../support/temp.js';
@@ -307,5 +307,43 @@ describe('a fleet run stopped by SIGTERM', () => {
     const result = await cli.done;
     assert.equal(result.code, 143, result.stderr);
     assert.match(result.stderr, /interrupted by SIGTERM/);
+  });
+});
+
+describe('a fleet run through the built binary', () => {
+  it('assess --context healthy,seed: the FleetAssessment on stdout, a folder per context, exit 3, only GETs', async () => {
+    const dir = await tempDir();
+    const before = healthy.requestLog.length + seed.requestLog.length;
+    const result = await runBinary(
+      [
+        'assess',
+        '--context',
+        'healthy,seed',
+        '--target',
+        'v0.37.2',
+        '--no-backup',
+        '--now',
+        NOW,
+        '--report-dir',
+        dir,
+        '-o',
+        'json',
+      ],
+      { env: env() },
+    );
+    assert.equal(result.code, 3, result.stderr);
+    const fleet = FleetAssessmentSchema.parse(JSON.parse(result.stdout));
+    assert.deepEqual(
+      fleet.clusters.map((c) => [c.context, c.verdict, c.exitCode]),
+      [
+        ['healthy', 'GO', 0],
+        ['seed', 'NO-GO', 3],
+      ],
+    );
+    for (const name of ['healthy', 'seed'])
+      assert.ok(existsSync(join(dir, name, 'report.md')) && existsSync(join(dir, name, 'assessment.json')), name);
+    assert.ok(healthy.requestLog.length + seed.requestLog.length > before, 'both clusters were read');
+    getsOnly(healthy);
+    getsOnly(seed);
   });
 });
