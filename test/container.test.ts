@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cp, mkdir, readdir, stat, symlink } from 'node:fs/promises';
 import { delimiter, join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -14,6 +15,10 @@ import { CLI_BIN, fixture, REPO_ROOT } from './support/cli.js';
 import { tempDirs } from './support/temp.js';
 
 const run = promisify(execFile);
+// A CommonJS module whose types declare an ES default export: required, so that both agree.
+const dockerignore = createRequire(import.meta.url)(
+  '@balena/dockerignore',
+) as typeof import('@balena/dockerignore').default;
 const tempDir = tempDirs('cozy-image-');
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
 const instructions = dockerfile
@@ -40,6 +45,15 @@ describe('Dockerfile', () => {
     const runtime = stages.at(-1)!;
     assert.ok(runtime.includes('COPY --from=deps /build/node_modules ./node_modules'));
     assert.ok(!runtime.some((l) => /COPY --from=build \S*node_modules/.test(l)), 'dev dependencies copied');
+  });
+
+  it('copies only files the build context holds (.dockerignore does not filter them out)', () => {
+    const ignored = dockerignore().add(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n'));
+    const sources = instructions
+      .filter((l) => /^COPY /.test(l) && !l.includes('--from='))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1));
+    assert.ok(sources.includes('scripts/build.mjs'));
+    for (const source of sources) assert.ok(!ignored.ignores(source), `${source} is in .dockerignore`);
   });
 
   it('starts node with the smaller young generation the README measures', () => {
