@@ -223,7 +223,7 @@ describe('snapshot files (fuzzed)', () => {
         const file = caseFile(bytes, ext);
         assertBadInputOrAccepted(await readSnapshot(file), file);
       }),
-      700,
+      400,
     );
   });
 });
@@ -278,7 +278,7 @@ describe('config files (fuzzed)', () => {
         assertBadInputOrAccepted(error, file);
         assertNamesField(error);
       }),
-      1000,
+      500,
     );
   });
 });
@@ -333,7 +333,7 @@ describe('catalog files (fuzzed)', () => {
         assertBadInputOrAccepted(error, file);
         assertNamesField(error);
       }),
-      800,
+      400,
     );
   });
 });
@@ -371,7 +371,7 @@ describe('kubeconfig files (fuzzed)', () => {
         });
         assertBadInputOrAccepted(error, file);
       }),
-      1000,
+      500,
     );
   });
 });
@@ -398,7 +398,7 @@ describe('deeply nested documents (fuzzed, thousands of levels)', () => {
           kubeconfig,
         );
       }),
-      40,
+      24,
     );
   });
 });
