@@ -38,6 +38,8 @@ export interface BackupOptions {
   /** With `secrets: 'encrypt'`: age recipients, or a passphrase (one of the two). */
   recipients?: readonly string[];
   passphrase?: string;
+  /** See EncryptionSettings: tests lower scrypt's cost; every command leaves age's default. */
+  scryptWorkFactor?: number;
   toolVersion: string;
   /** Start time (names the folder); default: now. */
   now?: Date;
@@ -101,7 +103,11 @@ export async function startBackup(options: BackupOptions): Promise<BackupSession
 }
 
 function encryptionSettings(options: BackupOptions): EncryptionSettings {
-  return { recipients: options.recipients ?? [], passphrase: options.passphrase };
+  return {
+    recipients: options.recipients ?? [],
+    passphrase: options.passphrase,
+    scryptWorkFactor: options.scryptWorkFactor,
+  };
 }
 
 const COZYSTACK_NAMESPACE = 'cozy-system';

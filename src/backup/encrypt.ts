@@ -8,6 +8,11 @@ export interface EncryptionSettings {
   recipients: readonly string[];
   /** Passphrase (scrypt). Never recorded or printed. */
   passphrase?: string;
+  /**
+   * log2 of scrypt's cost for a passphrase; age's own default (18, about a second per file) unless given. No flag
+   * sets it: it exists so tests of the passphrase path need not spend seconds per file (the file records it).
+   */
+  scryptWorkFactor?: number;
 }
 
 /** Turns a plaintext byte stream into the age-encrypted byte stream. */
@@ -47,7 +52,10 @@ export async function createEncrypter(settings: EncryptionSettings): Promise<Str
   }
   return async (plaintext) => {
     const encrypter = new Encrypter();
-    if (settings.passphrase !== undefined) encrypter.setPassphrase(settings.passphrase);
+    if (settings.passphrase !== undefined) {
+      encrypter.setPassphrase(settings.passphrase);
+      if (settings.scryptWorkFactor !== undefined) encrypter.setScryptWorkFactor(settings.scryptWorkFactor);
+    }
     for (const recipient of settings.recipients) encrypter.addRecipient(recipient);
     return encrypter.encrypt(plaintext);
   };
