@@ -47,7 +47,7 @@ const check = (plugins: string[], ...extra: string[]): Promise<GuardedResult> =>
       fixture('healthy'),
       ...plugins.flatMap((p) => ['--plugin', p]),
       '--plugin-timeout',
-      '2s',
+      '1s',
       '-o',
       'json',
       ...extra,
@@ -68,7 +68,7 @@ function assertBuiltinsRan(result: GuardedResult): void {
 }
 
 describe('plugins cannot hang the run', () => {
-  it('run() that loops: that check is unknown ("did not finish in 2s"), the next check of the module runs in a new thread, the built-ins run, exit 4 (a blocking check unknown)', async () => {
+  it('run() that loops: that check is unknown ("did not finish in 1s"), the next check of the module runs in a new thread, the built-ins run, exit 4 (a blocking check unknown)', async () => {
     const file = await plugin(
       'loops.mjs',
       `export default [${checkSource('loops-in-run', true, 'for (;;) {}')}, ${checkSource('after-the-loop', false, passes('after-the-loop'))}];\n`,
@@ -80,7 +80,7 @@ describe('plugins cannot hang the run', () => {
     assert.equal(stuck?.status, 'unknown');
     assert.match(
       stuck?.unknownReason ?? '',
-      /run\(\) did not finish in 2s \(--plugin-timeout\); its thread was stopped/,
+      /run\(\) did not finish in 1s \(--plugin-timeout\); its thread was stopped/,
     );
     assert.equal(byCheck(result, 'after-the-loop')?.status, 'pass');
     assert.match(
@@ -117,7 +117,7 @@ describe('plugins cannot hang the run', () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `--plugin .*${file.split('/').pop()}: did not finish loading in 2s \\(--plugin-timeout\\)`,
+          `--plugin .*${file.split('/').pop()}: did not finish loading in 1s \\(--plugin-timeout\\)`,
         ),
       );
       assert.doesNotMatch(result.stderr, /\n\s+at .+:\d+:\d+\)?\n/, 'no stack trace');
@@ -136,10 +136,10 @@ describe('plugins cannot hang the run', () => {
     );
     const result = await check([file]);
     assert.equal(result.code, 0, describeRun(result));
-    assert.match(byCheck(result, 'first-loops')?.unknownReason ?? '', /did not finish in 2s/);
+    assert.match(byCheck(result, 'first-loops')?.unknownReason ?? '', /did not finish in 1s/);
     assert.match(
       byCheck(result, 'second')?.unknownReason ?? '',
-      /the plugin could not be run: loading the plugin did not finish in 2s/,
+      /the plugin could not be run: loading the plugin did not finish in 1s/,
     );
     assertBuiltinsRan(result);
   });

@@ -15,7 +15,7 @@ import { controllerRef, event, pod, rfc3339, running, terminated, waiting } from
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const PODS = 10_000;
+const PODS = 6_000;
 const EVENTS = 10_000;
 const START = Date.parse('2025-06-01T00:00:00Z');
 
