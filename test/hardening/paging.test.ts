@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Fault, type LoggedRequest, startFakeApiServer } from '../support/fake-apiserver.js';
-import { FAST_RETRY, runCli } from '../support/cli.js';
+import { FAST_RETRY, runCli, startCli } from '../support/cli.js';
 import { describeRun, fixture, type GuardedResult, runGuardedInProcess, tempFolder } from './guard.js';
 
 const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+\)?\n|internal error/);
@@ -130,6 +130,47 @@ describe('--chunk-size', () => {
           if (limit === '7') assert.ok(lists.length >= 16, `${name}: 110 pods in pages of 7`);
         }
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is the page size of a fleet run and of every serve run too', async () => {
+    const server = await startFakeApiServer({ snapshotDir: fixture('healthy') });
+    const live = { retry: FAST_RETRY };
+    const podLimits = (from: number) =>
+      server.requestLog
+        .slice(from)
+        .filter((r) => r.path === '/api/v1/pods')
+        .map((r) => r.query.limit);
+    try {
+      const fleet = await runCli(
+        ['check', '--all-contexts', '--chunk-size', '7', '--kubeconfig', server.kubeconfigPath, '-o', 'json'],
+        { live },
+      );
+      assert.equal(JSON.parse(fleet.stdout).kind, 'FleetAssessment', fleet.stderr);
+      const afterFleet = server.requestLog.length;
+      assert.ok(podLimits(0).length >= 16 && podLimits(0).every((l) => l === '7'), podLimits(0).join(','));
+
+      const serve = startCli(
+        [
+          'serve',
+          '--kubeconfig',
+          server.kubeconfigPath,
+          '--target',
+          'v0.37.2',
+          '--listen',
+          '127.0.0.1:0',
+          '--chunk-size',
+          '7',
+        ],
+        { live },
+      );
+      await serve.waitFor(/ run 1: /);
+      serve.signal('SIGTERM');
+      assert.equal((await serve.done).code, 0);
+      const served = podLimits(afterFleet);
+      assert.ok(served.length >= 16 && served.every((l) => l === '7'), served.join(','));
     } finally {
       await server.close();
     }
