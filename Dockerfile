@@ -38,6 +38,7 @@ COPY package.json LICENSE README.md ./
 COPY schema ./schema
 RUN ln -s /opt/cozy-assess/dist/cli/bin.js /usr/local/bin/cozy-assess \
   && ln -s /opt/cozy-assess/dist/cli/bin.js /usr/local/bin/kubectl-cozy_assess \
+  && ln -s /opt/cozy-assess/dist/cli/kubectl-complete.js /usr/local/bin/kubectl_complete-cozy_assess \
   && mkdir /data && chown 1000:1000 /data
 USER 1000:1000
 WORKDIR /data

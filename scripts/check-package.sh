@@ -38,6 +38,7 @@ npm install -g --prefix "$prefix" "${npm_quiet[@]}" "$tarball" >/dev/null
 bin="$prefix/bin"
 [ -x "$bin/cozy-assess" ] || fail "no cozy-assess on the prefix's PATH"
 [ -x "$bin/kubectl-cozy_assess" ] || fail "no kubectl-cozy_assess on the prefix's PATH"
+[ -x "$bin/kubectl_complete-cozy_assess" ] || fail "no kubectl_complete-cozy_assess on the prefix's PATH"
 
 elsewhere="$work/elsewhere"
 mkdir -p "$elsewhere"
@@ -61,12 +62,14 @@ ls demo-backup/*/SHA256SUMS >/dev/null || fail "no verified backup in demo-backu
 cozy-assess assess --snapshot "$repo/fixtures/healthy" --target v0.37.2 --no-backup --report healthy.md -q >healthy.out ||
   fail "the healthy fixture did not end GO through the installed package"
 
-step "kubectl cozy-assess (plugin discovery on PATH)"
+step "kubectl cozy-assess (plugin discovery and completion on PATH)"
 if command -v kubectl >/dev/null; then
   kubectl plugin list 2>/dev/null | grep -q "$bin/kubectl-cozy_assess" || fail "kubectl plugin list does not show kubectl-cozy_assess"
   [ "$(kubectl cozy-assess --version)" = "$version" ] || fail "kubectl cozy-assess --version is not $version"
   kubectl cozy-assess check --snapshot "$repo/fixtures/healthy" -q >/dev/null ||
     fail "kubectl cozy-assess check on the healthy fixture did not exit 0"
+  kubectl __complete cozy-assess as 2>/dev/null | grep -q '^assess' ||
+    fail "kubectl does not complete kubectl cozy-assess as… through kubectl_complete-cozy_assess"
 else
   echo "kubectl is not installed: plugin discovery not checked"
 fi

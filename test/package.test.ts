@@ -84,8 +84,13 @@ describe('the npm package', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('has two bins, cozy-assess and the kubectl plugin kubectl-cozy_assess, on one executable entry point', () => {
-    assert.deepEqual(Object.keys(manifest.bin).sort(), ['cozy-assess', 'kubectl-cozy_assess']);
+  it('has the bins cozy-assess, the kubectl plugin kubectl-cozy_assess and its completion kubectl_complete-cozy_assess', () => {
+    assert.deepEqual(Object.keys(manifest.bin).sort(), [
+      'cozy-assess',
+      'kubectl-cozy_assess',
+      'kubectl_complete-cozy_assess',
+    ]);
+    assert.equal(manifest.bin['kubectl-cozy_assess'], manifest.bin['cozy-assess']);
     for (const target of Object.values(manifest.bin)) {
       assert.ok(files.includes(target), `${target} is not shipped`);
       assert.match(readFileSync(join(ROOT, target), 'utf8'), /^#!\/usr\/bin\/env node\n/);
@@ -101,7 +106,8 @@ describe('kubectl cozy-assess (a kubectl plugin found on PATH)', {
   before(async () => {
     // What npm install -g does: a link named after the bin, in a folder on PATH.
     dir = await mkdtemp(join(tmpdir(), 'cozy-plugin-'));
-    await symlink(join(ROOT, manifest.bin['kubectl-cozy_assess']!), join(dir, 'kubectl-cozy_assess'));
+    for (const name of ['kubectl-cozy_assess', 'kubectl_complete-cozy_assess'])
+      await symlink(join(ROOT, manifest.bin[name]!), join(dir, name));
     env = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1' };
   });
   after(async () => {
@@ -121,5 +127,21 @@ describe('kubectl cozy-assess (a kubectl plugin found on PATH)', {
       { env, timeout: 60_000, cwd: dir, maxBuffer: 64 * 1024 * 1024 },
     );
     assert.equal((JSON.parse(check.stdout) as { exitCode: number }).exitCode, 0);
+  });
+
+  it("kubectl completes kubectl cozy-assess's commands and flags through kubectl_complete-cozy_assess", async () => {
+    // `kubectl __complete …` is what kubectl's own completion script asks (cobra); its stdout is the answer.
+    const complete = async (...words: string[]) => {
+      const result = await run('kubectl', ['__complete', 'cozy-assess', ...words], { env, timeout: 30_000 });
+      return result.stdout.split('\n').filter(Boolean);
+    };
+    const commands = await complete('as');
+    assert.deepEqual(
+      commands.map((l) => l.split('\t')[0]),
+      ['assess', ':4'],
+    );
+    const formats = await complete('check', '-o', 'j');
+    assert.deepEqual(formats, ['json', 'junit', ':4']);
+    assert.deepEqual(await complete('backup', 'verify', ''), [':16']);
   });
 });

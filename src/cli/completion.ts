@@ -300,9 +300,167 @@ export function completionScript(spec: CompletionSpec, shell: Shell): string {
   return fishScript(spec);
 }
 
+/**
+ * Cobra's shell completion directives (github.com/spf13/cobra, shell_completions.md), which kubectl reads from
+ * the last line of a plugin's completion executable (`:<n>`).
+ */
+export const Directive = { default: 0, noSpace: 2, noFileComp: 4, filterDirs: 16 } as const;
+
+export interface DynamicCompletion {
+  /** Each choice, with its description for the shells that show one (zsh, fish). */
+  choices: { value: string; description?: string }[];
+  directive: number;
+}
+
+const flagNames = (f: FlagSpec) => [f.long, f.short].filter((n): n is string => n !== undefined);
+
+/** The command the typed words name (`backup verify`), and the --kubeconfig among them. */
+function typedCommand(
+  spec: CompletionSpec,
+  typed: readonly string[],
+): { command: CommandSpec | undefined; kubeconfig: string | undefined } {
+  const takesValue = new Set(
+    [...spec.global, ...spec.commands.flatMap((c) => c.flags)].filter((f) => f.value).flatMap(flagNames),
+  );
+  let command: CommandSpec | undefined;
+  let kubeconfig: string | undefined;
+  for (let i = 0; i < typed.length; i++) {
+    const word = typed[i]!;
+    if (word === '--kubeconfig') kubeconfig = typed[i + 1];
+    else if (word.startsWith('--kubeconfig=')) kubeconfig = word.slice('--kubeconfig='.length);
+    if (word.startsWith('-')) {
+      if (!word.includes('=') && takesValue.has(word)) i++; // its value is the next word
+      continue;
+    }
+    const path = command ? `${command.path} ${word}` : word;
+    command = spec.commands.find((c) => c.path === path) ?? command;
+  }
+  return { command, kubeconfig };
+}
+
+const startingWith = (prefix: string, values: readonly string[]) =>
+  values.filter((v) => v.startsWith(prefix));
+
+/** The values of `flag` starting with `partial` (each behind `prefix`, for `--flag=`); files and folders are the shell's. */
+function completeValue(
+  spec: CompletionSpec,
+  flag: FlagSpec,
+  command: CommandSpec | undefined,
+  partial: string,
+  prefix: string,
+  contexts: () => string[],
+): DynamicCompletion {
+  if (flag.value === 'file') return { choices: [], directive: Directive.default };
+  if (flag.value === 'dir') return { choices: [], directive: Directive.filterDirs };
+  let values: readonly string[] = [];
+  if (flag.value === 'context') values = contexts();
+  else if (flag.long === '--output' && !command) {
+    // -o before the command: every format some command prints.
+    values = [
+      ...new Set(spec.commands.flatMap((c) => c.flags.find((f) => f.long === '--output')?.choices ?? [])),
+    ];
+  } else if (flag.value === 'choice') values = flag.choices ?? [];
+  return {
+    choices: startingWith(partial, values).map((v) => ({ value: `${prefix}${v}` })),
+    directive: Directive.noFileComp,
+  };
+}
+
+/** A command's subcommands and positional argument. */
+function completeArgument(
+  spec: CompletionSpec,
+  command: CommandSpec | undefined,
+  current: string,
+): DynamicCompletion {
+  const children = command
+    ? spec.commands.filter((c) => c.path === `${command.path} ${c.name}`)
+    : spec.commands.filter((c) => !c.path.includes(' '));
+  const choices = children
+    .filter((c) => c.name.startsWith(current))
+    .map((c) => ({ value: c.name, description: c.description }));
+  const argument = command?.argument;
+  if (argument?.value === 'dir') return { choices, directive: Directive.filterDirs };
+  if (argument?.value === 'file') return { choices, directive: Directive.default };
+  const values = argument?.value === 'choice' ? startingWith(current, argument.choices ?? []) : [];
+  return { choices: [...choices, ...values.map((value) => ({ value }))], directive: Directive.noFileComp };
+}
+
+/**
+ * What to offer for the last of `words` (the word being typed, maybe empty), the others being the command
+ * line typed before it: the same rules as the bash script, for kubectl's plugin completion (kubectl calls
+ * `kubectl_complete-cozy_assess` with the plugin's words). `contexts` is called only to complete --context.
+ */
+export function completeWords(
+  spec: CompletionSpec,
+  words: readonly string[],
+  contexts: (kubeconfig: string | undefined) => string[],
+): DynamicCompletion {
+  const typed = words.slice(0, -1);
+  const current = words[words.length - 1] ?? '';
+  const { command, kubeconfig } = typedCommand(spec, typed);
+  const flagsHere = [...spec.global, ...(command?.flags ?? [])];
+  const allFlags = [...flagsHere, ...spec.commands.flatMap((c) => c.flags)];
+  const flagNamed = (name: string) => allFlags.find((f) => flagNames(f).includes(name));
+  const listContexts = () => contexts(kubeconfig);
+
+  const assigned = /^(--[^=]+)=(.*)$/.exec(current);
+  const assignedFlag = assigned ? flagNamed(assigned[1]!) : undefined;
+  if (assigned && assignedFlag?.value)
+    return completeValue(spec, assignedFlag, command, assigned[2]!, `${assigned[1]}=`, listContexts);
+  const previous = typed[typed.length - 1];
+  const previousFlag = previous?.startsWith('-') && !previous.includes('=') ? flagNamed(previous) : undefined;
+  if (previousFlag?.value) return completeValue(spec, previousFlag, command, current, '', listContexts);
+  if (current.startsWith('-')) {
+    const choices = flagsHere.flatMap((f) =>
+      startingWith(current, flagNames(f)).map((value) => ({ value, description: f.description })),
+    );
+    return { choices, directive: Directive.noFileComp };
+  }
+  return completeArgument(spec, command, current);
+}
+
+/** The lines kubectl reads from a plugin's completion executable: `value<TAB>description` each, then `:<directive>`. */
+export function cobraCompletionOutput(completion: DynamicCompletion): string {
+  const lines = completion.choices.map(({ value, description }) =>
+    description ? `${value}\t${description.replace(/\s+/g, ' ')}` : value,
+  );
+  return `${[...lines, `:${completion.directive}`].join('\n')}\n`;
+}
+
 /** The -o formats of every command that prints something. */
 function outputsByCommand(): Record<string, readonly string[]> {
   return Object.fromEntries(Object.entries(PRINTS_OF).map(([path, kind]) => [path, formatsFor(kind)]));
+}
+
+/** The kubeconfig's context names, or none when it cannot be read (a completion never fails). */
+async function contextLister(io: Pick<Io, 'env'>): Promise<(kubeconfig: string | undefined) => string[]> {
+  // Loaded here, not with the program: --help reads no kubeconfig and loads no YAML parser.
+  const { kubeconfigContextNames } = await import('../cluster/kubeconfig.js');
+  return (kubeconfig) => {
+    try {
+      return kubeconfigContextNames({ kubeconfig, env: io.env, home: io.env.HOME });
+    } catch {
+      return [];
+    }
+  };
+}
+
+/** The word after which main() hands the rest of the command line to `writeDynamicCompletion`. */
+export const DYNAMIC_COMPLETION_COMMAND = '__complete';
+
+/**
+ * Prints what to offer for `words` (the command line after the program's name, its last word the one being
+ * typed) in the form kubectl reads from a plugin's completion executable. The words are never parsed as
+ * flags: `--context ""` asks for contexts.
+ */
+export async function writeDynamicCompletion(
+  program: Command,
+  words: readonly string[],
+  io: Pick<Io, 'stdout' | 'env'>,
+): Promise<void> {
+  const spec = completionSpec(program, outputsByCommand());
+  const completion = completeWords(spec, words.length > 0 ? words : [''], await contextLister(io));
+  io.stdout.write(cobraCompletionOutput(completion));
 }
 
 /**

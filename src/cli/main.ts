@@ -4,7 +4,7 @@
 import { type Command, CommanderError } from 'commander';
 import { badInputFromZod, CozyError, ExitCode } from '../errors.js';
 import type { CommandContext, CommandDefinition, LiveTuning } from './command.js';
-import { addCompletionCommands } from './completion.js';
+import { addCompletionCommands, DYNAMIC_COMPLETION_COMMAND, writeDynamicCompletion } from './completion.js';
 import { resolveGlobals } from './globals.js';
 import { buildProgram, type LoadCommand } from './program.js';
 import { InterruptedError, processSignals, type SignalSource, startRun } from './run-context.js';
@@ -112,9 +112,7 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
         terminal,
         live: runtime.live ?? {},
         print: (value) =>
-          terminal.write(
-            render(globals.output, definition.prints, value, { color: terminal.color }),
-          ),
+          terminal.write(render(globals.output, definition.prints, value, { color: terminal.color })),
       };
       exitCode = await definition.run(parsed.data, context);
     };
@@ -133,6 +131,11 @@ export async function main(argv: string[], runtime: Runtime = processRuntime): P
   };
   configure(program);
   try {
+    // kubectl's plugin completion (bin/kubectl_complete-cozy_assess): the words are not a command line to parse.
+    if (argv[2] === DYNAMIC_COMPLETION_COMMAND) {
+      await writeDynamicCompletion(program, argv.slice(3), runtime);
+      return ExitCode.GO;
+    }
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {

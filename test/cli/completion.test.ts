@@ -156,3 +156,89 @@ try "$@"`;
     });
   });
 });
+
+// kubectl's plugin completion: kubectl runs `kubectl_complete-cozy_assess` with the words typed after
+// `kubectl cozy-assess` (the last one being completed) and reads one choice a line, then `:<cobra directive>`.
+// In-process here (main's `__complete`); test/package.test.ts asks kubectl itself.
+describe('kubectl plugin completion (__complete, what kubectl_complete-cozy_assess prints)', () => {
+  const complete = async (...words: string[]) => {
+    const result = await runCli(['__complete', ...words], { env: { KUBECONFIG: join(dir, 'kubeconfig') } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const printed = result.stdout.split('\n').filter(Boolean);
+    const directive = printed.pop();
+    assert.match(directive ?? '', /^:\d+$/, `no directive line in ${JSON.stringify(result.stdout)}`);
+    return {
+      choices: printed.map((l) => l.split('\t')[0]!).sort(),
+      printed,
+      directive: Number(directive!.slice(1)),
+    };
+  };
+  const NO_FILES = 4;
+  const DIRS = 16;
+  const FILES = 0;
+
+  it('commands with their descriptions, subcommands and the shell names; never files', async () => {
+    const all = await complete('');
+    assert.deepEqual(all.choices, TOP_COMMANDS);
+    assert.equal(all.directive, NO_FILES);
+    assert.ok(
+      all.printed.includes(
+        `assess\trun checks, upgrade path, backup and decision; write the go/no-go report`,
+      ),
+    );
+    assert.deepEqual((await complete('as')).choices, ['assess']);
+    assert.deepEqual((await complete('backup', '')).choices, ['verify']);
+    assert.deepEqual((await complete('completion', '')).choices, ['bash', 'fish', 'zsh']);
+  });
+
+  it("a command's own flags with the global ones, -o values per command, choices of a flag", async () => {
+    const flags = (await complete('assess', '--')).choices;
+    for (const flag of [
+      '--target',
+      '--no-backup',
+      '--encrypt-secrets',
+      '--kubeconfig',
+      '--context',
+      '--output',
+    ])
+      assert.ok(flags.includes(flag), `${flag} missing from ${flags.join(' ')}`);
+    assert.ok(!(await complete('check', '--')).choices.includes('--no-backup'));
+    assert.deepEqual((await complete('assess', '-o', '')).choices, ASSESS_FORMATS);
+    assert.deepEqual((await complete('check', '-o', 'j')).choices, ['json', 'junit']);
+    assert.deepEqual((await complete('check', '--fail-on', '')).choices, ['fail', 'warn']);
+    assert.deepEqual((await complete('check', '--fail-on=w')).choices, ['--fail-on=warn']);
+  });
+
+  it('contexts from the kubeconfig (KUBECONFIG or --kubeconfig), and none from one that cannot be read', async () => {
+    assert.deepEqual((await complete('assess', '--context', '')).choices, ['prod', 'staging']);
+    assert.deepEqual((await complete('--context=st')).choices, ['--context=staging']);
+    const other = join(dir, 'kubeconfig-other');
+    await writeFile(
+      other,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
+        users: [{ name: 'u', user: {} }],
+        contexts: [{ name: 'lab', context: { cluster: 'c', user: 'u' } }],
+      }),
+    );
+    assert.deepEqual((await complete('--kubeconfig', other, 'check', '--context', '')).choices, ['lab']);
+    const broken = join(dir, 'kubeconfig-broken');
+    await writeFile(broken, 'contexts: [unclosed');
+    const none = await complete('--kubeconfig', broken, 'check', '--context', '');
+    assert.deepEqual(none.choices, []);
+    assert.equal(none.directive, NO_FILES);
+  });
+
+  it('a value after a flag that takes one is not the command; folders and files are left to the shell', async () => {
+    assert.ok((await complete('--context', 'prod', 'assess', '--no-')).choices.includes('--no-backup'));
+    assert.equal((await complete('assess', '--snapshot', '')).directive, DIRS);
+    assert.equal((await complete('backup', 'verify', '')).directive, DIRS);
+    assert.equal((await complete('assess', '--config', '')).directive, FILES);
+    const target = await complete('assess', '--target', '');
+    assert.deepEqual(target.choices, []);
+    assert.equal(target.directive, NO_FILES);
+  });
+});
