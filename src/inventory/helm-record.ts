@@ -20,28 +20,36 @@ export function helmRecordSelector(release: string): string {
 
 /** The facts of one record, or undefined when the Secret is not a readable Helm record of a chart. */
 export function reduceHelmReleaseRecord(secret: KubeObject): HelmReleaseRecordFacts | undefined {
-  if (secret.type !== HELM_RECORD_TYPE) return undefined;
+  if (rec(secret).type !== HELM_RECORD_TYPE) return undefined;
   const release = decodeRelease(str(rec(secret.data).release));
   if (!release) return undefined;
-  const metadata = rec(rec(release.chart).metadata);
-  const chart = str(metadata.name);
-  const chartVersion = str(metadata.version);
+  const chartMetadata = rec(rec(release.chart).metadata);
+  const chart = str(chartMetadata.name);
+  const chartVersion = str(chartMetadata.version);
   if (!chart || !chartVersion) return undefined;
-  const labels = secret.metadata.labels ?? {};
+  // Read outside the scan's per-kind field checks: the Secret's own fields are read as forgivingly as the record.
+  const secretMetadata = rec(secret.metadata);
+  const labels = rec(secretMetadata.labels);
   const info = rec(release.info);
   const facts: HelmReleaseRecordFacts = {
-    namespace: secret.metadata.namespace ?? '',
-    release: str(release.name) ?? labels.name ?? '',
-    revision: num(release.version) ?? Number(labels.version ?? 0),
-    status: str(info.status) ?? labels.status ?? 'unknown',
+    namespace: str(secretMetadata.namespace) ?? '',
+    release: str(release.name) ?? str(labels.name) ?? '',
+    revision: num(release.version) ?? revisionLabel(labels.version),
+    status: str(info.status) ?? str(labels.status) ?? 'unknown',
     chart,
     chartVersion,
   };
-  const appVersion = str(metadata.appVersion);
+  const appVersion = str(chartMetadata.appVersion);
   if (appVersion) facts.appVersion = appVersion;
   const deployedAt = str(info.last_deployed);
   if (deployedAt) facts.deployedAt = deployedAt;
   return facts;
+}
+
+/** Helm's `version` label (the revision, as text), or 0 when it is not a whole number. */
+function revisionLabel(value: unknown): number {
+  const text = str(value);
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : 0;
 }
 
 /** Secret data (base64) → Helm's text (base64 of gzip, or of plain JSON in old records) → the release object. */

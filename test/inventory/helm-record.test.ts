@@ -59,6 +59,25 @@ describe('reduceHelmReleaseRecord', () => {
     assert.equal(reduceHelmReleaseRecord(garbage), undefined);
   });
 
+  it('reads a record whose Secret fields have the wrong type as far as they go, and never throws', () => {
+    // Helm's records are read outside the scan's per-kind field checks, straight from the answer.
+    const noMetadata = { ...record(RELEASE), metadata: undefined } as unknown as KubeObject;
+    assert.equal(reduceHelmReleaseRecord(noMetadata)?.namespace, '');
+    const bare = record({ ...RELEASE, name: undefined, version: undefined, info: undefined });
+    bare.metadata.labels = { name: 7, version: 'three', status: ['deployed'] } as unknown as Record<string, string>;
+    assert.deepEqual(
+      [reduceHelmReleaseRecord(bare)?.release, reduceHelmReleaseRecord(bare)?.revision, reduceHelmReleaseRecord(bare)?.status],
+      ['', 0, 'unknown'],
+    );
+    bare.metadata.labels = { name: 'cozystack', version: '12', status: 'superseded' };
+    assert.deepEqual(
+      [reduceHelmReleaseRecord(bare)?.release, reduceHelmReleaseRecord(bare)?.revision, reduceHelmReleaseRecord(bare)?.status],
+      ['cozystack', 12, 'superseded'],
+    );
+    for (const odd of [null, 'a Secret', 42, { type: 'helm.sh/release.v1', data: 'not a map' }])
+      assert.equal(reduceHelmReleaseRecord(odd as unknown as KubeObject), undefined);
+  });
+
   it("selects one release's records by Helm's labels", () => {
     assert.equal(helmRecordSelector('cozystack'), 'owner=helm,name=cozystack');
   });
