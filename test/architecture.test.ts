@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { repoPath } from './support/repo.js';
 
-const SRC = new URL('../src/', import.meta.url).pathname;
+const SRC = `${repoPath('src')}/`;
 
 /** Rank of each room: a room may import rooms of a lower rank only. Rooms of one rank do not import each other. */
 export const ROOMS: Record<string, number> = {
@@ -94,5 +95,21 @@ describe('rooms import one way', () => {
     };
     for (const file of graph.keys()) visit(file, []);
     assert.deepEqual(cycles, []);
+  });
+});
+
+describe('tests', () => {
+  // `npm test` runs them compiled in .test-build/, where a path taken from a test's own location points into
+  // the build, not at the repository's files: they go through test/support/repo.ts.
+  it('find the repository files they read through test/support/repo.ts, never from their own location', () => {
+    const readers = sourceFiles(repoPath('test'))
+      .filter((file) => !file.endsWith(join('support', 'repo.ts')))
+      .filter((file) =>
+        /new URL\([^)]*import\.meta\.url\)|import\.meta\.(?:dirname|filename)/.test(
+          readFileSync(file, 'utf8'),
+        ),
+      )
+      .map((file) => relative(repoPath(), file));
+    assert.deepEqual(readers, []);
   });
 });

@@ -10,9 +10,10 @@ import { delimiter, dirname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { kubectlAvailable } from './support/kubectl.js';
+import { REPO_ROOT } from './support/repo.js';
 
 const run = promisify(execFile);
-const ROOT = new URL('../', import.meta.url).pathname;
+const ROOT = `${REPO_ROOT}/`;
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
   license: string;

@@ -2,9 +2,8 @@
 // fixtures/seed-incident is the cluster of the hand-written report (v0.28.0-54-g22cf18ff → v0.37.2).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { assessUsage } from '../../src/catalog/breaking.js';
 import { loadCatalog } from '../../src/cli/catalog-file.js';
 import { planUpgrade } from '../../src/catalog/path.js';
@@ -13,8 +12,9 @@ import { gatherInventory } from '../../src/cli/pipeline.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { runCheck } from '../checks/support.js';
 import { testContext } from '../support/command-context.js';
+import { REPO_ROOT } from '../support/repo.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const ROOT = REPO_ROOT;
 const catalog = loadCatalog();
 
 async function inventoryOf(fixture: string): Promise<Inventory> {

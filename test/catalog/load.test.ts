@@ -8,6 +8,7 @@ import { parseDocument, visit } from 'yaml';
 import { parseCatalogText } from '../../src/catalog/parse.js';
 import { loadCatalog, SHIPPED_CATALOG_URL } from '../../src/cli/catalog-file.js';
 import { BadInputError, ExitCode } from '../../src/errors.js';
+import { repoPath } from '../support/repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cozy-catalog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -193,7 +194,7 @@ describe('shipped catalog text', () => {
 
 describe('built catalog', () => {
   it('dist/catalog/releases.json (written by npm run build) is what releases.yaml parses to', (t) => {
-    const built = fileURLToPath(new URL('../../dist/catalog/releases.json', import.meta.url));
+    const built = repoPath('dist', 'catalog', 'releases.json');
     if (!existsSync(built)) return t.skip('not built: npm run build writes it');
     const source = readFileSync(fileURLToPath(SHIPPED_CATALOG_URL), 'utf8');
     assert.deepEqual(

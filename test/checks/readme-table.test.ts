@@ -7,8 +7,9 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import type { Check } from '../../src/checks/types.js';
+import { repoPath } from '../support/repo.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const README = readFileSync(repoPath('README.md'), 'utf8');
 
 interface Row {
   id: string;

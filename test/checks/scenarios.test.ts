@@ -3,9 +3,8 @@
 // report found by hand and what `<fixture>.expected.json` documents.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { BUILTIN_CHECKS } from '../../src/checks/registry.js';
 import { findRootCauses } from '../../src/checks/root-cause.js';
 import { runChecks } from '../../src/checks/run.js';
@@ -13,8 +12,9 @@ import type { Finding, RootCause } from '../../src/model/finding.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { snapshotInventory } from '../support/inventory.js';
 import { HEALTH_CHECK_IDS } from './support.js';
+import { repoPath } from '../support/repo.js';
 
-const FIXTURES = resolve(fileURLToPath(new URL('../../fixtures', import.meta.url)));
+const FIXTURES = repoPath('fixtures');
 
 /** The checks this suite is about (plugins and the catalog's version-gap are tested elsewhere). */
 const HEALTH_CHECKS = new Set<string>(HEALTH_CHECK_IDS);

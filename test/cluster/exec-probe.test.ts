@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { kubeOvnProbePlan as probePlan } from '../../src/checks/kube-ovn.js';
 import { DAEMON_SOCKET, type ProbeTarget, runExecProbes } from '../../src/cluster/exec-probe.js';
@@ -15,8 +14,9 @@ import type { Inventory } from '../../src/inventory/types.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver.js';
 import { kubectlAvailable } from '../support/kubectl.js';
 import { snapshotInventory } from '../support/inventory.js';
+import { repoPath } from '../support/repo.js';
 
-const HEALTHY = resolve(fileURLToPath(new URL('../../fixtures/healthy', import.meta.url)));
+const HEALTHY = repoPath('fixtures', 'healthy');
 const TOKEN = 'exec-token';
 
 let server: FakeApiServer;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { buildAssessment } from '../../src/decide/build-assessment.js';
 import { DecisionModelSchema, DEFAULT_MODEL, resolveModel } from '../../src/decide/decision-model.js';
 import { seedLikeParts } from './inputs.js';
+import { repoPath } from '../support/repo.js';
 
 describe('decision model table', () => {
   it('the defaults satisfy their own schema', () => {
@@ -74,7 +75,7 @@ describe('decision model table', () => {
 });
 
 describe('the README documents the table as it is', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(repoPath('README.md'), 'utf8');
   const rows = new Map<string, { hours: string; success: string }>();
   for (const match of readme.matchAll(/^\| `(option[AC]\.\w+)` \|([^|]*)\|([^|]*)\|/gm)) {
     rows.set(match[1]!, { hours: match[2]!.trim(), success: match[3]!.trim() });

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { displayStatusOf, isHealthy, reducePod } from '../../src/inventory/pods.js';
 import { clock, simplePod } from '../checks/support.js';
 import { kubectlPodStatus } from '../support/kubectl-status.js';
 import { pod, running, terminated, waiting } from '../support/objects.js';
+import { repoPath } from '../support/repo.js';
 
 const noop = () => {};
 const asKube = (o: unknown) => o as KubeObject;
@@ -191,7 +191,7 @@ describe('reducePod', () => {
 
 describe('displayStatusOf against an independent kubectl printPod port, on every fixture pod', () => {
   it('agrees with kubectlPodStatus except where a lost node makes the pod Unknown', () => {
-    const root = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+    const root = `${repoPath('fixtures')}/`;
     let compared = 0;
     for (const fixture of readdirSync(root)) {
       const file = join(root, fixture, 'pods.json');

@@ -17,6 +17,7 @@ import { parseAssessment, renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { finding, parts, referencePath, seedLikeParts, verifiedBackup } from '../decide/inputs.js';
 import { untracedNumbers } from './numbers.js';
+import { repoPath } from '../support/repo.js';
 
 const FILES = { old: 'before.json', new: 'after.json' };
 const NODES = ['mgr-cozy2', 'mgr-cozy3', 'mgr.cp.if.ua', 'wrk-cozy1'];
@@ -175,7 +176,7 @@ describe('same cluster, judged on the documents', () => {
 
 describe('diff output', () => {
   it('the committed JSON Schema is what the zod schema produces now (run `npm run schema` after a change)', () => {
-    const committed = readFileSync(new URL('../../schema/diff.schema.json', import.meta.url), 'utf8');
+    const committed = readFileSync(repoPath('schema', 'diff.schema.json'), 'utf8');
     assert.equal(committed, diffJsonSchema());
     const schema = JSON.parse(committed);
     for (const field of [

@@ -13,13 +13,11 @@ import {
   renderFleetMarkdown,
 } from '../../src/report/fleet.js';
 import { seedLikeParts } from '../decide/inputs.js';
+import { repoPath } from '../support/repo.js';
 
 describe('fleet document', () => {
   it('the committed JSON Schema is what the zod schema produces now (run `npm run schema` after a change)', () => {
-    const committed = readFileSync(
-      new URL('../../schema/fleet-assessment.schema.json', import.meta.url),
-      'utf8',
-    );
+    const committed = readFileSync(repoPath('schema', 'fleet-assessment.schema.json'), 'utf8');
     assert.equal(committed, fleetJsonSchema());
     const schema = JSON.parse(committed);
     for (const field of ['schemaVersion', 'kind', 'verdict', 'clusters'])

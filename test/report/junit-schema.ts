@@ -2,8 +2,9 @@
 // libxml2 (compiled to WebAssembly, so no system tool is needed). Returns the validation errors, [] when valid.
 import { readFileSync } from 'node:fs';
 import { XmlDocument, XsdValidator } from 'libxml2-wasm';
+import { repoPath } from '../support/repo.js';
 
-const XSD = readFileSync(new URL('./junit-strict.xsd', import.meta.url));
+const XSD = readFileSync(repoPath('test', 'report', 'junit-strict.xsd'));
 let validator: XsdValidator | undefined;
 
 export function junitSchemaErrors(xml: string): string[] {

@@ -8,15 +8,16 @@
 // GITHUB_ACTIONS likewise (it turns findings into annotations on stderr).
 import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { LiveTuning } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import type { RetryPolicy } from '../../src/cluster/http.js';
 import type { SignalSource, StopSignal } from '../../src/cli/run-context.js';
 import { noSignals } from './command-context.js';
+import { REPO_ROOT } from './repo.js';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { REPO_ROOT };
+
 export const CLI_BIN = join(REPO_ROOT, 'dist', 'cli', 'bin.js');
 
 /** A committed fixture folder (`fixtures/<name>`) by absolute path. */
