@@ -16,6 +16,21 @@ import { tempDirs } from '../support/temp.js';
 const tempDir = tempDirs('cozy-completion-');
 const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' }).status === 0;
 
+/** A kubeconfig with one cluster and user, and a context of each name (the first one current). */
+function writeKubeconfig(path: string, contexts: string[]): Promise<void> {
+  return writeFile(
+    path,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
+      users: [{ name: 'u', user: {} }],
+      contexts: contexts.map((name) => ({ name, context: { cluster: 'c', user: 'u' } })),
+      'current-context': contexts[0],
+    }),
+  );
+}
+
 let dir: string;
 let env: Record<string, string>;
 before(async () => {
@@ -24,20 +39,7 @@ before(async () => {
   await mkdir(bin);
   await symlink(CLI_BIN, join(bin, 'cozy-assess'));
   const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(
-    kubeconfig,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
-      users: [{ name: 'u', user: {} }],
-      contexts: [
-        { name: 'prod', context: { cluster: 'c', user: 'u' } },
-        { name: 'staging', context: { cluster: 'c', user: 'u' } },
-      ],
-      'current-context': 'prod',
-    }),
-  );
+  await writeKubeconfig(kubeconfig, ['prod', 'staging']);
   for (const shell of ['bash', 'zsh', 'fish']) {
     const script = await runCli(['completion', shell]);
     assert.equal(script.code, 0, script.stderr);
@@ -66,6 +68,15 @@ const TOP_COMMANDS = Object.keys(GLOBAL_FLAGS_OF)
   .filter((p) => !p.includes(' '))
   .sort();
 const ASSESS_FORMATS = [...formatsFor('assessment')].sort();
+/** Some of assess's own flags and of the global ones, which completing `assess --` offers. */
+const ASSESS_FLAGS = [
+  '--target',
+  '--no-backup',
+  '--encrypt-secrets',
+  '--kubeconfig',
+  '--context',
+  '--output',
+];
 
 describe('completion', () => {
   it('refuses a shell it does not know, naming the ones it does (exit 2)', async () => {
@@ -102,16 +113,8 @@ describe('completion', () => {
 
     it("a command's own flags with the global ones, and -o values per command", async () => {
       const flags = await complete('assess', '--');
-      for (const flag of [
-        '--target',
-        '--no-backup',
-        '--encrypt-secrets',
-        '--kubeconfig',
-        '--context',
-        '--output',
-      ]) {
+      for (const flag of ASSESS_FLAGS)
         assert.ok(flags.includes(flag), `${flag} missing from ${flags.join(' ')}`);
-      }
       assert.ok(!(await complete('check', '--')).includes('--no-backup'));
       assert.deepEqual(await complete('assess', '-o', ''), ASSESS_FORMATS);
       assert.ok(!(await complete('check', '-o', '')).includes('markdown'));
@@ -194,14 +197,7 @@ describe('kubectl plugin completion (__complete, what kubectl_complete-cozy_asse
 
   it("a command's own flags with the global ones, -o values per command, choices of a flag", async () => {
     const flags = (await complete('assess', '--')).choices;
-    for (const flag of [
-      '--target',
-      '--no-backup',
-      '--encrypt-secrets',
-      '--kubeconfig',
-      '--context',
-      '--output',
-    ])
+    for (const flag of ASSESS_FLAGS)
       assert.ok(flags.includes(flag), `${flag} missing from ${flags.join(' ')}`);
     assert.ok(!(await complete('check', '--')).choices.includes('--no-backup'));
     assert.deepEqual((await complete('assess', '-o', '')).choices, ASSESS_FORMATS);
@@ -214,16 +210,7 @@ describe('kubectl plugin completion (__complete, what kubectl_complete-cozy_asse
     assert.deepEqual((await complete('assess', '--context', '')).choices, ['prod', 'staging']);
     assert.deepEqual((await complete('--context=st')).choices, ['--context=staging']);
     const other = join(dir, 'kubeconfig-other');
-    await writeFile(
-      other,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
-        users: [{ name: 'u', user: {} }],
-        contexts: [{ name: 'lab', context: { cluster: 'c', user: 'u' } }],
-      }),
-    );
+    await writeKubeconfig(other, ['lab']);
     assert.deepEqual((await complete('--kubeconfig', other, 'check', '--context', '')).choices, ['lab']);
     const broken = join(dir, 'kubeconfig-broken');
     await writeFile(broken, 'contexts: [unclosed');
