@@ -20,7 +20,14 @@ import type { CommandContext } from './command.js';
 import type { CozyConfig } from './config-file.js';
 import { decisionModel } from './decision-model.js';
 import { execProbesWanted, runKubeOvnProbes } from './exec-probes.js';
-import { failOnFlag, flag, negatableFlag, pluginTimeoutFlag, repeatable, strategyFlag } from './flag-schemas.js';
+import {
+  failOnFlag,
+  flag,
+  negatableFlag,
+  pluginTimeoutFlag,
+  repeatable,
+  strategyFlag,
+} from './flag-schemas.js';
 import type { GlobalOptions } from './globals.js';
 import { type GatherOptions, type Gathered, gatherInventory, runAllChecks } from './pipeline.js';
 import { loadChecksConfig, type PluginCheck, pluginBounds } from './plugins.js';

@@ -60,8 +60,7 @@ export async function readCheckInputs(
     plugins,
     config,
     probeSockets,
-    path:
-      catalog && target ? { catalog, target, strategy: options.strategy ?? 'conservative' } : undefined,
+    path: catalog && target ? { catalog, target, strategy: options.strategy ?? 'conservative' } : undefined,
     failOn: options.failOn,
   };
 }

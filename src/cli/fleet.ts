@@ -143,7 +143,10 @@ export async function writeClusterFile(
   const path = join(folder, file);
   try {
     await mkdir(folder, { recursive: true });
-    await writeFileAtomic(path, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+    await writeFileAtomic(
+      path,
+      typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`,
+    );
   } catch (error) {
     throw new BadInputError(
       `--report-dir: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,

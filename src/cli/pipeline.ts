@@ -1,7 +1,8 @@
 // The path `check`, `path` and `assess` share: open the source, list each type once into the inventory (and any
 // extra sink such as the backup writer), then run the checks and attribute root causes. The run's signal stops
 // the reading; main() turns a stopped run into its exit code.
-import { INSTALLER_RELEASE, wantsInstallerRecords } from '../catalog/detect.js';import { BUILTIN_CHECKS } from '../checks/registry.js';
+import { INSTALLER_RELEASE, wantsInstallerRecords } from '../catalog/detect.js';
+import { BUILTIN_CHECKS } from '../checks/registry.js';
 import { findRootCauses } from '../checks/root-cause.js';
 import type { ChecksConfig } from '../checks/config.js';
 import { type CheckPlan, type CheckRunResult, checksToCall, runChecks } from '../checks/run.js';

@@ -39,7 +39,12 @@ export function renderGithubAnnotations(findings: readonly Finding[], failOn: Fa
         : line('warning', f.scope === 'tenant' ? 'tenant warning' : 'warning', f, `${f.summary}${remedy(f)}`),
     ),
     ...unknown.map((f) =>
-      line('error', 'unknown (INCOMPLETE)', f, `${f.summary}: ${f.unknownReason ?? 'could not be evaluated'}`),
+      line(
+        'error',
+        'unknown (INCOMPLETE)',
+        f,
+        `${f.summary}: ${f.unknownReason ?? 'could not be evaluated'}`,
+      ),
     ),
   ];
 }

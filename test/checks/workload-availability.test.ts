@@ -63,7 +63,10 @@ describe('workload-availability check', () => {
     assert.equal(platform.counts?.missingReplicas, 5);
     const cni = platform.evidence.find((e) => e.name === 'kube-ovn-cni')!;
     assert.equal(cni.reason, '0/3 ready');
-    assert.match(cni.message!, /status says 1\/3 ready, but the captured pods show 0 ready; kube-ovn-cni-abcde CrashLoopBackOff on n1/);
+    assert.match(
+      cni.message!,
+      /status says 1\/3 ready, but the captured pods show 0 ready; kube-ovn-cni-abcde CrashLoopBackOff on n1/,
+    );
     const tenant = findings.find((f) => f.id === 'workload-availability:tenant')!;
     assert.deepEqual([tenant.status, tenant.blocking], ['warn', false]);
   });

@@ -390,7 +390,9 @@ describe('check: --strategy', () => {
         'json',
       ]);
       assert.doesNotMatch(result.stderr, /--strategy has no effect/);
-      const findings: Array<{ check: string; counts?: { steps?: number } }> = JSON.parse(result.stdout).findings;
+      const findings: Array<{ check: string; counts?: { steps?: number } }> = JSON.parse(
+        result.stdout,
+      ).findings;
       return findings.find((f) => f.check === 'version-gap')?.counts?.steps;
     };
     const [conservative, shortest] = [await steps('conservative'), await steps('shortest')];

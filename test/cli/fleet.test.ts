@@ -341,7 +341,10 @@ describe('a fleet run through the built binary', () => {
       ],
     );
     for (const name of ['healthy', 'seed'])
-      assert.ok(existsSync(join(dir, name, 'report.md')) && existsSync(join(dir, name, 'assessment.json')), name);
+      assert.ok(
+        existsSync(join(dir, name, 'report.md')) && existsSync(join(dir, name, 'assessment.json')),
+        name,
+      );
     assert.ok(healthy.requestLog.length + seed.requestLog.length > before, 'both clusters were read');
     getsOnly(healthy);
     getsOnly(seed);

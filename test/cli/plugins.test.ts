@@ -68,7 +68,10 @@ describe('loadPlugins', () => {
     const [loaded] = await loadPlugins([path], []);
     assert.equal(loaded!.role, 'workload');
     const bad = await file('badrole.mjs', `export default { ...${check('roled')}, role: 'network' };\n`);
-    assert.match((await rejection(loadPlugins([bad], []))).message, /badrole\.mjs: invalid plugin check.*role/);
+    assert.match(
+      (await rejection(loadPlugins([bad], []))).message,
+      /badrole\.mjs: invalid plugin check.*role/,
+    );
   });
 
   it('names the field that is wrong, with the array index', async () => {

@@ -32,7 +32,10 @@ describe('verdict', () => {
       [platform({ status: 'unknown', unknownReason: 'forbidden' })],
       [platform({ status: 'unknown', blocking: false, unknownReason: 'forbidden' })],
       [platform({ suppressed: { reason: 'known', until: '2099-01-01' } })],
-      [platform({ status: 'unknown', unknownReason: 'x' }), platform({ id: 'b', status: 'warn', blocking: false })],
+      [
+        platform({ status: 'unknown', unknownReason: 'x' }),
+        platform({ id: 'b', status: 'warn', blocking: false }),
+      ],
     ];
     for (const findings of cases) {
       for (const failOn of ['fail', 'warn'] as FailOn[]) {
@@ -108,8 +111,17 @@ describe('verdict', () => {
   });
 
   it('an undetectable version is said once, not again through the path check', () => {
-    const gap = finding({ check: 'version-gap', status: 'unknown', unknownReason: 'no installer Deployment' });
-    const version = { ...parts().version, installed: null, steps: [], unknownReason: 'no installer Deployment' };
+    const gap = finding({
+      check: 'version-gap',
+      status: 'unknown',
+      unknownReason: 'no installer Deployment',
+    });
+    const version = {
+      ...parts().version,
+      installed: null,
+      steps: [],
+      unknownReason: 'no installer Deployment',
+    };
     const a = buildAssessment(parts({ version, findings: [gap] }));
     assert.equal(a.verdict, 'INCOMPLETE');
     assert.equal(a.reasons.filter((r) => r.includes('no installer Deployment')).length, 1);

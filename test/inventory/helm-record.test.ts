@@ -64,14 +64,25 @@ describe('reduceHelmReleaseRecord', () => {
     const noMetadata = { ...record(RELEASE), metadata: undefined } as unknown as KubeObject;
     assert.equal(reduceHelmReleaseRecord(noMetadata)?.namespace, '');
     const bare = record({ ...RELEASE, name: undefined, version: undefined, info: undefined });
-    bare.metadata.labels = { name: 7, version: 'three', status: ['deployed'] } as unknown as Record<string, string>;
+    bare.metadata.labels = { name: 7, version: 'three', status: ['deployed'] } as unknown as Record<
+      string,
+      string
+    >;
     assert.deepEqual(
-      [reduceHelmReleaseRecord(bare)?.release, reduceHelmReleaseRecord(bare)?.revision, reduceHelmReleaseRecord(bare)?.status],
+      [
+        reduceHelmReleaseRecord(bare)?.release,
+        reduceHelmReleaseRecord(bare)?.revision,
+        reduceHelmReleaseRecord(bare)?.status,
+      ],
       ['', 0, 'unknown'],
     );
     bare.metadata.labels = { name: 'cozystack', version: '12', status: 'superseded' };
     assert.deepEqual(
-      [reduceHelmReleaseRecord(bare)?.release, reduceHelmReleaseRecord(bare)?.revision, reduceHelmReleaseRecord(bare)?.status],
+      [
+        reduceHelmReleaseRecord(bare)?.release,
+        reduceHelmReleaseRecord(bare)?.revision,
+        reduceHelmReleaseRecord(bare)?.status,
+      ],
       ['cozystack', 12, 'superseded'],
     );
     for (const odd of [null, 'a Secret', 42, { type: 'helm.sh/release.v1', data: 'not a map' }])

@@ -248,7 +248,11 @@ function sinceLast(
  */
 async function writeDefaultReport(assessment: Assessment): Promise<string> {
   const stem = `cozy-assess-report-${assessment.generatedAt.slice(0, 10)}`;
-  return writeNewOutputFile((n) => (n === 1 ? `${stem}.md` : `${stem}-${n}.md`), renderMarkdown(assessment), '--report');
+  return writeNewOutputFile(
+    (n) => (n === 1 ? `${stem}.md` : `${stem}-${n}.md`),
+    renderMarkdown(assessment),
+    '--report',
+  );
 }
 
 /**
