@@ -108,34 +108,32 @@ export function completionSpec(
   };
 }
 
+/** A flag's names as typed: `--output`, `-o`. */
+const flagNames = (f: FlagSpec) => [f.long, f.short].filter((n): n is string => n !== undefined);
 const words = (list: readonly string[]) => list.join(' ');
 const quoteSh = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function bashFunction(spec: CompletionSpec): string {
   const fn = `_${spec.name.replace(/\W/g, '_')}`;
   const all = [...spec.global, ...spec.commands.flatMap((c) => c.flags)];
-  const names = (f: FlagSpec) => [f.long, f.short].filter(Boolean) as string[];
-  const choiceNames = new Set(all.filter((f) => f.value === 'choice').flatMap(names));
+  const choiceNames = new Set(all.filter((f) => f.value === 'choice').flatMap(flagNames));
   // A flag with choices in one command (-o) is completed by the choice case everywhere.
   const byValue = (kind: ValueKind) => [
     ...new Set(
       all
         .filter((f) => f.value === kind)
-        .flatMap(names)
+        .flatMap(flagNames)
         .filter((n) => kind === 'choice' || !choiceNames.has(n)),
     ),
   ];
-  const valueFlags = [
-    ...new Set(all.filter((f) => f.value).flatMap((f) => [f.long, f.short].filter(Boolean) as string[])),
-  ];
-  const globalFlags = spec.global.flatMap((f) => [f.long, f.short].filter(Boolean) as string[]);
+  const valueFlags = [...new Set(all.filter((f) => f.value).flatMap(flagNames))];
+  const globalFlags = spec.global.flatMap(flagNames);
   const top = spec.commands.filter((c) => !c.path.includes(' ')).map((c) => c.name);
   const choiceCases = spec.commands
     .flatMap((c) => c.flags.filter((f) => f.value === 'choice').map((f) => ({ c, f })))
     .map(
       ({ c, f }) =>
-        `      ${[f.long, f.short]
-          .filter(Boolean)
+        `      ${flagNames(f)
           .map((n) => `${quoteSh(c.path)}:${n}`)
           .join('|')}) COMPREPLY=($(compgen -W ${quoteSh(words(f.choices ?? []))} -- "$cur")) ;;`,
     );
@@ -143,11 +141,11 @@ function bashFunction(spec: CompletionSpec): string {
     .filter((f) => f.value === 'choice')
     .map(
       (f) =>
-        `      *:${[f.long, f.short].filter(Boolean).join('|*:')}) COMPREPLY=($(compgen -W ${quoteSh(words(f.choices ?? []))} -- "$cur")) ;;`,
+        `      *:${flagNames(f).join('|*:')}) COMPREPLY=($(compgen -W ${quoteSh(words(f.choices ?? []))} -- "$cur")) ;;`,
     );
   const flagCases = spec.commands.map(
     (c) =>
-      `    ${quoteSh(c.path)}) flags=${quoteSh(words([...globalFlags, ...c.flags.flatMap((f) => [f.long, f.short].filter(Boolean) as string[])]))} ;;`,
+      `    ${quoteSh(c.path)}) flags=${quoteSh(words([...globalFlags, ...c.flags.flatMap(flagNames)]))} ;;`,
   );
   const argCases = spec.commands.map((c) => {
     const subs = c.subcommands.length > 0 ? `compgen -W ${quoteSh(words(c.subcommands))} -- "$cur"` : '';
@@ -311,8 +309,6 @@ export interface DynamicCompletion {
   choices: { value: string; description?: string }[];
   directive: number;
 }
-
-const flagNames = (f: FlagSpec) => [f.long, f.short].filter((n): n is string => n !== undefined);
 
 /** The command the typed words name (`backup verify`), and the --kubeconfig among them. */
 function typedCommand(
